@@ -1,0 +1,9 @@
+/**
+ * The subcommands of `mxlab`, one module each. To add one: write cli/commands/NAME.ts exporting
+ * `register(program)`, then add one import and one entry below (edit these lines only, other work adds its own).
+ */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

@@ -1,0 +1,124 @@
+/**
+ * Loads a YAML or JSON data file (rule sets, ISP profiles, MX rules, scenarios) and validates it
+ * against a zod schema. Every error names the place: `file:line:column: field.path: what was expected`.
+ * JSON is parsed by the YAML parser (JSON is a subset of YAML 1.2) so both get line numbers.
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { z } from 'zod';
+
+/** A bad data file. `code` is `MXLAB_DATA`; `file`, `line` (1-based, 0 if unknown) and `field` say where. */
+export class DataFileError extends Error {
+  readonly code = 'MXLAB_DATA';
+  readonly exitCode = 2;
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly field: string,
+    readonly detail: string,
+  ) {
+    super(`${file}${line ? `:${line}:${column}` : ''}: ${field ? `${field}: ` : ''}${detail}`);
+    this.name = 'DataFileError';
+  }
+}
+
+/** Dotted field path as users write it: `rules[3].pattern`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+/** Reads and validates a data file from disk. */
+export function loadDataFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new DataFileError(file, 0, 0, '', e.code === 'ENOENT' ? 'file not found' : `cannot read (${e.code ?? e.message})`);
+  }
+  return parseDataText(text, file, schema);
+}
+
+/** Parses YAML/JSON text and validates it; `file` is only used in error messages. */
+export function parseDataText<S extends z.ZodType>(text: string, file: string, schema: S): z.output<S> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const pos = lineCounter.linePos(e.pos[0]);
+    throw new DataFileError(file, pos.line, pos.col, '', `syntax error: ${e.message.split('\n')[0]}`);
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  let path = issue.path as PropertyKey[];
+  let node = nodeAt(doc.contents as YamlNode | null, path);
+  let detail = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const keyNode = keyNodeAt(node, key);
+    if (keyNode) node = keyNode;
+    path = [...path, key];
+    detail = `unknown field (allowed: ${allowedKeys(schema, issue.path as PropertyKey[]) ?? 'see the schema'})`;
+  }
+  const offset = node?.range?.[0];
+  const pos = offset === undefined ? { line: 0, col: 0 } : lineCounter.linePos(offset);
+  throw new DataFileError(file, pos.line, pos.col, fieldPath(path), detail);
+}
+
+function nodeAt(root: YamlNode | null, path: readonly PropertyKey[]): YamlNode | null {
+  let node: unknown = root;
+  let last: YamlNode | null = root;
+  for (const key of path) {
+    if (node && typeof node === 'object' && 'get' in node && typeof node.get === 'function') {
+      const next = (node as { get(k: unknown, keep: boolean): unknown }).get(key, true);
+      if (next === undefined) break;
+      node = next;
+      if (next && typeof next === 'object' && 'range' in next) last = next as YamlNode;
+    } else break;
+  }
+  return last;
+}
+
+function keyNodeAt(node: YamlNode | null, key: string): YamlNode | null {
+  if (!node || !isMap(node)) return null;
+  for (const pair of node.items) {
+    if (isScalar(pair.key) && pair.key.value === key) return pair.key;
+  }
+  return null;
+}
+
+/** Best effort: the keys an object schema accepts at `path`, for "unknown field" messages. */
+function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string | null {
+  let s: unknown = schema;
+  for (const key of path) {
+    s = unwrap(s);
+    const def = (s as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } }).def;
+    if (!def) return null;
+    if (def.type === 'object' && def.shape && typeof key === 'string') s = def.shape[key];
+    else if (def.type === 'array' && typeof key === 'number') s = def.element;
+    else return null;
+  }
+  s = unwrap(s);
+  const shape = (s as { def?: { shape?: Record<string, unknown> } }).def?.shape;
+  return shape ? Object.keys(shape).join(', ') : null;
+}
+
+function unwrap(s: unknown): unknown {
+  for (let i = 0; i < 10; i++) {
+    const def = (s as { def?: { type?: string; innerType?: unknown; in?: unknown } }).def;
+    if (!def) return s;
+    if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'readonly')
+      s = def.innerType;
+    else if (def.type === 'pipe') s = def.in;
+    else return s;
+  }
+  return s;
+}
