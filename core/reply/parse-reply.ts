@@ -1,0 +1,98 @@
+/**
+ * SMTP reply parsing (RFC 5321 §4.2, enhanced status codes RFC 3463 / RFC 2034).
+ * Never throws: anything that is not a reply (empty, no code, binary bytes, a huge line) comes back
+ * with `parseable: false` and the (truncated, whitespace-folded) input as `text`, so rules can still
+ * look at it.
+ */
+import type { ParsedReply } from '../types.ts';
+
+/** Settings of the parser. */
+export interface ParseReplyOptions {
+  /** input longer than this (characters) is truncated and reported unparseable; default 4096 */
+  maxLength?: number;
+}
+
+/** Default cap on the input length (characters). RFC 5321 caps a reply line at 512 octets. */
+export const DEFAULT_MAX_REPLY_LENGTH = 4096;
+
+const LINE_RE = /^([2-5]\d\d)(?:([ -])(.*))?$/s;
+const ENHANCED_RE = /^([245])\.(\d{1,3})\.(\d{1,3})(?=$|[\s,;:)\]])/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting binary bytes is the point
+const BINARY_RE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Turns bytes into text: UTF-8 when valid, Latin-1 otherwise (old European MTAs). */
+function decode(bytes: Uint8Array, max: number): string {
+  const slice = bytes.length > max ? bytes.subarray(0, max) : bytes;
+  try {
+    return UTF8.decode(slice);
+  } catch {
+    return Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength).toString('latin1');
+  }
+}
+
+/** Folds runs of whitespace into one space and trims. */
+export function foldSpace(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Reads an enhanced status code at the start of `s` (`5.1.1`, `4.16.55`, `5.9.123`).
+ * Returns the code and the rest of the text, or null.
+ */
+export function readEnhanced(s: string): { enhanced: string; rest: string } | null {
+  const m = ENHANCED_RE.exec(s);
+  if (!m) return null;
+  let rest = s.slice(m[0].length);
+  if (rest.startsWith(',') || rest.startsWith(':') || rest.startsWith(';')) rest = rest.slice(1);
+  return { enhanced: `${m[1]}.${Number(m[2])}.${Number(m[3])}`, rest };
+}
+
+function unparseable(raw: string): ParsedReply {
+  return {
+    parseable: false,
+    code: null,
+    enhanced: null,
+    text: foldSpace(raw.replace(BINARY_RE_G, ' ')),
+    raw,
+  };
+}
+// biome-ignore lint/suspicious/noControlCharactersInRegex: see BINARY_RE
+const BINARY_RE_G = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/g;
+
+/**
+ * Parses one SMTP reply, single or multi-line (`550-5.1.1 a\r\n550 5.1.1 b`, CRLF or LF).
+ * `text` joins the lines' texts with one space, with the code and enhanced code of every line removed.
+ */
+export function parseReply(input: string | Uint8Array, options: ParseReplyOptions = {}): ParsedReply {
+  const max = options.maxLength ?? DEFAULT_MAX_REPLY_LENGTH;
+  let raw: string;
+  if (typeof input === 'string') raw = input.length > max ? input.slice(0, max) : input;
+  else if (input instanceof Uint8Array) raw = decode(input, max);
+  else return unparseable('');
+  const tooLong = (typeof input === 'string' ? input.length : input.length) > max;
+  if (tooLong || raw.length === 0 || BINARY_RE.test(raw)) return unparseable(raw);
+
+  const lines = raw.split(/\r\n|\n|\r/);
+  while (lines.length > 1 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  const first = LINE_RE.exec(lines[0]!.trimStart());
+  if (!first) return unparseable(raw);
+  const code = Number(first[1]);
+  let enhanced: string | null = null;
+  const parts: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = i === 0 ? lines[0]!.trimStart() : lines[i]!;
+    const m = LINE_RE.exec(line);
+    // a continuation line without its code is kept as plain text (lenient, some servers do it)
+    let body = m && Number(m[1]) === code ? (m[3] ?? '') : line;
+    body = body.trimStart();
+    const e = readEnhanced(body);
+    if (e && (enhanced === null || e.enhanced === enhanced)) {
+      enhanced ??= e.enhanced;
+      body = e.rest;
+    }
+    body = foldSpace(body);
+    if (body) parts.push(body);
+  }
+  return { parseable: true, code, enhanced, text: parts.join(' '), raw };
+}
