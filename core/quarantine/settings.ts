@@ -1,0 +1,69 @@
+/**
+ * Settings of the quarantine table (SPEC.md §5). Every number of the spec is a field here; a scenario
+ * overrides any of them from a data file through {@link quarantineSettingsSchema}.
+ */
+import { z } from 'zod';
+import { DAY, Reason } from '../types.ts';
+
+/** How the quarantine table counts soft errors and what the cleanup workflow lifts. */
+export interface QuarantineSettings {
+  /** "period between two significant errors": an error counts only this long after the last counted one */
+  significantErrorPeriodMs: number;
+  /** counted errors that put an address in Quarantine */
+  threshold: number;
+  /** the counter resets when the last counted error is MORE than this old (checked on the next error and by cleanup) */
+  counterResetMs: number;
+  /** cleanup: With errors back to Valid when the last soft error is MORE than this old */
+  cleanupWithErrorsAfterMs: number;
+  /** cleanup: Quarantine for a releasable reason back to Valid this long (or more) after it was quarantined */
+  quarantineReleaseAfterMs: number;
+  /** reasons whose Quarantine the cleanup lifts (default: Mailbox full) */
+  releasableReasons: readonly number[];
+}
+
+/** SPEC §5 defaults: 24 h between significant errors, threshold 5, reset after 10 days, mailbox full freed after 30 days. */
+export const DEFAULT_QUARANTINE_SETTINGS: Readonly<QuarantineSettings> = Object.freeze({
+  significantErrorPeriodMs: DAY,
+  threshold: 5,
+  counterResetMs: 10 * DAY,
+  cleanupWithErrorsAfterMs: 10 * DAY,
+  quarantineReleaseAfterMs: 30 * DAY,
+  releasableReasons: Object.freeze([Reason.MailboxFull]) as readonly number[],
+});
+
+const nonNegMs = z.number().int().nonnegative();
+
+/** Zod schema of a partial override, as a scenario writes it (unknown keys are errors). */
+export const quarantineSettingsSchema = z
+  .object({
+    significantErrorPeriodMs: nonNegMs.optional(),
+    threshold: z.number().int().min(1).max(65535).optional(),
+    counterResetMs: nonNegMs.optional(),
+    cleanupWithErrorsAfterMs: nonNegMs.optional(),
+    quarantineReleaseAfterMs: nonNegMs.optional(),
+    releasableReasons: z.array(z.number().int().min(0).max(255)).optional(),
+  })
+  .strict();
+
+/** Defaults overlaid with a (validated) partial override. */
+export function resolveQuarantineSettings(override: Partial<QuarantineSettings> = {}): QuarantineSettings {
+  const s = { ...DEFAULT_QUARANTINE_SETTINGS, ...stripUndefined(override) };
+  if (!Number.isInteger(s.threshold) || s.threshold < 1 || s.threshold > 65535)
+    throw new RangeError(`quarantine settings: threshold: expected an integer 1..65535, got ${s.threshold}`);
+  for (const k of [
+    'significantErrorPeriodMs',
+    'counterResetMs',
+    'cleanupWithErrorsAfterMs',
+    'quarantineReleaseAfterMs',
+  ] as const) {
+    if (!(s[k] >= 0))
+      throw new RangeError(`quarantine settings: ${k}: expected a non-negative number, got ${s[k]}`);
+  }
+  return s;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
