@@ -1,0 +1,14 @@
+/**
+ * inMail: reads bounce mails, complaints and auto-replies from the technical mailbox and qualifies
+ * each failed recipient (SPEC §1, §5, §6). Entry points: `createInMail`, `readMailbox`.
+ */
+
+export { createInMail, INMAIL_DEFAULTS, type InMail, type InMailOptions } from './inmail.ts';
+export {
+  AUTOREPLY_QUALIFICATION,
+  COMPLAINT_QUALIFICATION,
+  DELIVERED_QUALIFICATION,
+  UNKNOWN_QUALIFICATION,
+} from './outcomes.ts';
+export { isMbox, MailboxReadError, readMailbox, splitMbox } from './read-mailbox.ts';
+export type { InMailKind, InMailQualifier, InMailResult, QualifyContext } from './types.ts';

@@ -1,0 +1,357 @@
+/**
+ * inMail (SPEC §1, §6.1): reads one mail of the technical mailbox and gives one result per failed
+ * recipient, each qualified with the inbound email rules. Never throws on content: a mail it cannot
+ * read gives a result of kind `unknown` whose text says why.
+ */
+import type { RawMail } from '../ports.ts';
+import type { ParsedReply, Qualification } from '../types.ts';
+import { domainOf, findAddresses, firstAddress, isRobotAddress } from './addresses.ts';
+import {
+  autoReplySubject,
+  isOriginalPart,
+  looksLikeAutoReply,
+  looksLikeBounce,
+  looksLikeComplaint,
+} from './classify-mail.ts';
+import { findReplyCode, findStatus, stripDiagnosticType, tidy } from './diagnostic.ts';
+import {
+  type FieldBlock,
+  field,
+  parseDsnGroups,
+  parseFieldBlocks,
+  parseHeaderBlock,
+} from './header-block.ts';
+import { type MailView, viewMail } from './mail-view.ts';
+import {
+  AUTOREPLY_QUALIFICATION,
+  COMPLAINT_QUALIFICATION,
+  DELIVERED_QUALIFICATION,
+  UNKNOWN_QUALIFICATION,
+} from './outcomes.ts';
+import { readSesNotification, type SesRecipient } from './ses-notification.ts';
+import { proseDiagnostics, proseRecipients, splitHumanPart } from './text-bounce.ts';
+import type { InMailKind, InMailQualifier, InMailResult } from './types.ts';
+
+/** Settings of inMail; every field has a default in `INMAIL_DEFAULTS`. */
+export interface InMailOptions {
+  qualifier: InMailQualifier;
+  /** bytes of a mail read at most; the rest is ignored (and the result says the mail was cut) */
+  maxBytes?: number;
+  /** length of the diagnostic text kept in a result */
+  maxTextLength?: number;
+  /** results per mail at most (a bounce listing more recipients is cut) */
+  maxRecipients?: number;
+  complaint?: Qualification;
+  autoReply?: Qualification;
+  delivered?: Qualification;
+}
+
+export const INMAIL_DEFAULTS = Object.freeze({
+  maxBytes: 20 * 1024 * 1024,
+  maxTextLength: 1000,
+  maxRecipients: 1000,
+});
+
+/** The inMail process: what the scheduled inMail job calls on each mail drained from the mailbox. */
+export interface InMail {
+  process(raw: RawMail): Promise<InMailResult[]>;
+}
+
+const SUCCESS_ACTIONS = new Set(['delivered', 'relayed', 'expanded']);
+
+/** Builds an inMail process around a qualifier (core/qualification `createQualifier`). */
+export function createInMail(options: InMailOptions): InMail {
+  const qualifier = options.qualifier;
+  const maxBytes = options.maxBytes ?? INMAIL_DEFAULTS.maxBytes;
+  const maxText = options.maxTextLength ?? INMAIL_DEFAULTS.maxTextLength;
+  const maxRecipients = options.maxRecipients ?? INMAIL_DEFAULTS.maxRecipients;
+  const complaint = options.complaint ?? COMPLAINT_QUALIFICATION;
+  const autoReply = options.autoReply ?? AUTOREPLY_QUALIFICATION;
+  const delivered = options.delivered ?? DELIVERED_QUALIFICATION;
+
+  function unknown(source: string, text: string, recipient = ''): InMailResult {
+    return {
+      source,
+      recipient,
+      kind: 'unknown',
+      status: null,
+      code: null,
+      text,
+      qualification: { ...UNKNOWN_QUALIFICATION },
+    };
+  }
+
+  function qualifyDiagnostic(
+    recipient: string,
+    text: string,
+    status: string | null,
+  ): Qualification & { code: number | null } {
+    const code = findReplyCode(text);
+    const reply: ParsedReply = { parseable: code !== null, code, enhanced: status, text, raw: text };
+    return { ...qualifier.qualify(reply, { phase: 'async', domain: domainOf(recipient) }), code };
+  }
+
+  function result(
+    source: string,
+    recipient: string,
+    kind: InMailKind,
+    text: string,
+    status: string | null,
+    fallbackText: string | null,
+  ): InMailResult {
+    let diag = tidy(text, maxText);
+    let q = qualifyDiagnostic(recipient, diag, status);
+    if (q.reason === 0 && q.type === 'undefined' && fallbackText) {
+      const alt = tidy(fallbackText, maxText);
+      const q2 = qualifyDiagnostic(recipient, alt, status ?? findStatus(alt));
+      if (q2.type !== 'undefined') {
+        q = q2;
+        diag = alt;
+      }
+    }
+    const { code, ...qualification } = q;
+    return { source, recipient, kind, status, code, text: diag, qualification };
+  }
+
+  function complaints(source: string, view: MailView): InMailResult[] {
+    const report = view.parts.find((p) => p.contentType === 'message/feedback-report');
+    const blocks = parseFieldBlocks(report ? report.content : view.text);
+    const fields = blocks.find((b) => b.has('feedback-type')) ?? new Map<string, string[]>();
+    const found: string[] = [];
+    for (const name of ['original-rcpt-to', 'removal-recipient']) {
+      for (const v of fields.get(name) ?? []) found.push(...findAddresses(v));
+    }
+    for (const v of view.header.get('x-hmxmroriginalrecipient') ?? []) found.push(...findAddresses(v));
+    if (found.length === 0) {
+      for (const h of originalHeaders(view)) {
+        for (const v of [...(h.get('to') ?? []), ...(h.get('cc') ?? [])]) found.push(...findAddresses(v));
+        if (found.length > 0) break;
+      }
+    }
+    const type = field(fields, 'feedback-type') ?? 'abuse';
+    const text = tidy(`Feedback-Type: ${type}${view.subject ? ` (${view.subject})` : ''}`, maxText);
+    const recipients = unique(found.filter((a) => !isRobotAddress(a)));
+    if (recipients.length === 0) {
+      return [
+        {
+          source,
+          recipient: '',
+          kind: 'arf',
+          status: null,
+          code: null,
+          text: `${text}; no recipient named in the complaint`,
+          qualification: { ...complaint },
+        },
+      ];
+    }
+    return recipients.slice(0, maxRecipients).map((recipient) => ({
+      source,
+      recipient,
+      kind: 'arf' as const,
+      status: null,
+      code: null,
+      text,
+      qualification: { ...complaint },
+    }));
+  }
+
+  function dsnResults(source: string, view: MailView, groups: FieldBlock[]): InMailResult[] {
+    const { human } = splitHumanPart(
+      view.text.split(/^(?:Reporting-MTA|Final-Recipient|Original-Recipient)[ \t]*:/im)[0] ?? '',
+    );
+    const out: InMailResult[] = [];
+    const recipients = groups.map(
+      (g) => firstAddress(field(g, 'final-recipient')) ?? firstAddress(field(g, 'original-recipient')) ?? '',
+    );
+    const prose = proseDiagnostics(
+      human,
+      recipients.filter((r) => r !== ''),
+    );
+    for (let i = 0; i < groups.length && out.length < maxRecipients; i++) {
+      const g = groups[i]!;
+      const recipient = recipients[i]!;
+      const action = (field(g, 'action') ?? '').trim().toLowerCase();
+      const diagField = stripDiagnosticType((g.get('diagnostic-code') ?? []).join(' '));
+      const status = findStatus(field(g, 'status') ?? '') ?? findStatus(diagField);
+      const proseText = prose.find((p) => p.recipient === recipient)?.text ?? human;
+      if (SUCCESS_ACTIONS.has(action)) {
+        out.push({
+          source,
+          recipient,
+          kind: 'delivered',
+          status,
+          code: findReplyCode(diagField),
+          text: tidy(diagField || `Action: ${action}`, maxText),
+          qualification: { ...delivered },
+        });
+        continue;
+      }
+      const informative = /[A-Za-z]{3,}/.test(diagField.replace(/\b(?:smtp|x-[a-z-]+)\b/gi, ''));
+      const r = result(
+        source,
+        recipient,
+        'dsn',
+        informative ? diagField : proseText || diagField,
+        status,
+        informative ? proseText : null,
+      );
+      if (!r.text) r.text = status ? `Status: ${status}` : `Action: ${action || 'failed'}`;
+      if (action === 'delayed') {
+        r.qualification.disposition = 'transient';
+        if (r.qualification.type === 'hard') r.qualification.type = 'soft';
+        if (r.qualification.impact === 'quarantine') r.qualification.impact = 'count';
+      }
+      out.push(r);
+    }
+    return out;
+  }
+
+  function proseResults(source: string, view: MailView): InMailResult[] {
+    const { human, original } = splitHumanPart(view.text);
+    const originals = originalHeaders(view, original);
+    const exclude = new Set<string>();
+    for (const h of [view.header, ...originals]) {
+      for (const name of ['from', 'sender', 'reply-to', 'return-path']) {
+        for (const v of h.get(name) ?? []) for (const a of findAddresses(v)) exclude.add(a.toLowerCase());
+      }
+    }
+    for (const v of view.header.get('to') ?? [])
+      for (const a of findAddresses(v)) exclude.add(a.toLowerCase());
+    let recipients: string[] = [];
+    for (const v of view.header.get('x-failed-recipients') ?? []) recipients.push(...findAddresses(v));
+    recipients = unique(recipients);
+    if (recipients.length === 0) recipients = proseRecipients(human, exclude);
+    if (recipients.length === 0) {
+      for (const h of originals) {
+        const to = [...(h.get('to') ?? []), ...(h.get('cc') ?? [])].flatMap(findAddresses);
+        recipients = unique(to.filter((a) => !isRobotAddress(a)));
+        if (recipients.length > 0) break;
+      }
+    }
+    if (recipients.length === 0)
+      return [
+        unknown(source, `bounce without an identifiable recipient: ${tidy(human, 200) || '(empty body)'}`),
+      ];
+    return proseDiagnostics(human, recipients.slice(0, maxRecipients)).map((f) =>
+      result(source, f.recipient, 'dsn', f.text, findStatus(f.text), f.text === human ? null : human),
+    );
+  }
+
+  function autoReplies(source: string, view: MailView): InMailResult[] {
+    const from = firstAddress(field(view.header, 'from')) ?? '';
+    return [
+      {
+        source,
+        recipient: from,
+        kind: 'autoreply',
+        status: null,
+        code: null,
+        text: tidy(view.subject || 'auto-reply', maxText),
+        qualification: { ...autoReply },
+      },
+    ];
+  }
+
+  function sesResults(source: string, list: SesRecipient[]): InMailResult[] {
+    return list.slice(0, maxRecipients).map((r) => {
+      if (r.type === 'complaint')
+        return {
+          source,
+          recipient: r.recipient,
+          kind: 'arf' as const,
+          status: null,
+          code: null,
+          text: r.text,
+          qualification: { ...complaint },
+        };
+      if (r.type === 'delivery')
+        return {
+          source,
+          recipient: r.recipient,
+          kind: 'delivered' as const,
+          status: findStatus(r.text),
+          code: findReplyCode(r.text),
+          text: tidy(r.text, maxText),
+          qualification: { ...delivered },
+        };
+      return result(
+        source,
+        r.recipient,
+        'dsn',
+        r.text,
+        r.status ? findStatus(r.status) : findStatus(r.text),
+        null,
+      );
+    });
+  }
+
+  async function process(raw: RawMail): Promise<InMailResult[]> {
+    const source = raw.source;
+    try {
+      if (!raw.data || raw.data.length === 0) return [unknown(source, 'empty mail')];
+      const cut = raw.data.length > maxBytes;
+      const data = cut ? raw.data.subarray(0, maxBytes) : raw.data;
+      const view = await viewMail(data);
+      if (view.header.size === 0) return [unknown(source, 'not a mail: no header fields found')];
+      const results = classify(source, view);
+      if (cut)
+        for (const r of results) r.text = tidy(`${r.text} [mail cut at ${maxBytes} bytes]`, maxText + 40);
+      return results;
+    } catch (err) {
+      return [unknown(source, `unreadable mail: ${err instanceof Error ? err.message : String(err)}`)];
+    }
+  }
+
+  function classify(source: string, view: MailView): InMailResult[] {
+    if (looksLikeComplaint(view)) return complaints(source, view);
+    const ses = readSesNotification(view.text);
+    if (ses && ses.length > 0) return sesResults(source, ses);
+    const dsnText = [
+      view.text,
+      ...view.parts.filter((p) => p.contentType === 'message/delivery-status').map((p) => p.content),
+    ].join('\n\n');
+    const groups = parseDsnGroups(dsnText);
+    if (groups.length === 0) {
+      // a bounce forwarded as an attachment (a gateway wrapping the MTA's report)
+      for (const p of view.parts)
+        if (p.contentType === 'message/rfc822') groups.push(...parseDsnGroups(p.content));
+    }
+    const validGroups = groups.filter(
+      (g) => firstAddress(field(g, 'final-recipient')) ?? firstAddress(field(g, 'original-recipient')),
+    );
+    if (validGroups.length > 0) return dsnResults(source, view, validGroups);
+    const bounce = looksLikeBounce(view);
+    if (looksLikeAutoReply(view.header, view.subject) && (!bounce || autoReplySubject(view.subject)))
+      return autoReplies(source, view);
+    if (bounce || view.reportType === 'delivery-status') return proseResults(source, view);
+    return [
+      unknown(
+        source,
+        `not a bounce, complaint or auto-reply (subject: ${tidy(view.subject, 120) || 'none'})`,
+      ),
+    ];
+  }
+
+  return { process };
+}
+
+function unique(list: string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const a of list) {
+    const k = a.toLowerCase();
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+/** Header blocks of the original message: attached parts first, then the inline copy in the text. */
+function originalHeaders(view: MailView, inline?: string): FieldBlock[] {
+  const out: FieldBlock[] = [];
+  for (const p of view.parts) if (isOriginalPart(p)) out.push(parseHeaderBlock(p.content));
+  if (inline?.trim()) out.push(parseHeaderBlock(inline.replace(/^\s+/, '')));
+  return out.filter((b) => b.size > 0);
+}
