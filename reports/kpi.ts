@@ -1,0 +1,90 @@
+/**
+ * Success KPI curves in the three reporting modes of SPEC §8, derived from the same events:
+ *
+ * | mode | +1 | -1 |
+ * | --- | --- | --- |
+ * | legacy MTA | remote server accepts (delivered_ms) | async hard bounce (DSN) of an accepted message |
+ * | Enhanced MTA | message relayed to the MTA (first attempt) | sync hard failure or expiry; async hard bounce |
+ * | feedback service (EFS) | remote server accepts (a retry succeeds: goes up) | none (bounces leave it unchanged) |
+ *
+ * Success % = running count / processed messages (not excluded at preparation). Ratios are 0..1.
+ */
+import { bucketWidth, DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
+import { COMPLETED_AT } from './sql.ts';
+import { num, one, type ReportStore, rows } from './store-port.ts';
+
+export type ReportingMode = 'legacy' | 'enhanced' | 'efs';
+export const REPORTING_MODES: readonly ReportingMode[] = ['legacy', 'enhanced', 'efs'];
+export const REPORTING_MODE_NAMES: Readonly<Record<ReportingMode, string>> = {
+  legacy: 'Legacy MTA',
+  enhanced: 'Enhanced MTA',
+  efs: 'Feedback service (EFS)',
+};
+
+export interface KpiCurves {
+  /** ready + sent + failed: delivery-log rows not excluded */
+  processed: number;
+  bucketMs: number;
+  /** end of each bucket, ms: the curve value is the state at that time */
+  times: number[];
+  /** success ratio (0..1) at the end of each bucket, per mode */
+  curves: Record<ReportingMode, number[]>;
+  /** success ratio at the end of the run, per mode */
+  final: Record<ReportingMode, number>;
+}
+
+const EVENTS = `
+acc AS (SELECT delivery_id, recipient_id, address, delivered_ms FROM delivery_log WHERE NOT excluded AND delivered_ms IS NOT NULL),
+async_hard AS (SELECT a.delivery_id, a.recipient_id, min(i.t) AS t FROM acc a
+  JOIN inmail i ON i.recipient = a.address AND i.t >= a.delivered_ms AND i.kind = 'dsn' AND i.type = 'hard' GROUP BY ALL),
+msg AS (SELECT delivery_id, recipient_id FROM delivery_log WHERE NOT excluded),
+first_try AS (SELECT x.delivery_id, x.recipient_id, min(x.t) AS t FROM attempts x JOIN msg USING (delivery_id, recipient_id) GROUP BY ALL),
+fails AS (SELECT x.delivery_id, x.recipient_id, min(x.t) AS t FROM attempts x JOIN msg USING (delivery_id, recipient_id)
+  WHERE x.outcome IN ('failed', 'expired') GROUP BY ALL),
+ev AS (
+  SELECT 'legacy' AS m, delivered_ms AS t, 1 AS d FROM acc
+  UNION ALL SELECT 'legacy', t, -1 FROM async_hard
+  UNION ALL SELECT 'efs', delivered_ms, 1 FROM acc
+  UNION ALL SELECT 'enhanced', t, 1 FROM first_try
+  UNION ALL SELECT 'enhanced', t, -1 FROM fails
+  UNION ALL SELECT 'enhanced', t, -1 FROM async_hard
+)`;
+
+/** Success curves of the three reporting modes, bucketed hourly (wider when the run is long). */
+export async function kpiCurves(
+  store: ReportStore,
+  settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
+): Promise<KpiCurves> {
+  const processed = num(
+    (await one<{ n: number }>(store, 'SELECT count(*) AS n FROM delivery_log WHERE NOT excluded')).n,
+  );
+  const end = num((await one<{ t: number }>(store, COMPLETED_AT)).t);
+  const bucketMs = bucketWidth(end + 1, settings.hourMs, settings.maxPoints);
+  const nb = Math.floor(end / bucketMs) + 1;
+  const r = await rows<{ m: ReportingMode; b: number; d: number }>(
+    store,
+    `WITH ${EVENTS} SELECT m, (t // ?::BIGINT)::BIGINT AS b, sum(d)::BIGINT AS d FROM ev GROUP BY ALL ORDER BY b, m`,
+    [bucketMs],
+  );
+  const deltas: Record<ReportingMode, number[]> = {
+    legacy: new Array<number>(nb).fill(0),
+    enhanced: new Array<number>(nb).fill(0),
+    efs: new Array<number>(nb).fill(0),
+  };
+  for (const x of r) {
+    const b = Math.min(num(x.b), nb - 1);
+    deltas[x.m][b]! += num(x.d);
+  }
+  const curves = {} as Record<ReportingMode, number[]>;
+  const final = {} as Record<ReportingMode, number>;
+  for (const m of REPORTING_MODES) {
+    let running = 0;
+    curves[m] = deltas[m].map((d) => {
+      running += d;
+      return processed > 0 ? running / processed : 0;
+    });
+    final[m] = processed > 0 ? running / processed : 0;
+  }
+  const times = Array.from({ length: nb }, (_, i) => (i + 1) * bucketMs);
+  return { processed, bucketMs, times, curves, final };
+}

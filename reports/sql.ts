@@ -1,0 +1,47 @@
+/**
+ * SQL fragments shared by the metric families, so that every report counts the same way.
+ * All of them read only the run-store tables (store/schema.sql).
+ */
+
+/**
+ * CTEs `addr` (one row per distinct targeted address with its ground truth; `pre` = quarantined or
+ * denylisted before the run, so the run took no decision on it), `entered` (last transition into
+ * quarantine during the run) and `quarantined` (addresses the run left in quarantine, with reason,
+ * rule, text and time of entry).
+ */
+export const QUARANTINE_CTES = `
+addr AS (
+  SELECT address, min(domain) AS domain, min(truth) AS truth,
+         bool_or(initial_status IN ('quarantine', 'denylisted')) AS pre
+  FROM recipients WHERE address <> '' GROUP BY address
+),
+entered AS (
+  SELECT address, t, rule, text FROM (
+    SELECT address, t, rule, text,
+           row_number() OVER (PARTITION BY address ORDER BY t DESC, rule, text) AS rn
+    FROM quarantine_history WHERE new_status = 'quarantine' AND cause <> 'initial'
+  ) WHERE rn = 1
+),
+quarantined AS (
+  SELECT q.address, a.domain, a.truth, q.reason,
+         coalesce(e.t, q.updated_ms) AS t, e.rule, coalesce(e.text, q.text) AS text
+  FROM quarantine q JOIN addr a ON a.address = q.address LEFT JOIN entered e ON e.address = q.address
+  WHERE q.status = 'quarantine' AND NOT a.pre
+)`;
+
+/**
+ * The class of a delivery-log row, each row in exactly one: excluded (at preparation), failed,
+ * delivered (status sent), pending (anything else: pending, taken into account, ignored, cancelled).
+ */
+export const MESSAGE_CLASS = `CASE
+  WHEN excluded THEN 'excluded'
+  WHEN status = 'failed' THEN 'failed'
+  WHEN status = 'sent' THEN 'delivered'
+  ELSE 'pending' END`;
+
+/** Last event time of the run (ms): attempts, async mail, quarantine changes (not remediation), deliveries. */
+export const COMPLETED_AT = `SELECT greatest(
+  coalesce((SELECT max(t) FROM attempts), 0),
+  coalesce((SELECT max(t) FROM inmail), 0),
+  coalesce((SELECT max(t) FROM quarantine_history WHERE cause <> 'remediation'), 0),
+  coalesce((SELECT max(delivered_ms) FROM delivery_log), 0))::BIGINT AS t`;

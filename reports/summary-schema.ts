@@ -1,0 +1,74 @@
+/**
+ * The versioned schema of `summary.json` (zod). Bump SUMMARY_SCHEMA_VERSION when a field changes
+ * meaning or disappears; adding a field keeps the version. Ratios are 0..1 (not percent).
+ */
+import { z } from 'zod';
+
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const ratio = z.number().min(0).max(1);
+const nullableMs = z.number().nullable();
+
+const reasonCount = z.object({ reason: z.number().int().nullable(), name: z.string(), count });
+
+const percentiles = z.object({
+  count,
+  p50: nullableMs,
+  p90: nullableMs,
+  p99: nullableMs,
+  min: nullableMs,
+  max: nullableMs,
+});
+
+export const SummarySchema = z.object({
+  schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
+  scenario: z.object({ name: z.string().nullable(), hash: z.string().nullable() }),
+  seed: z.string().nullable(),
+  completedAt: z.object({ ms: z.number().int().nonnegative(), text: z.string() }),
+  messages: z.object({
+    targeted: count,
+    excluded: z.object({ total: count, byReason: z.array(reasonCount) }),
+    delivered: count,
+    failed: z.object({ total: count, byType: z.record(z.string(), count), byReason: z.array(reasonCount) }),
+    pending: count,
+  }),
+  quarantine: z.object({
+    targetedAddresses: count,
+    addresses: count,
+    rate: ratio,
+    byReason: z.array(
+      z.object({ reason: z.number().int().nullable(), name: z.string(), addresses: count, rate: ratio }),
+    ),
+    falseQuarantines: count,
+    missedQuarantines: count,
+    precision: ratio,
+    recall: ratio,
+  }),
+  throughput: z.object({
+    peakPerHour: count,
+    peakHourMs: z.number().int().nonnegative(),
+    perDomain: z.array(
+      z.object({
+        domain: z.string(),
+        attempts: count,
+        delivered: count,
+        deferred: count,
+        failed: count,
+        peakPerHour: count,
+      }),
+    ),
+  }),
+  retries: z.object({
+    attempts: count,
+    retries: count,
+    delay: percentiles,
+    attemptsPerDelivered: z.number().nonnegative(),
+  }),
+  timeToDeliver: percentiles,
+  kpi: z.object({ processed: count, legacy: z.number(), enhanced: z.number(), efs: z.number() }),
+  qualification: z.object({ entries: count, toQualify: count, toQualifyOccurrences: count }),
+});
+
+/** The content of `summary.json`. */
+export type Summary = z.infer<typeof SummarySchema>;
