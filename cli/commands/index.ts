@@ -3,7 +3,10 @@
  * `register(program)`, then add one import and one entry below (edit these lines only, other work adds its own).
  */
 import type { Command } from 'commander';
+import { register as inmail } from './inmail.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  inmail,
+];
