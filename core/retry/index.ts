@@ -1,0 +1,22 @@
+/** Retry policies and validity (SPEC §4): presets as data, the one retry decision, suspension exit spreading. */
+export { decideRetry, GIVE_UP_EXPIRED, GIVE_UP_PERMANENT, giveUpLogStatus, isRetry } from './decide.ts';
+export { durationSchema, parseDuration, positiveDurationSchema } from './duration.ts';
+export {
+  DEFAULT_ENHANCED_RETRY_SETTINGS,
+  domainMatches,
+  type EnhancedIntervalRule,
+  EnhancedRetryPolicy,
+  type EnhancedRetrySettings,
+} from './enhanced.ts';
+export { ageLimit, ExponentialRetryPolicy, type ExponentialRetrySettings } from './exponential.ts';
+export { IntervalListRetryPolicy, type IntervalListRetrySettings } from './interval-list.ts';
+export { DEFAULT_LEGACY_RETRY_SETTINGS, LegacyRetryPolicy, type LegacyRetrySettings } from './legacy.ts';
+export { type RetryPolicy, withinValidity } from './policy.ts';
+export { loadRetryPolicyFile, RETRY_PRESETS_FILE, retryPolicy, retryPresets } from './presets.ts';
+export {
+  createRetryPolicy,
+  type RetryPolicySpec,
+  retryPolicyFileSchema,
+  retryPolicySpecSchema,
+} from './spec.ts';
+export { mix32, resumeAfterSuspension } from './suspension.ts';

@@ -1,0 +1,39 @@
+/**
+ * The retry policy contract (SPEC §4). A policy answers one question: after attempt `attemptNo` failed
+ * at `now` with this qualification, when is the next attempt, or null to give up (attempts or validity
+ * exhausted). It never decides whether an error is retryable: that is {@link decideRetry}'s job, the one
+ * place where permanent errors are refused a retry.
+ */
+import type { RandomSource } from '../ports.ts';
+import type { Millis, Qualification } from '../types.ts';
+
+/** A retry policy; implementations are pure given the arguments (jitter only draws from `rng`). */
+export interface RetryPolicy {
+  /** preset or user name, for logs and reports */
+  readonly name: string;
+  /**
+   * The validity this policy enforces for a delivery asking for `requestedMs` (undefined: the policy's
+   * own default). Enhanced caps it at 3.5 days; peer presets use their own maximum age.
+   */
+  effectiveValidity(requestedMs?: Millis): Millis;
+  /**
+   * When to try again after attempt `attemptNo` (1 = the first try) failed at `now`; null when the
+   * policy gives up. The result is always `> now` and `<= firstSentAt + effectiveValidity(requestedValidityMs)`.
+   */
+  nextAttemptAt(
+    attemptNo: number,
+    firstSentAt: Millis,
+    now: Millis,
+    q: Qualification,
+    domain: string,
+    rng: RandomSource,
+    requestedValidityMs?: Millis,
+  ): Millis | null;
+}
+
+/** Applies the validity deadline to a delay: `now + delay`, or null if that is past the deadline. */
+export function withinValidity(now: Millis, delayMs: number | null, deadline: Millis): Millis | null {
+  if (delayMs === null) return null;
+  const at = now + Math.max(1, Math.round(delayMs));
+  return at <= deadline ? at : null;
+}
