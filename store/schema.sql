@@ -2,6 +2,27 @@
 -- Times are integer milliseconds since the run started (virtual time), column suffix `_ms` or `t`.
 -- Enumerations are stored as their readable names so that plain SQL (README) reads naturally.
 -- Bump `schema_version` in `run_meta` when a column changes; readers check it.
+--
+-- Changes (schema_version 1), table and column names unchanged:
+--  * closed vocabularies from core/types.ts are DuckDB ENUM types (mx_phase, mx_failure_type, ...).
+--    They read back as strings and compare with string literals (`WHERE phase = 'rcpt'`, LIKE, IN),
+--    but they are stored as one byte, which makes writing 1M-row tables several times faster.
+--    Open vocabularies (domains, IPs, texts, rules, truth) stay VARCHAR.
+--  * PRIMARY KEYs are dropped from recipients, deliveries and quarantine (index maintenance cost on
+--    bulk load; uniqueness is the writer's job). run_meta keeps its key.
+
+CREATE TYPE IF NOT EXISTS mx_phase AS ENUM ('dns', 'connect', 'ehlo', 'mail', 'rcpt', 'data', 'async');
+CREATE TYPE IF NOT EXISTS mx_failure_type AS ENUM ('hard', 'soft', 'ignored', 'undefined');
+CREATE TYPE IF NOT EXISTS mx_impact AS ENUM ('quarantine', 'count', 'none', 'denylist', 'ok');
+CREATE TYPE IF NOT EXISTS mx_disposition AS ENUM ('transient', 'permanent');
+CREATE TYPE IF NOT EXISTS mx_outcome AS ENUM ('delivered', 'retry', 'failed', 'expired');
+CREATE TYPE IF NOT EXISTS mx_log_status AS ENUM ('pending', 'sent', 'failed', 'ignored', 'cancelled', 'takenIntoAccount');
+CREATE TYPE IF NOT EXISTS mx_address_status AS ENUM ('valid', 'withErrors', 'quarantine', 'denylisted', 'allowlisted');
+CREATE TYPE IF NOT EXISTS mx_inmail_kind AS ENUM ('dsn', 'arf', 'autoreply', 'delivered', 'unknown');
+CREATE TYPE IF NOT EXISTS mx_cause AS ENUM ('sync', 'async', 'complaint', 'cleanup', 'remediation', 'initial');
+CREATE TYPE IF NOT EXISTS mx_suspension_kind AS ENUM ('suspend', 'block', 'throttle', 'pathDown', 'delayQueue');
+CREATE TYPE IF NOT EXISTS mx_qualification_status AS ENUM ('toQualify', 'keep', 'ignore');
+CREATE TYPE IF NOT EXISTS mx_mode AS ENUM ('legacy', 'enhanced');
 
 -- key/value facts about the run: schema_version, seed, scenario name, scenario hash, mode, start date, horizon
 CREATE TABLE IF NOT EXISTS run_meta (
@@ -11,23 +32,23 @@ CREATE TABLE IF NOT EXISTS run_meta (
 
 -- one row per targeted recipient, with the simulator's ground truth (the core never reads it)
 CREATE TABLE IF NOT EXISTS recipients (
-  id INTEGER PRIMARY KEY,
+  id INTEGER NOT NULL,
   address VARCHAR NOT NULL,          -- may be '' (reason 7 at preparation)
   domain VARCHAR NOT NULL,
   truth VARCHAR NOT NULL,            -- valid | unknown | mailboxFull | mailboxFullPermanent | disabled | disabledPermanent | invalidDomain | autoResponder
   complainer BOOLEAN NOT NULL,
-  initial_status VARCHAR NOT NULL,   -- valid | quarantine | denylisted | allowlisted (quarantine table before the run)
+  initial_status mx_address_status NOT NULL,   -- valid | quarantine | denylisted | allowlisted (quarantine table before the run)
   control_group BOOLEAN NOT NULL
 );
 
 -- one row per delivery (send job) of the scenario
 CREATE TABLE IF NOT EXISTS deliveries (
-  id INTEGER PRIMARY KEY,
+  id INTEGER NOT NULL,
   name VARCHAR NOT NULL,
   start_ms BIGINT NOT NULL,
   validity_ms BIGINT NOT NULL,       -- effective validity (Enhanced MTA: capped at 3.5 days)
   retry_policy VARCHAR NOT NULL,
-  mode VARCHAR NOT NULL              -- legacy | enhanced
+  mode mx_mode NOT NULL              -- legacy | enhanced
 );
 
 -- the delivery log (SPEC §8): one row per (delivery, recipient), final state at the end of the run
@@ -36,8 +57,8 @@ CREATE TABLE IF NOT EXISTS delivery_log (
   recipient_id INTEGER NOT NULL,
   address VARCHAR NOT NULL,
   domain VARCHAR NOT NULL,
-  status VARCHAR NOT NULL,           -- pending | sent | failed | ignored | cancelled | takenIntoAccount
-  type VARCHAR,                      -- hard | soft | ignored | undefined, null when sent without error
+  status mx_log_status NOT NULL,     -- pending | sent | failed | ignored | cancelled | takenIntoAccount
+  type mx_failure_type,              -- hard | soft | ignored | undefined, null when sent without error
   reason INTEGER,                    -- SPEC §3 value; exclusions at preparation carry 7..17, 25, 127
   excluded BOOLEAN NOT NULL,         -- true when preparation excluded the recipient (never sent)
   text VARCHAR,                      -- last remote text
@@ -56,35 +77,35 @@ CREATE TABLE IF NOT EXISTS attempts (
   domain VARCHAR NOT NULL,
   local_ip VARCHAR,
   mx_ip VARCHAR,
-  phase VARCHAR NOT NULL,            -- dns | connect | ehlo | mail | rcpt | data
+  phase mx_phase NOT NULL,                      -- dns | connect | ehlo | mail | rcpt | data
   code INTEGER,
   enhanced VARCHAR,
   text VARCHAR NOT NULL,
-  type VARCHAR,                      -- null when delivered
+  type mx_failure_type,              -- null when delivered
   reason INTEGER,
-  impact VARCHAR NOT NULL,           -- quarantine | count | none | denylist | ok
-  disposition VARCHAR,
+  impact mx_impact NOT NULL,         -- quarantine | count | none | denylist | ok
+  disposition mx_disposition,        -- transient | permanent
   rule VARCHAR,
   bounce_class INTEGER,
-  outcome VARCHAR NOT NULL           -- delivered | retry | failed | expired
+  outcome mx_outcome NOT NULL           -- delivered | retry | failed | expired
 );
 
 -- async events read by inMail: bounce mails, complaints, auto-replies
 CREATE TABLE IF NOT EXISTS inmail (
   t BIGINT NOT NULL,
   recipient VARCHAR NOT NULL,
-  kind VARCHAR NOT NULL,             -- dsn | arf | autoreply | delivered | unknown
-  type VARCHAR,
+  kind mx_inmail_kind NOT NULL,      -- dsn | arf | autoreply | delivered | unknown
+  type mx_failure_type,
   reason INTEGER,
-  impact VARCHAR NOT NULL,
+  impact mx_impact NOT NULL,
   status VARCHAR,                    -- DSN status code
   text VARCHAR
 );
 
 -- the quarantine table at the end of the run (SPEC §5), one row per address ever touched
 CREATE TABLE IF NOT EXISTS quarantine (
-  address VARCHAR PRIMARY KEY,
-  status VARCHAR NOT NULL,           -- valid | withErrors | quarantine | denylisted | allowlisted
+  address VARCHAR NOT NULL,
+  status mx_address_status NOT NULL,           -- valid | withErrors | quarantine | denylisted | allowlisted
   error_count INTEGER NOT NULL,
   reason INTEGER,
   text VARCHAR,
@@ -97,12 +118,12 @@ CREATE TABLE IF NOT EXISTS quarantine (
 CREATE TABLE IF NOT EXISTS quarantine_history (
   t BIGINT NOT NULL,
   address VARCHAR NOT NULL,
-  old_status VARCHAR NOT NULL,
-  new_status VARCHAR NOT NULL,
+  old_status mx_address_status NOT NULL,
+  new_status mx_address_status NOT NULL,
   reason INTEGER,
   text VARCHAR,
   rule VARCHAR,
-  cause VARCHAR NOT NULL             -- sync | async | complaint | cleanup | remediation | initial
+  cause mx_cause NOT NULL             -- sync | async | complaint | cleanup | remediation | initial
 );
 
 -- the delivery log qualification table (SPEC §6.1)
@@ -110,9 +131,9 @@ CREATE TABLE IF NOT EXISTS qualification (
   normalized VARCHAR PRIMARY KEY,
   first_text VARCHAR NOT NULL,
   occurrences INTEGER NOT NULL,      -- capped at 100,000
-  type VARCHAR NOT NULL,
+  type mx_failure_type NOT NULL,
   reason INTEGER NOT NULL,
-  status VARCHAR NOT NULL            -- toQualify | keep | ignore
+  status mx_qualification_status NOT NULL            -- toQualify | keep | ignore
 );
 
 -- sends per 5-minute slice, domain and local IP
@@ -128,7 +149,7 @@ CREATE TABLE IF NOT EXISTS throughput (
 
 -- suspensions, error-rate blocks, throttles and unavailable paths
 CREATE TABLE IF NOT EXISTS suspensions (
-  kind VARCHAR NOT NULL,             -- suspend | block | throttle | pathDown | delayQueue
+  kind mx_suspension_kind NOT NULL,  -- suspend | block | throttle | pathDown | delayQueue
   domain VARCHAR NOT NULL,
   local_ip VARCHAR,
   start_ms BIGINT NOT NULL,

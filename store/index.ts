@@ -1,0 +1,36 @@
+/**
+ * The run store: one DuckDB file per run that the run writes (`createRunStore`) and reports,
+ * compare, remediation and users' SQL read (`openRunStore`). Schema: `schema.sql`, documented in README.md.
+ */
+export { StoreError } from './errors.ts';
+export { STORE_FILE, storeFile } from './paths.ts';
+export { type OpenOptions, openRunStore, type RunStore, type SqlParams } from './reader.ts';
+export type {
+  AttemptOutcome,
+  AttemptRow,
+  DeliveryLogRow,
+  DeliveryRow,
+  InmailKind,
+  InmailRow,
+  InsertRow,
+  LogStatusName,
+  QualificationRow,
+  QuarantineCause,
+  QuarantineHistoryRow,
+  QuarantineRow,
+  RecipientRow,
+  RunMetaRow,
+  SuspensionKind,
+  SuspensionRow,
+  TableRows,
+  ThroughputRow,
+} from './rows.ts';
+export { ENUMS, SCHEMA_VERSION, TABLES, type TableName } from './tables.ts';
+export {
+  createRunStore,
+  type RunStoreOptions,
+  type RunStoreSummary,
+  RunStoreWriter,
+  STORE_DEFAULTS,
+  schemaSql,
+} from './writer.ts';

@@ -1,0 +1,263 @@
+/**
+ * Creates a run's `run.duckdb` and writes it. Rows go into columnar typed-array buffers (strings
+ * interned, enums as bytes); every `flushRows` rows a buffer is appended, synchronously, to a staging
+ * TEMP table of integer columns, and new strings to a staging dictionary. `close()` turns each staging
+ * table into its real table in one `INSERT ... SELECT` (string ids looked up in the dictionary,
+ * insertion order kept), checkpoints and closes. Same pushes in the same order give the same tables.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { firstLine, StoreError } from './errors.ts';
+import { Interner } from './interner.ts';
+import { storeFile } from './paths.ts';
+import type { InsertRow, TableRows } from './rows.ts';
+import { stageSqlType } from './table-buffer.ts';
+import {
+  AttemptsWriter,
+  DeliveryLogWriter,
+  InmailWriter,
+  QuarantineHistoryWriter,
+  QuarantineWriter,
+  RecipientsWriter,
+  SuspensionsWriter,
+  TableWriter,
+  ThroughputWriter,
+} from './table-writers.ts';
+import { SCHEMA_VERSION, TABLES, type TableName } from './tables.ts';
+
+/** Settings of the writer; every default can be overridden. */
+export interface RunStoreOptions {
+  /** rows buffered per table before a flush to the staging table (default 65,536) */
+  flushRows?: number;
+  /** distinct strings remembered by the interner before it forgets them (default 1,048,576) */
+  internLimit?: number;
+  /** DuckDB memory_limit (default '2GB'); staging spills to disk beyond it */
+  memoryLimit?: string;
+  /** DuckDB worker threads (default: DuckDB's own, the number of cores) */
+  threads?: number;
+  /** replace an existing store file (default true); false makes an existing file an error */
+  overwrite?: boolean;
+}
+
+/** What `close()` reports. */
+export interface RunStoreSummary {
+  file: string;
+  /** rows written per table */
+  rows: Record<TableName, number>;
+  /** size of the database file in bytes after the checkpoint */
+  bytes: number;
+  /** milliseconds spent in close() (final flush, materialization, checkpoint) */
+  closeMs: number;
+}
+
+/** Default settings. */
+export const STORE_DEFAULTS = {
+  flushRows: 65_536,
+  internLimit: 1 << 20,
+  memoryLimit: '2GB',
+} as const;
+
+const STRINGS = '_mx_strings';
+const stageName = (t: TableName) => `_mx_stage_${t}`;
+
+/** Reads the DDL shipped beside this file. */
+export function schemaSql(): string {
+  return readFileSync(new URL('./schema.sql', import.meta.url), 'utf8');
+}
+
+/**
+ * Creates (or replaces) the store of a run and returns its writer.
+ * @param dirOrFile a run folder (the file is `run.duckdb` inside, folders are created) or a `.duckdb` path
+ * @param meta facts written to `run_meta` at once, besides `schema_version`
+ */
+export async function createRunStore(
+  dirOrFile: string,
+  meta: Record<string, string | number | boolean>,
+  options: RunStoreOptions = {},
+): Promise<RunStoreWriter> {
+  const file = storeFile(dirOrFile);
+  const flushRows = options.flushRows ?? STORE_DEFAULTS.flushRows;
+  if (!Number.isInteger(flushRows) || flushRows < 1)
+    throw new StoreError(`${file}: flushRows must be a positive integer, got ${flushRows}`);
+  if (existsSync(file)) {
+    if (options.overwrite === false) throw new StoreError(`${file}: a run store already exists`);
+    rmSync(file, { force: true });
+    rmSync(`${file}.wal`, { force: true });
+  }
+  let instance: DuckDBInstance;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const config: Record<string, string> = {
+      memory_limit: options.memoryLimit ?? STORE_DEFAULTS.memoryLimit,
+    };
+    if (options.threads) config.threads = String(options.threads);
+    instance = await DuckDBInstance.create(file, config);
+  } catch (err) {
+    throw new StoreError(`${file}: cannot create the run store (${firstLine(err)})`, { cause: err });
+  }
+  const con = await instance.connect();
+  await con.run(schemaSql());
+  const writer = new RunStoreWriter(
+    file,
+    instance,
+    con,
+    flushRows,
+    options.internLimit ?? STORE_DEFAULTS.internLimit,
+  );
+  await writer.init();
+  await writer.setMeta({ schema_version: SCHEMA_VERSION, ...meta });
+  return writer;
+}
+
+/** The writer of one run store. Push rows, then `await close()`. */
+export class RunStoreWriter {
+  readonly interner: Interner;
+  readonly attempts: AttemptsWriter;
+  readonly recipients: RecipientsWriter;
+  readonly deliveryLog: DeliveryLogWriter;
+  readonly quarantine: QuarantineWriter;
+  readonly quarantineHistory: QuarantineHistoryWriter;
+  readonly throughput: ThroughputWriter;
+  readonly inmail: InmailWriter;
+  readonly suspensions: SuspensionsWriter;
+  private readonly writers = new Map<TableName, TableWriter>();
+  private readonly appenders = new Map<TableName, DuckDBAppender>();
+  private stringsAppender: DuckDBAppender | null = null;
+  private closed = false;
+
+  constructor(
+    readonly file: string,
+    private readonly instance: DuckDBInstance,
+    private readonly con: DuckDBConnection,
+    flushRows: number,
+    internLimit: number,
+  ) {
+    this.interner = new Interner(internLimit);
+    const onFull = (w: TableWriter) => this.flushTable(w);
+    const make = <W extends TableWriter>(
+      table: TableName,
+      Ctor: new (t: TableName, i: Interner, f: number, o: (w: TableWriter) => void) => W,
+    ): W => {
+      const w = new Ctor(table, this.interner, flushRows, onFull);
+      this.writers.set(table, w);
+      return w;
+    };
+    this.attempts = make('attempts', AttemptsWriter);
+    this.recipients = make('recipients', RecipientsWriter);
+    this.deliveryLog = make('delivery_log', DeliveryLogWriter);
+    this.quarantine = make('quarantine', QuarantineWriter);
+    this.quarantineHistory = make('quarantine_history', QuarantineHistoryWriter);
+    this.throughput = make('throughput', ThroughputWriter);
+    this.inmail = make('inmail', InmailWriter);
+    this.suspensions = make('suspensions', SuspensionsWriter);
+    for (const t of Object.keys(TABLES) as TableName[]) if (!this.writers.has(t)) make(t, TableWriter);
+  }
+
+  /** Creates the staging tables and their appenders (called by createRunStore). */
+  async init(): Promise<void> {
+    await this.con.run(`CREATE TEMP TABLE ${STRINGS} (id INTEGER, s VARCHAR)`);
+    this.stringsAppender = await this.con.createAppender(STRINGS, 'main', 'temp');
+    for (const [table, w] of this.writers) {
+      const cols = w.specs.map((s) => `"${s.name}" ${stageSqlType(s)}`).join(', ');
+      await this.con.run(`CREATE TEMP TABLE ${stageName(table)} (${cols})`);
+      this.appenders.set(table, await this.con.createAppender(stageName(table), 'main', 'temp'));
+    }
+  }
+
+  /** Writes key/value facts to `run_meta` now (values as strings; a key may be set once). */
+  async setMeta(meta: Record<string, string | number | boolean>): Promise<void> {
+    this.assertOpen();
+    for (const [key, value] of Object.entries(meta)) {
+      try {
+        await this.con.run('INSERT INTO run_meta VALUES ($1, $2)', [key, String(value)]);
+      } catch (err) {
+        throw new StoreError(`${this.file}: run_meta.${key}: ${firstLine(err)}`, { cause: err });
+      }
+    }
+  }
+
+  /**
+   * Appends rows given as objects keyed by SQL column name, in order, through the same buffers as
+   * the `push` writers (so order between both is kept). For small tables: run_meta, deliveries,
+   * qualification, or tests.
+   */
+  insertRows<T extends TableName>(table: T, rows: readonly InsertRow<TableRows[T]>[]): void {
+    this.assertOpen();
+    const w = this.writers.get(table);
+    if (!w) throw new StoreError(`${this.file}: no table '${String(table)}'`);
+    for (const row of rows) w.insert(row as Record<string, unknown>);
+  }
+
+  /** Appends every buffered row to the staging tables now (synchronous). */
+  flush(): void {
+    this.assertOpen();
+    for (const w of this.writers.values()) if (w.buf.length > 0) this.flushTable(w);
+  }
+
+  private flushStrings(): void {
+    const { start, strings } = this.interner.drain();
+    const a = this.stringsAppender!;
+    for (let k = 0; k < strings.length; k++) {
+      a.appendInteger(start + k);
+      a.appendVarchar(strings[k]!);
+      a.endRow();
+    }
+    a.flushSync();
+  }
+
+  private flushTable(w: TableWriter): void {
+    this.flushStrings();
+    w.buf.appendTo(this.appenders.get(w.table)!);
+  }
+
+  /** Rows pushed so far per table. */
+  counts(): Record<TableName, number> {
+    const out = {} as Record<TableName, number>;
+    for (const [t, w] of this.writers) out[t] = w.count;
+    return out;
+  }
+
+  /** Flushes, builds the real tables from the staging ones, checkpoints and closes the database. */
+  async close(): Promise<RunStoreSummary> {
+    this.assertOpen();
+    const t0 = performance.now();
+    this.flush();
+    this.flushStrings();
+    this.closed = true;
+    try {
+      this.stringsAppender!.closeSync();
+      for (const a of this.appenders.values()) a.closeSync();
+      await this.con.run(
+        `SET VARIABLE mx_strings = (SELECT coalesce(list(s ORDER BY id), []::VARCHAR[]) FROM temp.main.${STRINGS})`,
+      );
+      for (const [table, w] of this.writers) {
+        if (w.count === 0) continue;
+        const exprs = w.specs
+          .map((s) => (s.kind === 'str' ? `getvariable('mx_strings')["${s.name}" + 1]` : `"${s.name}"`))
+          .join(', ');
+        try {
+          await this.con.run(`INSERT INTO main.${table} SELECT ${exprs} FROM temp.main.${stageName(table)}`);
+        } catch (err) {
+          throw new StoreError(`${this.file}: ${table}: ${firstLine(err)}`, { cause: err });
+        }
+        await this.con.run(`DROP TABLE temp.main.${stageName(table)}`);
+      }
+      await this.con.run('RESET VARIABLE mx_strings');
+      await this.con.run('CHECKPOINT');
+    } finally {
+      this.con.closeSync();
+      this.instance.closeSync();
+    }
+    return {
+      file: this.file,
+      rows: this.counts(),
+      bytes: statSync(this.file).size,
+      closeMs: performance.now() - t0,
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError(`${this.file}: the run store writer is closed`);
+  }
+}
