@@ -86,7 +86,9 @@ export function createInMail(options: InMailOptions): InMail {
     text: string,
     status: string | null,
   ): Qualification & { code: number | null } {
-    const code = findReplyCode(text);
+    const found = findReplyCode(text);
+    // a failure report carries no success code: a 2xx/3xx seen in a transcript is not the answer
+    const code = found !== null && found >= 400 ? found : null;
     const reply: ParsedReply = { parseable: code !== null, code, enhanced: status, text, raw: text };
     return { ...qualifier.qualify(reply, { phase: 'async', domain: domainOf(recipient) }), code };
   }
