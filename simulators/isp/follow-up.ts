@@ -1,0 +1,37 @@
+/** Asynchronous mail an ISP sends after a session: a DSN, an ARF complaint or an auto-reply. */
+import type { Millis } from '../../core/types.ts';
+
+export type FollowUpKind = 'dsn' | 'arf' | 'autoReply';
+
+/** Everything needed to build the mail later (MIME is built lazily, at drain time). */
+export interface FollowUp {
+  kind: FollowUpKind;
+  /** run time at which the mail lands in the technical mailbox */
+  atMs: Millis;
+  /** profile name of the ISP that sends it */
+  isp: string;
+  /** host name of the reporting MTA */
+  reportingMta: string;
+  /** the original message's envelope sender (where the mail goes) */
+  from: string;
+  /** the original recipient */
+  to: string;
+  messageId: string;
+  /** run time the original message was accepted or rejected */
+  sentAtMs: Millis;
+  /** DSN: enhanced status (e.g. `5.1.1`) */
+  status: string;
+  /** DSN: the SMTP reply given as Diagnostic-Code; '' for others */
+  diagnostic: string;
+  /** DSN: remote MTA (MX host); ARF: source IP of the original message */
+  remoteMta: string;
+  sourceIp: string;
+  /** auto-reply subject and text */
+  subject: string;
+  text: string;
+}
+
+/** Receives follow-ups (the technical mailbox, or a wire-mode mail sender). */
+export interface FollowUpSink {
+  schedule(f: FollowUp): void;
+}

@@ -1,0 +1,72 @@
+/**
+ * Population settings: the mix of ground truths and pre-run states. Every number is a default a
+ * scenario can override; the schema is exported so a scenario file can embed it.
+ */
+import { z } from 'zod';
+import { DAY, HOUR, MINUTE } from '../../core/types.ts';
+
+const rate = z.number().min(0).max(1);
+const range = z
+  .strictObject({ minMs: z.number().int().min(0), maxMs: z.number().int().min(0) })
+  .refine((r) => r.maxMs >= r.minMs, { message: 'maxMs must be >= minMs' });
+
+/** Schema of population settings (all fields optional, defaults below). */
+export const populationSettingsSchema = z.strictObject({
+  /** weights of each truth kind (normalised) */
+  truth: z
+    .strictObject({
+      valid: z.number().min(0).default(0.9),
+      unknown: z.number().min(0).default(0.035),
+      mailboxFull: z.number().min(0).default(0.01),
+      mailboxFullPermanent: z.number().min(0).default(0.002),
+      disabled: z.number().min(0).default(0.01),
+      disabledPermanent: z.number().min(0).default(0.005),
+      invalidDomain: z.number().min(0).default(0.01),
+      autoResponder: z.number().min(0).default(0.028),
+    })
+    .prefault({})
+    .refine((t) => Object.values(t).some((w) => w > 0), { message: 'at least one truth weight must be > 0' }),
+  /** a temporarily full mailbox recovers at a run time drawn uniformly in this range */
+  mailboxFullRecovery: range.default({ minMs: HOUR, maxMs: 3 * DAY }),
+  /** a temporarily disabled account is reactivated at a run time drawn uniformly in this range */
+  disabledRecovery: range.default({ minMs: DAY, maxMs: 10 * DAY }),
+  complainers: z
+    .strictObject({
+      rate: rate.default(0.002),
+      /** chance that one accepted message yields a complaint */
+      probability: rate.default(1),
+      delay: range.default({ minMs: 5 * MINUTE, maxMs: 2 * DAY }),
+    })
+    .prefault({}),
+  initial: z
+    .strictObject({
+      quarantine: rate.default(0.01),
+      denylisted: rate.default(0.003),
+      allowlisted: rate.default(0.001),
+    })
+    .prefault({}),
+  /** quarantine-table error texts of initially quarantined addresses (one picked per address) */
+  priorErrorTexts: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([
+      '550 5.1.1 <*>: Recipient address rejected: User unknown in virtual mailbox table',
+      '550 5.2.1 The email account that you tried to reach is disabled.',
+      '552 5.2.2 <*>: user is over quota',
+      "DNS query failed for '*'",
+    ]),
+  controlGroupRate: rate.default(0),
+  /** share of target entries that repeat an earlier address (reason 10) */
+  duplicateRate: rate.default(0.001),
+  /** share of target entries with an empty address (reason 7) */
+  missingRate: rate.default(0.001),
+});
+/** Validated population settings. */
+export type PopulationSettings = z.output<typeof populationSettingsSchema>;
+/** What a caller may pass (any field may be left out). */
+export type PopulationSettingsInput = z.input<typeof populationSettingsSchema>;
+
+/** Validates settings (throws a zod error naming the field) and applies defaults. */
+export function resolvePopulationSettings(input: PopulationSettingsInput = {}): PopulationSettings {
+  return populationSettingsSchema.parse(input);
+}
