@@ -17,7 +17,6 @@ export const DEFAULT_MAX_REPLY_LENGTH = 4096;
 
 const LINE_RE = /^([2-5]\d\d)(?:([ -])(.*))?$/s;
 const ENHANCED_RE = /^([245])\.(\d{1,3})\.(\d{1,3})(?=$|[\s,;:)\]])/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: detecting binary bytes is the point
 const BINARY_RE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -57,7 +56,6 @@ function unparseable(raw: string): ParsedReply {
     raw,
   };
 }
-// biome-ignore lint/suspicious/noControlCharactersInRegex: see BINARY_RE
 const BINARY_RE_G = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/g;
 
 /**

@@ -1,0 +1,216 @@
+/**
+ * Compiles an ordered rule set ONCE into a matcher: one Aho-Corasick pass over the text finds the
+ * `contains` rules and the regex rules whose required literal occurs; rules without a text pattern
+ * (code / enhanced-code / phase rules) are always candidates. Candidates are then checked in rule
+ * order (code, enhanced code, phase and domain first, the regex last) and the first that passes wins.
+ * No allocation per match.
+ */
+import type { SmtpPhase } from '../types.ts';
+import { AhoCorasick } from './aho-corasick.ts';
+import { requiredLiterals } from './literal-prefilter.ts';
+import { PHASES, type Rule } from './rule-schema.ts';
+
+/** Bit of a phase in a rule's phase mask. */
+export const PHASE_BIT: Readonly<Record<SmtpPhase, number>> = Object.fromEntries(
+  PHASES.map((p, i) => [p, 1 << i]),
+) as Record<SmtpPhase, number>;
+
+const TextKind = { None: 0, Contains: 1, ContainsCaseSensitive: 2, Regex: 3 } as const;
+
+/** Parses a code restriction (`550`, `5xx`, `55x`, `500-559`) into an inclusive range. */
+export function codeRange(spec: number | string): [number, number] {
+  if (typeof spec === 'number') return [spec, spec];
+  const s = spec.replace(/\s+/g, '').toLowerCase();
+  if (s.includes('-')) {
+    const [a, b] = s.split('-').map(Number) as [number, number];
+    return a <= b ? [a, b] : [b, a];
+  }
+  if (s.endsWith('xx')) return [Number(s[0]) * 100, Number(s[0]) * 100 + 99];
+  if (s.endsWith('x')) return [Number(s.slice(0, 2)) * 10, Number(s.slice(0, 2)) * 10 + 9];
+  return [Number(s), Number(s)];
+}
+
+function enhancedTriple(spec: string): [number, number, number] {
+  return spec.split('.').map((p) => (p === '*' || p.toLowerCase() === 'x' ? -1 : Number(p))) as [
+    number,
+    number,
+    number,
+  ];
+}
+
+/** Parses `5.1.1` into its three numbers, or null. */
+export function splitEnhanced(enhanced: string | null): [number, number, number] | null {
+  if (!enhanced) return null;
+  const m = /^([245])\.(\d{1,3})\.(\d{1,3})$/.exec(enhanced);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
+}
+
+interface DomainMask {
+  exact: string[];
+  suffix: string[];
+  any: boolean;
+}
+
+/** The compiled form of an ordered rule set. */
+export class CompiledRules {
+  readonly rules: readonly Rule[];
+  /** true when some rule restricts domains (the domain then belongs to cache keys) */
+  readonly usesDomains: boolean;
+  private readonly ac: AhoCorasick;
+  private readonly kind: Uint8Array;
+  private readonly phaseMask: Int32Array;
+  private readonly codeMask: (Uint8Array | null)[];
+  private readonly classOk: (Uint8Array | null)[];
+  private readonly enh: (Int16Array | null)[];
+  private readonly domain: (DomainMask | null)[];
+  private readonly regex: (RegExp | null)[];
+  private readonly csContains: (string[] | null)[];
+  private readonly always: Int32Array;
+  private readonly found: Int32Array;
+  private readonly seen: Uint32Array;
+  private stamp = 0;
+
+  constructor(rules: readonly Rule[]) {
+    this.rules = rules;
+    const n = rules.length;
+    this.kind = new Uint8Array(n);
+    this.phaseMask = new Int32Array(n);
+    this.codeMask = new Array(n).fill(null);
+    this.classOk = new Array(n).fill(null);
+    this.enh = new Array(n).fill(null);
+    this.domain = new Array(n).fill(null);
+    this.regex = new Array(n).fill(null);
+    this.csContains = new Array(n).fill(null);
+    const literalTags = new Map<string, number[]>();
+    const addLiteral = (lit: string, rule: number) => {
+      const key = lit.toLowerCase();
+      const tags = literalTags.get(key);
+      if (tags) tags.push(rule);
+      else literalTags.set(key, [rule]);
+    };
+    const always: number[] = [];
+    rules.forEach((r, i) => {
+      if (r.phases) for (const p of r.phases) this.phaseMask[i]! |= PHASE_BIT[p];
+      if (r.codes) {
+        const mask = new Uint8Array(400);
+        const cls = new Uint8Array(6);
+        for (const spec of r.codes) {
+          const [a, b] = codeRange(spec);
+          for (let c = Math.max(a, 200); c <= Math.min(b, 599); c++) mask[c - 200] = 1;
+          if (a % 100 === 0 && b === a + 99) cls[a / 100] = 1;
+        }
+        this.codeMask[i] = mask;
+        this.classOk[i] = cls;
+      }
+      if (r.enhanced) this.enh[i] = Int16Array.from(r.enhanced.flatMap(enhancedTriple));
+      if (r.domains) {
+        const d: DomainMask = { exact: [], suffix: [], any: false };
+        for (const m of r.domains.map((x) => x.toLowerCase())) {
+          if (m === '*') d.any = true;
+          else if (m.startsWith('*.')) d.suffix.push(m.slice(1));
+          else d.exact.push(m);
+        }
+        this.domain[i] = d;
+      }
+      if (r.contains) {
+        this.kind[i] = r.caseSensitive ? TextKind.ContainsCaseSensitive : TextKind.Contains;
+        if (r.caseSensitive) this.csContains[i] = r.contains;
+        for (const c of r.contains) addLiteral(c, i);
+      } else if (r.regex !== undefined) {
+        this.kind[i] = TextKind.Regex;
+        this.regex[i] = new RegExp(r.regex, r.caseSensitive ? '' : 'i');
+        const lits = requiredLiterals(r.regex);
+        if (lits) for (const l of lits) addLiteral(l, i);
+        else always.push(i);
+      } else always.push(i);
+    });
+    this.usesDomains = rules.some((r) => r.domains !== undefined);
+    this.ac = new AhoCorasick([...literalTags.keys()], [...literalTags.values()]);
+    this.always = Int32Array.from(always);
+    this.found = new Int32Array(Math.max(n, 1));
+    this.seen = new Uint32Array(Math.max(n, 1));
+  }
+
+  /** number of candidate-finding automaton states (for benchmarks) */
+  get automatonStates(): number {
+    return this.ac.states;
+  }
+
+  /**
+   * Index of the first rule that matches, or -1. `code` is 0 when unknown; `e0..e2` are the enhanced
+   * code parts (-1 when none); `domain` is lower case ('' when unknown).
+   */
+  match(
+    text: string,
+    code: number,
+    e0: number,
+    e1: number,
+    e2: number,
+    phase: SmtpPhase,
+    domain: string,
+  ): number {
+    this.stamp = (this.stamp + 1) >>> 0;
+    if (this.stamp === 0) {
+      this.seen.fill(0);
+      this.stamp = 1;
+    }
+    const nf = this.ac.scan(text, this.found, this.seen, this.stamp);
+    const found = this.found;
+    if (nf > 1) found.subarray(0, nf).sort();
+    const always = this.always;
+    const phaseBit = PHASE_BIT[phase];
+    let i = 0;
+    let j = 0;
+    while (i < nf || j < always.length) {
+      let r: number;
+      if (j >= always.length || (i < nf && found[i]! < always[j]!)) r = found[i++]!;
+      else r = always[j++]!;
+      if (this.passes(r, text, code, e0, e1, e2, phaseBit, domain)) return r;
+    }
+    return -1;
+  }
+
+  private passes(
+    r: number,
+    text: string,
+    code: number,
+    e0: number,
+    e1: number,
+    e2: number,
+    phaseBit: number,
+    domain: string,
+  ): boolean {
+    const pm = this.phaseMask[r]!;
+    if (pm !== 0 && (pm & phaseBit) === 0) return false;
+    const cm = this.codeMask[r];
+    if (cm) {
+      if (code >= 200 && code <= 599) {
+        if (cm[code - 200] === 0) return false;
+      } else if (e0 < 0 || this.classOk[r]![e0] === 0) return false;
+    }
+    const en = this.enh[r];
+    if (en) {
+      if (e0 < 0) return false;
+      let ok = false;
+      for (let k = 0; k < en.length && !ok; k += 3)
+        ok =
+          (en[k]! < 0 || en[k] === e0) &&
+          (en[k + 1]! < 0 || en[k + 1] === e1) &&
+          (en[k + 2]! < 0 || en[k + 2] === e2);
+      if (!ok) return false;
+    }
+    const dm = this.domain[r];
+    if (dm && !dm.any) {
+      if (!domain) return false;
+      if (!dm.exact.includes(domain) && !dm.suffix.some((s) => domain.endsWith(s))) return false;
+    }
+    switch (this.kind[r]) {
+      case TextKind.ContainsCaseSensitive:
+        return this.csContains[r]!.some((c) => text.includes(c));
+      case TextKind.Regex:
+        return this.regex[r]!.test(text);
+      default:
+        return true;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Qualification: what a remote server said → Campaign type, reason, address impact and disposition
+ * (SPEC §2, §3, §6, §11). Rules are data (`rules/`), compiled once per qualifier.
+ */
+export { AhoCorasick } from './aho-corasick.ts';
+export { CompiledRules, codeRange, PHASE_BIT, splitEnhanced } from './compile-rules.ts';
+export { requiredLiterals } from './literal-prefilter.ts';
+export {
+  DEFAULT_RULES_DIR,
+  defaultBounceRuleSet,
+  defaultRuleSet,
+  loadRuleSet,
+  MOMENTUM_BOUNCE_RULES_FILE,
+  RULES_DIR,
+  ruleFiles,
+} from './load-rules.ts';
+export {
+  defaultMomentumClasses,
+  loadMomentumClasses,
+  MOMENTUM_CLASSES_FILE,
+  type MomentumClass,
+  type MomentumClassMap,
+  momentumRuleName,
+} from './momentum-classes.ts';
+export { codeDisposition, DEFAULT_NO_IMPACT_REASONS, defaultImpact } from './outcome.ts';
+export {
+  createQualifier,
+  type MessageReplyLike,
+  parseDiagnostic,
+  type Qualifier,
+  type QualifierOptions,
+  type QualifyContext,
+} from './qualifier.ts';
+export {
+  bounceRuleFileSchema,
+  inboundRuleFileSchema,
+  PHASES,
+  type Rule,
+  type RuleInput,
+  type RuleSet,
+  ruleInputSchema,
+} from './rule-schema.ts';
+export { SISIMAI_MAP, type SisimaiExpectation, scoreAgainstSisimai } from './sisimai-map.ts';

@@ -1,0 +1,112 @@
+/**
+ * Required-literal extraction from a regular expression, so the compiled matcher can find candidate
+ * regex rules with the same single Aho-Corasick pass as the plain `contains` rules and test only
+ * those regexes. Conservative: when in doubt it returns null and the regex is always tested.
+ */
+
+const MIN_LITERAL = 3;
+
+/** Splits a pattern at its top-level `|`. */
+function topLevelAlternatives(src: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      out.push(src.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(src.slice(start));
+  return out;
+}
+
+/** The longest run of plain characters that every match of `alt` must contain (lower case), or ''. */
+function longestRequiredRun(alt: string): string {
+  let best = '';
+  let run = '';
+  const end = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let i = 0; i < alt.length; i++) {
+    const c = alt[i]!;
+    let lit: string | null = null;
+    if (c === '\\') {
+      const n = alt[i + 1] ?? '';
+      i++;
+      if (/[A-Za-z0-9]/.test(n)) {
+        end();
+        continue;
+      }
+      lit = n;
+    } else if (c === '(') {
+      end();
+      let depth = 1;
+      let inClass = false;
+      for (i++; i < alt.length && depth > 0; i++) {
+        const d = alt[i];
+        if (d === '\\') i++;
+        else if (inClass) inClass = d !== ']';
+        else if (d === '[') inClass = true;
+        else if (d === '(') depth++;
+        else if (d === ')') depth--;
+      }
+      i--;
+      continue;
+    } else if (c === '[') {
+      end();
+      for (i++; i < alt.length && alt[i] !== ']'; i++) if (alt[i] === '\\') i++;
+      continue;
+    } else if (c === '?' || c === '*' || c === '{') {
+      // the previous atom is optional (or repeated a number of times we do not read): drop it
+      run = run.slice(0, -1);
+      end();
+      if (c === '{') while (i < alt.length && alt[i] !== '}') i++;
+      if (alt[i + 1] === '?') i++;
+      continue;
+    } else if (c === '+') {
+      end();
+      if (alt[i + 1] === '?') i++;
+      continue;
+    } else if (c === '.' || c === '^' || c === '$' || c === ')' || c === '|') {
+      end();
+      continue;
+    } else lit = c;
+    if (lit.charCodeAt(0) > 0x7f) {
+      end();
+      continue;
+    }
+    // a quantifier right after applies to this character alone
+    run += lit.toLowerCase();
+  }
+  end();
+  return best;
+}
+
+/**
+ * Literals, one per top-level alternative, at least one of which appears (case-insensitively) in
+ * every text the regex matches; null when some alternative has no literal of 3+ characters.
+ */
+export function requiredLiterals(src: string): string[] | null {
+  const lits: string[] = [];
+  for (const alt of topLevelAlternatives(src)) {
+    const lit = longestRequiredRun(alt);
+    if (lit.length < MIN_LITERAL) return null;
+    lits.push(lit);
+  }
+  return lits;
+}
