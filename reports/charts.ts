@@ -1,0 +1,218 @@
+/**
+ * Server-side SVG charts with echarts (no DOM, no network): each function returns one `<svg>`
+ * string. echarts escapes the texts it draws; `assertSafeSvg` double-checks the output.
+ */
+import * as echarts from 'echarts';
+import { formatDuration, formatTimeNotation } from './time-notation.ts';
+
+export interface ChartSize {
+  width: number;
+  height: number;
+}
+
+export const DEFAULT_CHART_SIZE: ChartSize = { width: 560, height: 300 };
+
+/** A palette that reads well on white and in grey print. */
+export const PALETTE = [
+  '#2563eb',
+  '#dc2626',
+  '#16a34a',
+  '#d97706',
+  '#7c3aed',
+  '#0891b2',
+  '#db2777',
+  '#65a30d',
+  '#475569',
+  '#ea580c',
+  '#94a3b8',
+];
+
+const BASE = {
+  animation: false,
+  color: PALETTE,
+  textStyle: { fontFamily: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif' },
+  grid: { left: 56, right: 20, top: 48, bottom: 44, containLabel: false },
+};
+
+/** Throws when an SVG contains markup that could run script (defence in depth for remote texts). */
+export function assertSafeSvg(svg: string): string {
+  if (/<script|<foreignObject|\son[a-z]+\s*=|javascript:/i.test(svg))
+    throw new Error('reports: unsafe SVG produced');
+  return svg;
+}
+
+/** `Attempts per domain` -> `attempts-per-domain`: a stable prefix for the SVG's ids and classes. */
+function slug(title: string): string {
+  return `c-${title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}`;
+}
+
+/** Rewrites zrender's `zrN-cls-M` / `zrN-cM` ids to `PREFIX-cls-K` numbered by first appearance. */
+function renumber(svg: string, prefix: string): string {
+  const seen = new Map<string, string>();
+  return svg.replace(/\bzr\d+-([a-z]*-?)(\d+)\b/g, (token, kind: string) => {
+    let id = seen.get(token);
+    if (id === undefined) {
+      id = `${prefix}-${kind}${seen.size}`;
+      seen.set(token, id);
+    }
+    return id;
+  });
+}
+
+function render(option: Record<string, unknown>, size: ChartSize, key: string): string {
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: size.width,
+    height: size.height,
+  });
+  try {
+    chart.setOption({ ...BASE, ...option });
+    // zrender numbers its ids and classes per instance (`zr7-cls-3`): renumber them from the chart's
+    // title so the same data gives the same bytes, and two charts on one page never clash
+    return assertSafeSvg(renumber(chart.renderToSVGString(), slug(key)));
+  } finally {
+    chart.dispose();
+  }
+}
+
+const HOUR = 3_600_000;
+
+function timeAxis(maxMs: number) {
+  return {
+    type: 'value',
+    min: 0,
+    max: Math.max(1, Math.ceil(maxMs / HOUR)),
+    name: 'run time',
+    nameLocation: 'middle',
+    nameGap: 28,
+    axisLabel: {
+      formatter: (h: number) => formatTimeNotation(h * HOUR).replace('day', 'd'),
+      hideOverlap: true,
+    },
+    splitLine: { show: false },
+  };
+}
+
+export interface LineSeries {
+  name: string;
+  /** y values, one per time */
+  data: number[];
+}
+
+/** Lines over run time (x in ms); `percent` formats y as 0..100 %. Optionally stacked areas. */
+export function timeLineChart(opts: {
+  title: string;
+  times: number[];
+  series: LineSeries[];
+  percent?: boolean;
+  stacked?: boolean;
+  step?: boolean;
+  size?: ChartSize;
+  yName?: string;
+}): string {
+  const maxT = opts.times.length ? opts.times[opts.times.length - 1]! : HOUR;
+  return render(
+    {
+      title: { text: opts.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
+      legend: { top: 8, right: 10, type: 'plain', textStyle: { fontSize: 11 } },
+      xAxis: timeAxis(maxT),
+      yAxis: {
+        type: 'value',
+        name: opts.yName ?? '',
+        min: 0,
+        max: opts.percent ? 100 : undefined,
+        axisLabel: { formatter: opts.percent ? '{value} %' : '{value}' },
+      },
+      series: opts.series.map((s) => ({
+        type: 'line',
+        name: s.name,
+        showSymbol: false,
+        step: opts.step ? 'end' : undefined,
+        stack: opts.stacked ? 'all' : undefined,
+        areaStyle: opts.stacked ? { opacity: 0.55 } : undefined,
+        lineStyle: { width: opts.stacked ? 1 : 2 },
+        data: s.data.map((v, i) => [opts.times[i]! / HOUR, opts.percent ? Math.round(v * 10000) / 100 : v]),
+      })),
+    },
+    opts.size ?? DEFAULT_CHART_SIZE,
+    opts.title,
+  );
+}
+
+/** Histogram of durations: `bins[i]` counts values in [i x binMs, (i + 1) x binMs). */
+export function durationHistogram(opts: {
+  title: string;
+  binMs: number;
+  bins: number[];
+  size?: ChartSize;
+}): string {
+  return render(
+    {
+      title: { text: opts.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
+      xAxis: {
+        type: 'category',
+        data: opts.bins.map((_, i) => formatDuration(i * opts.binMs)),
+        name: 'delay before the attempt',
+        nameLocation: 'middle',
+        nameGap: 28,
+        axisLabel: { hideOverlap: true },
+      },
+      yAxis: { type: 'value', name: 'retries', minInterval: 1 },
+      series: [{ type: 'bar', name: 'retries', data: opts.bins, barCategoryGap: '10%' }],
+    },
+    opts.size ?? DEFAULT_CHART_SIZE,
+    opts.title,
+  );
+}
+
+export interface TimelineBar {
+  /** row label, e.g. `suspend gm.com` */
+  label: string;
+  startMs: number;
+  endMs: number;
+  /** colour group, e.g. the kind */
+  group: string;
+}
+
+/** Gantt-like timeline: one horizontal bar per period (a transparent offset bar plus the period). */
+export function timelineChart(opts: { title: string; bars: TimelineBar[]; size?: ChartSize }): string {
+  const groups = [...new Set(opts.bars.map((b) => b.group))];
+  const labels = opts.bars.map((b) => b.label);
+  const maxT = opts.bars.reduce((m, b) => Math.max(m, b.endMs), HOUR);
+  const height = Math.max(opts.size?.height ?? 160, 90 + 22 * opts.bars.length);
+  return render(
+    {
+      title: { text: opts.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
+      legend: { top: 8, right: 10, data: groups },
+      grid: { left: 150, right: 20, top: 48, bottom: 44 },
+      xAxis: timeAxis(maxT),
+      yAxis: {
+        type: 'category',
+        data: labels,
+        inverse: true,
+        axisLabel: { width: 140, overflow: 'truncate' },
+      },
+      series: [
+        {
+          type: 'bar',
+          stack: 't',
+          silent: true,
+          itemStyle: { color: 'transparent' },
+          data: opts.bars.map((b) => b.startMs / HOUR),
+        },
+        ...groups.map((g) => ({
+          type: 'bar',
+          stack: 't',
+          name: g,
+          data: opts.bars.map((b) => (b.group === g ? (b.endMs - b.startMs) / HOUR : 0)),
+        })),
+      ],
+    },
+    { width: opts.size?.width ?? DEFAULT_CHART_SIZE.width, height },
+    opts.title,
+  );
+}

@@ -1,0 +1,17 @@
+/** Number formatting shared by the renderers (fixed locale so output does not depend on the machine). */
+import { formatDuration } from './time-notation.ts';
+
+/** 12345 -> `12,345`. */
+export function int(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** 0.12345 -> `12.35 %`. */
+export function pct(ratio: number, digits = 2): string {
+  return `${(ratio * 100).toFixed(digits)} %`;
+}
+
+/** A duration or an em dash for null. */
+export function dur(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '—' : formatDuration(ms);
+}

@@ -1,0 +1,313 @@
+/**
+ * `report.html`: one self-contained page (inline CSS, inline SVG charts, no script, no network;
+ * a Content-Security-Policy forbids any) for people: headline cards, charts, then tables.
+ * Every text from the store is HTML-escaped.
+ */
+import { durationHistogram, timeLineChart, timelineChart } from './charts.ts';
+import { escapeHtml as h } from './escape.ts';
+import { dur, int, pct } from './format.ts';
+import { REPORTING_MODE_NAMES, REPORTING_MODES } from './kpi.ts';
+import type { ReportData } from './report-data.ts';
+import { formatTimeNotation as at } from './time-notation.ts';
+
+const CSS = `
+:root{--fg:#0f172a;--muted:#64748b;--line:#e2e8f0;--bg:#f8fafc;--card:#fff;--accent:#2563eb;--bad:#dc2626;--good:#16a34a}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+header{padding:20px 28px 12px;background:var(--card);border-bottom:1px solid var(--line)}
+h1{font-size:20px;margin:0 0 4px}
+h2{font-size:16px;margin:28px 0 10px}
+.meta{color:var(--muted);font-size:13px}
+.meta code{background:var(--bg);padding:1px 5px;border-radius:4px}
+main{padding:8px 28px 40px;max-width:1240px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin-top:16px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}
+.card .v{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}
+.card .k{color:var(--muted);font-size:12px}
+.card.bad .v{color:var(--bad)}
+.card.good .v{color:var(--good)}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px}
+.charts.three{grid-template-columns:repeat(3,minmax(0,1fr))}
+figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:6px;overflow:hidden}
+figure svg{display:block;max-width:100%;height:auto}
+figcaption{color:var(--muted);font-size:12px;padding:2px 8px 6px}
+.tables{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px}
+section.t{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:4px 12px 10px;overflow-x:auto}
+section.t h3{font-size:14px;margin:10px 0 6px}
+table{border-collapse:collapse;width:100%;font-size:12.5px}
+th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+th{color:var(--muted);font-weight:600}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.x{max-width:420px;overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
+.none{color:var(--muted);font-style:italic}
+`;
+
+interface Col<T> {
+  head: string;
+  cell: (r: T) => string;
+  /** n: number (right-aligned), x: remote text (monospace, wraps) */
+  cls?: 'n' | 'x';
+}
+
+function table<T>(title: string, rows: T[], cols: Col<T>[], id: string): string {
+  const body =
+    rows.length === 0
+      ? '<p class="none">none</p>'
+      : `<table><thead><tr>${cols.map((c) => `<th${c.cls === 'n' ? ' class="n"' : ''}>${h(c.head)}</th>`).join('')}</tr></thead><tbody>${rows
+          .map(
+            (r) =>
+              `<tr>${cols.map((c) => `<td${c.cls ? ` class="${c.cls}"` : ''}>${c.cell(r)}</td>`).join('')}</tr>`,
+          )
+          .join('')}</tbody></table>`;
+  return `<section class="t" id="${id}"><h3>${h(title)}</h3>${body}</section>`;
+}
+
+function card(k: string, v: string, tone = ''): string {
+  return `<div class="card ${tone}"><div class="v">${v}</div><div class="k">${h(k)}</div></div>`;
+}
+
+function figure(id: string, svg: string, caption: string): string {
+  return `<figure class="chart" id="${id}">${svg}<figcaption>${h(caption)}</figcaption></figure>`;
+}
+
+/** Renders the HTML report. */
+export function renderHtml(d: ReportData): string {
+  const s = d.summary;
+  const m = s.messages;
+  const q = s.quarantine;
+  const topN = d.settings.topN;
+
+  const tp = d.throughput;
+  const charts = [
+    figure(
+      'chart-throughput',
+      timeLineChart({
+        title: 'Attempts per domain',
+        times: tp.times,
+        series: tp.domains.map((name, i) => ({ name, data: tp.attempts[i]! })),
+        stacked: true,
+        yName: `per ${dur(tp.bucketMs)}`,
+      }),
+      `Attempts per ${dur(tp.bucketMs)} slice, top ${topN} domains stacked.`,
+    ),
+    figure(
+      'chart-quarantine',
+      timeLineChart({
+        title: 'Addresses entering quarantine',
+        times: d.quarantineOverTime.points.map((p) => p.t),
+        series: [
+          { name: 'cumulative', data: d.quarantineOverTime.points.map((p) => p.cumulative) },
+          {
+            name: `per ${dur(d.quarantineOverTime.bucketMs)}`,
+            data: d.quarantineOverTime.points.map((p) => p.count),
+          },
+        ],
+        step: true,
+      }),
+      'Quarantined by the run (not before it), by time of entry.',
+    ),
+    figure(
+      'chart-retry-delay',
+      durationHistogram({
+        title: 'Retry delay',
+        binMs: d.retries.histogram.binMs,
+        bins: d.retries.histogram.bins,
+      }),
+      `Time since the previous attempt of the same message: p50 ${dur(s.retries.delay.p50)}, p90 ${dur(s.retries.delay.p90)}.`,
+    ),
+    figure(
+      'chart-suspensions',
+      timelineChart({
+        title: 'Suspensions and blocks',
+        bars: d.blocks.slice(0, 40).map((b) => ({
+          label: `${b.kind} ${b.domain}${b.localIp ? ` ${b.localIp}` : ''}`,
+          startMs: b.startMs,
+          endMs: b.endMs,
+          group: b.kind,
+        })),
+      }),
+      `${d.blocks.length} periods${d.blocks.length > 40 ? ' (first 40 shown)' : ''}.`,
+    ),
+  ];
+  const kpiSize = { width: 380, height: 260 };
+  const kpiCharts = REPORTING_MODES.map((mode) =>
+    figure(
+      `chart-kpi-${mode}`,
+      timeLineChart({
+        title: REPORTING_MODE_NAMES[mode],
+        times: d.kpi.times,
+        series: [{ name: 'success', data: d.kpi.curves[mode] }],
+        percent: true,
+        size: kpiSize,
+      }),
+      `final ${pct(s.kpi[mode])} of ${int(s.kpi.processed)} processed`,
+    ),
+  );
+
+  const cards = [
+    card('targeted', int(m.targeted)),
+    card('delivered', int(m.delivered), 'good'),
+    card('failed', int(m.failed.total)),
+    card('pending', int(m.pending)),
+    card('excluded', int(m.excluded.total)),
+    card('quarantine rate', pct(q.rate)),
+    card('false quarantines', int(q.falseQuarantines), q.falseQuarantines > 0 ? 'bad' : 'good'),
+    card('missed quarantines', int(q.missedQuarantines), q.missedQuarantines > 0 ? 'bad' : 'good'),
+    card('precision / recall', `${pct(q.precision, 1)} / ${pct(q.recall, 1)}`),
+    card('peak attempts / hour', int(s.throughput.peakPerHour)),
+    card('time to deliver p50 / p90', `${dur(s.timeToDeliver.p50)} / ${dur(s.timeToDeliver.p90)}`),
+    card('texts to qualify', int(s.qualification.toQualify), s.qualification.toQualify > 0 ? 'bad' : ''),
+  ];
+
+  const tables = [
+    table(
+      'Failures by reason',
+      m.failed.byReason,
+      [
+        { head: 'reason', cell: (r) => `${r.reason ?? '—'} ${h(r.name)}` },
+        { head: 'messages', cell: (r) => int(r.count), cls: 'n' },
+      ],
+      'table-failed-reasons',
+    ),
+    table(
+      'Exclusions at preparation',
+      m.excluded.byReason,
+      [
+        { head: 'reason', cell: (r) => `${r.reason ?? '—'} ${h(r.name)}` },
+        { head: 'messages', cell: (r) => int(r.count), cls: 'n' },
+      ],
+      'table-excluded',
+    ),
+    table(
+      'Quarantine by domain',
+      d.quarantineByDomain.slice(0, topN),
+      [
+        { head: 'domain', cell: (r) => h(r.domain) },
+        { head: 'targeted', cell: (r) => int(r.targeted), cls: 'n' },
+        { head: 'quarantined', cell: (r) => int(r.quarantined), cls: 'n' },
+        { head: 'rate', cell: (r) => pct(r.rate), cls: 'n' },
+      ],
+      'table-quarantine-domain',
+    ),
+    table(
+      `False quarantines (${int(q.falseQuarantines)})`,
+      d.falseQuarantines,
+      [
+        { head: 'address', cell: (r) => h(r.address) },
+        { head: 'when', cell: (r) => (r.t === null ? '—' : at(r.t)) },
+        { head: 'rule', cell: (r) => h(r.rule ?? '—') },
+        { head: 'text', cell: (r) => h(r.text), cls: 'x' },
+      ],
+      'table-false-quarantines',
+    ),
+    table(
+      `Missed quarantines (${int(q.missedQuarantines)})`,
+      d.missedQuarantines,
+      [
+        { head: 'address', cell: (r) => h(r.address) },
+        { head: 'truth', cell: (r) => h(r.truth) },
+        { head: 'last text', cell: (r) => h(r.text), cls: 'x' },
+      ],
+      'table-missed-quarantines',
+    ),
+    table(
+      'Texts to qualify',
+      d.toQualify,
+      [
+        { head: 'occurrences', cell: (r) => int(r.occurrences), cls: 'n' },
+        { head: 'first text', cell: (r) => h(r.firstText), cls: 'x' },
+      ],
+      'table-to-qualify',
+    ),
+    table(
+      'Qualification table (top)',
+      d.qualification,
+      [
+        { head: 'occurrences', cell: (r) => int(r.occurrences), cls: 'n' },
+        { head: 'type', cell: (r) => h(r.type) },
+        { head: 'reason', cell: (r) => `${r.reason} ${h(r.reasonName)}` },
+        { head: 'status', cell: (r) => h(r.status) },
+        { head: 'normalized', cell: (r) => h(r.normalized), cls: 'x' },
+      ],
+      'table-qualification',
+    ),
+    table(
+      'Throughput per domain',
+      d.domainThroughput.slice(0, topN),
+      [
+        { head: 'domain', cell: (r) => h(r.domain) },
+        { head: 'attempts', cell: (r) => int(r.attempts), cls: 'n' },
+        { head: 'delivered', cell: (r) => int(r.delivered), cls: 'n' },
+        { head: 'deferred', cell: (r) => int(r.deferred), cls: 'n' },
+        { head: 'failed', cell: (r) => int(r.failed), cls: 'n' },
+        { head: 'peak/h', cell: (r) => int(r.peakPerHour), cls: 'n' },
+      ],
+      'table-throughput',
+    ),
+    table(
+      'Retry delay by attempt',
+      d.retries.byAttempt.slice(0, 30),
+      [
+        { head: 'attempt', cell: (r) => int(r.attempt), cls: 'n' },
+        { head: 'count', cell: (r) => int(r.count), cls: 'n' },
+        { head: 'p50', cell: (r) => dur(r.p50), cls: 'n' },
+        { head: 'p90', cell: (r) => dur(r.p90), cls: 'n' },
+        { head: 'max', cell: (r) => dur(r.max), cls: 'n' },
+      ],
+      'table-retries',
+    ),
+    table(
+      'Deferral periods',
+      d.deferrals.slice(0, topN * 3),
+      [
+        { head: 'domain', cell: (r) => h(r.domain) },
+        { head: 'from', cell: (r) => at(r.startMs) },
+        { head: 'to', cell: (r) => at(r.endMs) },
+        { head: 'deferrals', cell: (r) => int(r.deferrals), cls: 'n' },
+        { head: 'top text', cell: (r) => h(r.topText), cls: 'x' },
+      ],
+      'table-deferrals',
+    ),
+    table(
+      'Suspensions and blocks',
+      d.blocks.slice(0, topN * 3),
+      [
+        { head: 'kind', cell: (r) => h(r.kind) },
+        { head: 'domain', cell: (r) => h(r.domain) },
+        { head: 'from', cell: (r) => at(r.startMs) },
+        { head: 'to', cell: (r) => at(r.endMs) },
+        { head: 'rule', cell: (r) => h(r.rule ?? '—') },
+        { head: 'text', cell: (r) => h(r.text), cls: 'x' },
+      ],
+      'table-blocks',
+    ),
+  ];
+
+  const title = `mxlab report: ${s.scenario.name ?? 'unnamed run'}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${h(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${h(title)}</h1>
+<div class="meta">seed <code>${h(s.seed ?? '—')}</code> · scenario hash <code>${h(s.scenario.hash ?? '—')}</code> · completed ${h(s.completedAt.text)} · summary schema v${s.schemaVersion}</div>
+<div class="cards">${cards.join('')}</div>
+</header>
+<main>
+<h2>Success KPI by reporting mode</h2>
+<div class="charts three">${kpiCharts.join('')}</div>
+<h2>Over time</h2>
+<div class="charts">${charts.join('')}</div>
+<h2>Tables</h2>
+<div class="tables">${tables.join('')}</div>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Everything the renderers show, gathered once from the run store (all aggregation in SQL; lists
+ * capped at `topN`), so that Markdown, HTML and CSV render the same numbers.
+ */
+import { type AddressFinding, falseQuarantineList, missedQuarantineList } from './ground-truth.ts';
+import { type KpiCurves, kpiCurves } from './kpi.ts';
+import { type BlockPeriod, blockPeriods, type DeferralPeriod, deferralPeriods } from './periods.ts';
+import { type QualificationEntry, qualificationTable } from './qualification-table.ts';
+import {
+  type QuarantineByDomain,
+  type QuarantineOverTime,
+  quarantineByDomain,
+  quarantineOverTime,
+} from './quarantine.ts';
+import { type RetryTiming, retryTiming } from './retries.ts';
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
+import type { ReportStore } from './store-port.ts';
+import { buildSummary, type Summary } from './summary.ts';
+import {
+  type DomainThroughput,
+  domainThroughput,
+  type ThroughputSeries,
+  throughputSeries,
+} from './throughput.ts';
+
+export interface ReportData {
+  summary: Summary;
+  quarantineByDomain: QuarantineByDomain[];
+  quarantineOverTime: QuarantineOverTime;
+  falseQuarantines: AddressFinding[];
+  missedQuarantines: AddressFinding[];
+  throughput: ThroughputSeries;
+  domainThroughput: DomainThroughput[];
+  deferrals: DeferralPeriod[];
+  blocks: BlockPeriod[];
+  retries: RetryTiming;
+  kpi: KpiCurves;
+  /** to-qualify texts ranked by occurrences */
+  toQualify: QualificationEntry[];
+  /** all qualification entries ranked by occurrences */
+  qualification: QualificationEntry[];
+  settings: ReportSettings;
+}
+
+/** Gathers the report data. `limit` caps the address and text lists (default `settings.topN`). */
+export async function collectReport(
+  store: ReportStore,
+  settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
+  limit: number = settings.topN,
+): Promise<ReportData> {
+  // one query at a time: a DuckDB connection runs them in sequence anyway
+  const summary = await buildSummary(store, settings);
+  const qbd = await quarantineByDomain(store);
+  const qot = await quarantineOverTime(store, settings);
+  const fq = await falseQuarantineList(store, settings, limit);
+  const mq = await missedQuarantineList(store, settings, limit);
+  const tp = await throughputSeries(store, settings);
+  const dt = await domainThroughput(store, settings);
+  const def = await deferralPeriods(store, settings);
+  const blocks = await blockPeriods(store);
+  const retries = await retryTiming(store, settings);
+  const kpi = await kpiCurves(store, settings);
+  const toQualify = await qualificationTable(store, { status: 'toQualify', limit });
+  const qualification = await qualificationTable(store, { limit });
+  return {
+    summary,
+    quarantineByDomain: qbd,
+    quarantineOverTime: qot,
+    falseQuarantines: fq,
+    missedQuarantines: mq,
+    throughput: tp,
+    domainThroughput: dt,
+    deferrals: def,
+    blocks,
+    retries,
+    kpi,
+    toQualify,
+    qualification,
+    settings,
+  };
+}
