@@ -61,7 +61,7 @@ export function field(block: FieldBlock, name: string): string | undefined {
 /**
  * The per-recipient groups of a delivery-status report (RFC 3464 §2.3): field blocks holding
  * Final-Recipient or Original-Recipient. Some MTAs write the groups without the blank line between
- * them, so a second Final-Recipient (or Original-Recipient) in one block starts a new group.
+ * them, so a recipient field that repeats, or that follows an Action or Status, starts a new group.
  */
 export function parseDsnGroups(text: string): FieldBlock[] {
   const groups: FieldBlock[] = [];
@@ -69,7 +69,7 @@ export function parseDsnGroups(text: string): FieldBlock[] {
     let current: FieldBlock = new Map();
     for (const [name, value] of block) {
       const isRcpt = name === 'final-recipient' || name === 'original-recipient';
-      if (isRcpt && (current.has('final-recipient') || current.has(name))) {
+      if (isRcpt && (current.has(name) || current.has('action') || current.has('status'))) {
         if (current.has('final-recipient') || current.has('original-recipient')) groups.push(current);
         current = new Map();
       }
