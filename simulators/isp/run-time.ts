@@ -20,17 +20,15 @@ export function parseDayTime(text: string): number | null {
 }
 
 /** Zod schema: a non-negative integer of ms, or a `dayN HH:MM` string, output as ms. */
-export const runTimeSchema = z.union([
-  z.number().int().min(0),
-  z.string().transform((text, ctx) => {
-    const ms = parseDayTime(text);
-    if (ms === null) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected ms since the run started or "dayN HH:MM", got "${text}"`,
-      });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-]);
+export const runTimeSchema = z.unknown().transform((v, ctx): number => {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  const ms = typeof v === 'string' ? parseDayTime(v) : null;
+  if (ms === null) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected ms since the run started or "dayN HH:MM", got ${JSON.stringify(v)}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
