@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { HOUR, LogStatus, MINUTE, Reason } from '../types.ts';
-import { DeliveryLog } from './delivery-log.ts';
+import { DeliveryLog, type LogQualification } from './delivery-log.ts';
 import { computeKpis } from './kpis.ts';
 import { LogEvent, Phase, REPORTING_MODES } from './lifecycle.ts';
 import { SuccessSeries } from './success-series.ts';
@@ -11,7 +11,7 @@ const hard = { type: 'hard' as const, reason: Reason.UserUnknown };
 
 /** The SPEC §8 story: five messages relayed at 0, each meeting one event of the table. */
 function story() {
-  const events: [number, number, number, typeof soft | null][] = [
+  const events: [number, number, number, LogQualification | null][] = [
     [0, LogEvent.Delivered, 10 * MINUTE, null],
     [1, LogEvent.HardBounce, 10 * MINUTE, hard],
     [2, LogEvent.SoftBounce, 10 * MINUTE, soft],
