@@ -334,6 +334,7 @@ export class Shaper {
     this.pairRule[q] = rule;
     this.pairFactor[q] = 1;
     this.pairConnFactor[q] = 1;
+    this.pairWarmHourly[q] = INF;
     this.pairCurve[q] = this.opts.warmup ? findWarmupCurve(this.opts.warmup, this.domainNames[d]!) : -1;
     const nr = this.adaptive?.responseRules.length ?? 0;
     this.trigStart = growF64(this.trigStart, n * nr);

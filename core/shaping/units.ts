@@ -37,34 +37,35 @@ export function parseRate(text: string): Rate | null {
 }
 
 /** zod: a duration as integer ms or text with a unit; output is integer ms. */
-export const durationSchema = z.union([
-  z.number().int().nonnegative(),
-  z.string().transform((s, ctx) => {
-    const ms = parseDuration(s);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `bad duration "${s}" (expected e.g. 10s, 4m, 3h, 1d)` });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-]);
+export const durationSchema = z.union([z.number(), z.string()]).transform((v, ctx): number => {
+  const ms = typeof v === 'number' ? (Number.isInteger(v) && v >= 0 ? v : null) : parseDuration(v);
+  if (ms === null) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `bad duration ${JSON.stringify(v)} (expected e.g. 10s, 4m, 3h, 1d or integer ms)`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
 
-/** zod: a rate as text (`1200/h`), or a number meaning messages per hour; output is a {@link Rate}. */
-export const rateSchema = z.union([
-  z
-    .number()
-    .int()
-    .nonnegative()
-    .transform((n): Rate => ({ count: n, periodMs: UNIT_MS.h! })),
-  z.string().transform((s, ctx): Rate => {
-    const r = parseRate(s);
-    if (r === null) {
-      ctx.addIssue({ code: 'custom', message: `bad rate "${s}" (expected e.g. 1200/h, 1/min, 50000/d)` });
-      return z.NEVER;
-    }
-    return r;
-  }),
-]);
+/** zod: a rate as text (`1200/h`, `1/min`), or an integer meaning messages per hour; output is a {@link Rate}. */
+export const rateSchema = z.union([z.number(), z.string()]).transform((v, ctx): Rate => {
+  const r =
+    typeof v === 'number'
+      ? Number.isInteger(v) && v >= 0
+        ? { count: v, periodMs: UNIT_MS.h! }
+        : null
+      : parseRate(v);
+  if (r === null) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `bad rate ${JSON.stringify(v)} (expected e.g. 1200/h, 1/min, 50000/d)`,
+    });
+    return z.NEVER;
+  }
+  return r;
+});
 
 /** Messages per hour equivalent of a rate (may be fractional). */
 export function perHour(rate: Rate): number {
