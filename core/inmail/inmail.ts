@@ -21,7 +21,7 @@ import {
   parseFieldBlocks,
   parseHeaderBlock,
 } from './header-block.ts';
-import { type MailView, viewMail } from './mail-view.ts';
+import { type MailView, viewMail, viewMailFast } from './mail-view.ts';
 import {
   AUTOREPLY_QUALIFICATION,
   COMPLAINT_QUALIFICATION,
@@ -293,7 +293,12 @@ export function createInMail(options: InMailOptions): InMail {
       if (!raw.data || raw.data.length === 0) return [unknown(source, 'empty mail')];
       const cut = raw.data.length > maxBytes;
       const data = cut ? raw.data.subarray(0, maxBytes) : raw.data;
-      const view = await viewMail(data);
+      let view: MailView;
+      try {
+        view = viewMailFast(data);
+      } catch {
+        view = await viewMail(data);
+      }
       if (view.header.size === 0) return [unknown(source, 'not a mail: no header fields found')];
       const results = classify(source, view);
       if (cut)
@@ -318,9 +323,15 @@ export function createInMail(options: InMailOptions): InMail {
       for (const p of view.parts)
         if (p.contentType === 'message/rfc822') groups.push(...parseDsnGroups(p.content));
     }
-    const validGroups = groups.filter(
-      (g) => firstAddress(field(g, 'final-recipient')) ?? firstAddress(field(g, 'original-recipient')),
-    );
+    const seenRcpt = new Set<string>();
+    const validGroups = groups.filter((g) => {
+      const r = (
+        firstAddress(field(g, 'final-recipient')) ?? firstAddress(field(g, 'original-recipient'))
+      )?.toLowerCase();
+      if (!r || seenRcpt.has(r)) return false;
+      seenRcpt.add(r);
+      return true;
+    });
     if (validGroups.length > 0) return dsnResults(source, view, validGroups);
     const bounce = looksLikeBounce(view);
     if (looksLikeAutoReply(view.header, view.subject) && (!bounce || autoReplySubject(view.subject)))
