@@ -1,0 +1,43 @@
+/**
+ * Writes a run's report files into a folder: report.md, report.html, summary.json and, on request,
+ * one CSV per table under `csv/`. Returns the paths written.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderCsv } from './render-csv.ts';
+import { renderHtml } from './render-html.ts';
+import { renderMarkdown } from './render-markdown.ts';
+import { collectReport, type ReportData } from './report-data.ts';
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
+import type { ReportStore } from './store-port.ts';
+import { stringifySummary } from './summary.ts';
+
+export interface WrittenReport {
+  files: string[];
+  data: ReportData;
+}
+
+/** Renders every report of a run into `outDir`. */
+export async function writeReport(
+  store: ReportStore,
+  outDir: string,
+  opts: { csv?: boolean; settings?: ReportSettings } = {},
+): Promise<WrittenReport> {
+  const settings = opts.settings ?? DEFAULT_REPORT_SETTINGS;
+  const data = await collectReport(store, settings);
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [];
+  const put = (name: string, text: string) => {
+    const p = join(outDir, name);
+    writeFileSync(p, text);
+    files.push(p);
+  };
+  put('summary.json', stringifySummary(data.summary));
+  put('report.md', renderMarkdown(data));
+  put('report.html', renderHtml(data));
+  if (opts.csv) {
+    const dir = join(outDir, 'csv');
+    for (const n of await renderCsv(store, dir, settings, data)) files.push(join(dir, n));
+  }
+  return { files, data };
+}
