@@ -1,0 +1,49 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { requiredLiterals } from './literal-prefilter.ts';
+
+describe('requiredLiterals', () => {
+  it('finds one literal per alternative, or null', () => {
+    expect(requiredLiterals('user (is )?unknown')).toEqual(['unknown']);
+    expect(requiredLiterals('over ?quota|mailbox full')).toEqual(['quota', 'mailbox full']);
+    expect(requiredLiterals('\\[TSS?0\\d\\]')).toEqual(['[ts']);
+    expect(requiredLiterals('a|bcd')).toBeNull();
+    expect(requiredLiterals('\\d+')).toBeNull();
+  });
+
+  const piece = fc.oneof(
+    fc.stringMatching(/^[a-z ]{1,6}$/),
+    fc.constantFrom(
+      '\\d',
+      '\\s+',
+      '.',
+      '(is )?',
+      '[abc]',
+      'x?',
+      'y*',
+      'z+',
+      '(a|bb)',
+      '\\.',
+      'q{1,2}',
+      '\\b',
+    ),
+  );
+  const regexArb = fc
+    .array(
+      fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => p.join('')),
+      { minLength: 1, maxLength: 3 },
+    )
+    .map((alts) => alts.join('|'));
+
+  test.prop([
+    regexArb,
+    fc.string({
+      unit: fc.constantFrom('a', 'b', 'c', 'x', 'y', 'z', 'q', 'i', 's', ' ', '1', '.'),
+      maxLength: 30,
+    }),
+  ])('every text the regex matches contains one of the literals', (src, text) => {
+    const lits = requiredLiterals(src);
+    const re = new RegExp(src, 'i');
+    if (lits && re.test(text)) expect(lits.some((l) => text.toLowerCase().includes(l))).toBe(true);
+  });
+});

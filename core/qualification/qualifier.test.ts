@@ -1,0 +1,241 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { createQualifier } from './qualifier.ts';
+import type { RuleSet } from './rule-schema.ts';
+
+const SEEDS: [
+  reply: string,
+  phase: 'rcpt' | 'dns' | 'async',
+  type: string,
+  reason: number,
+  impact: string,
+][] = [
+  ['550 5.1.1 <jane@example.com>... User is unknown {mx003}', 'rcpt', 'hard', 1, 'quarantine'],
+  ['550 5.2.2 User quota exceeded', 'rcpt', 'soft', 5, 'count'],
+  [
+    '550 5.7.1 <jane@example.com>: Recipient address rejected: inactive mailbox, not popped for more than 6 months',
+    'rcpt',
+    'soft',
+    4,
+    'count',
+  ],
+  ["DNS query failed for 'ourdan.com'", 'dns', 'soft', 2, 'count'],
+  [
+    "Inbound email bounce (rule 'Feedback_loop_Hotmail' has matched this bounce)",
+    'async',
+    'soft',
+    20,
+    'none',
+  ],
+  [
+    '421 4.16.55 [TS01] Messages from 192.0.2.1 temporarily deferred due to excessive user complaints',
+    'rcpt',
+    'soft',
+    3,
+    'none',
+  ],
+];
+
+describe.each(['legacy', 'enhanced'] as const)('SPEC §6.4 seed examples, %s mode', (mode) => {
+  const q = createQualifier({ mode });
+  it.each(SEEDS)('%s', (reply, phase, type, reason, impact) => {
+    const r = phase === 'async' ? q.qualifyText(reply) : q.qualify({ reply, phase });
+    expect({ type: r.type, reason: r.reason, impact: r.impact }).toEqual({ type, reason, impact });
+    expect(r.rule).not.toBeNull();
+    if (mode === 'enhanced' && phase === 'rcpt') expect(r.rule).toMatch(/^Momen_Code\d+_\w+$/);
+    if (mode === 'enhanced' && phase !== 'rcpt') expect(r.rule).toMatch(/^seed_/);
+  });
+  it('keeps Momentum class 10 under its published rule name', () => {
+    const r = q.qualify('550 5.1.1 <a@icloud.com>: user lookup success but no user record found');
+    expect([r.type, r.reason, r.impact]).toEqual(['hard', 1, 'quarantine']);
+    if (mode === 'enhanced') expect(r.rule).toBe('Momen_Code10_InvalidRecipient');
+  });
+});
+
+describe('createQualifier', () => {
+  const q = createQualifier({ mode: 'legacy' });
+
+  it('gives success replies impact ok', () => {
+    expect(q.qualify('250 2.0.0 OK queued')).toMatchObject({
+      impact: 'ok',
+      type: 'ignored',
+      reason: 0,
+      rule: null,
+    });
+  });
+
+  it('qualifies transport errors as Soft / Unreachable / none / transient', () => {
+    for (const kind of ['refused', 'timeout', 'reset', 'tls', 'garbage'] as const) {
+      expect(q.qualify({ phase: 'connect', reply: '', transportError: kind })).toEqual({
+        type: 'soft',
+        reason: 3,
+        impact: 'none',
+        disposition: 'transient',
+        rule: `transport_${kind}`,
+        bounceClass: null,
+      });
+    }
+  });
+
+  it('qualifies DNS failures as Soft / Invalid domain / count', () => {
+    expect(q.qualify({ phase: 'dns', reply: 'NXDOMAIN for foo.invalid' })).toMatchObject({
+      type: 'soft',
+      reason: 2,
+      impact: 'count',
+      disposition: 'transient',
+    });
+  });
+
+  it('leaves unknown texts Not defined, counted, disposition from the code', () => {
+    expect(q.qualify('550 5.9.9 zorglub frobnicated')).toEqual({
+      type: 'undefined',
+      reason: 0,
+      impact: 'count',
+      disposition: 'permanent',
+      rule: null,
+      bounceClass: null,
+    });
+    expect(q.qualify('451 zorglub').disposition).toBe('transient');
+    expect(q.qualifyText('zorglub happened').type).toBe('undefined');
+  });
+
+  it('derives disposition: connect errors transient, too many recipients at RCPT transient', () => {
+    expect(q.qualify({ phase: 'connect', reply: '554 5.7.1 go away, spam' }).disposition).toBe('transient');
+    expect(q.qualify({ phase: 'rcpt', reply: '552 5.5.3 Too many recipients' }).disposition).toBe(
+      'transient',
+    );
+    expect(q.qualify({ phase: 'data', reply: '552 5.3.4 message too big' }).disposition).toBe('permanent');
+  });
+
+  it('reads codes out of bounce diagnostics', () => {
+    const r = q.qualifyText('smtp; 550 5.1.1 <x@y.z>... No such user');
+    expect([r.type, r.reason, r.disposition]).toEqual(['hard', 1, 'permanent']);
+    expect(
+      q.qualifyText('host mx.y.z said: 452 4.2.2 Mailbox full (in reply to RCPT TO command)').reason,
+    ).toBe(5);
+  });
+
+  it('qualifies the big providers documented texts', () => {
+    const cases: [string, number, string][] = [
+      [
+        '421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints',
+        3,
+        'none',
+      ],
+      ['421 4.7.28 unusual rate of unsolicited mail, temporarily rate limited', 20, 'none'],
+      [
+        '450 4.2.1 The user you are trying to contact is receiving mail too quickly. ReceivingRate',
+        3,
+        'none',
+      ],
+      ['452 4.2.2 The email account that you tried to reach is over quota. OverQuotaTemp', 5, 'count'],
+      [
+        '550-5.1.1 The email account that you tried to reach does not exist.\r\n550 5.1.1 NoSuchUser',
+        1,
+        'quarantine',
+      ],
+      ['550 5.2.1 The email account that you tried to reach is disabled. DisabledUser', 4, 'count'],
+      ['552 5.2.2 The email account that you tried to reach is over quota. OverQuotaPerm', 5, 'count'],
+      ["550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. (S3150)", 20, 'none'],
+      ['550 5.5.0 Requested action not taken: mailbox unavailable', 1, 'quarantine'],
+      ['550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]', 20, 'none'],
+    ];
+    for (const [reply, reason, impact] of cases)
+      expect([reply, q.qualify(reply).reason, q.qualify(reply).impact]).toEqual([reply, reason, impact]);
+  });
+
+  it('returns the same frozen object for a repeated reply (cache)', () => {
+    const a = q.qualify('550 5.1.1 user unknown');
+    expect(q.qualify('550 5.1.1 user unknown')).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
+  it('applies domain-restricted rules only to their domains', () => {
+    const rules: RuleSet = {
+      sources: [],
+      rules: [
+        {
+          name: 'apple',
+          source: 't',
+          caseSensitive: false,
+          contains: ['try later'],
+          domains: ['icloud.com', '*.me.com'],
+          type: 'hard',
+          reason: 1,
+        },
+        {
+          name: 'other',
+          source: 't',
+          caseSensitive: false,
+          contains: ['try later'],
+          type: 'soft',
+          reason: 3,
+        },
+      ],
+    };
+    const d = createQualifier({ mode: 'legacy', rules });
+    expect(d.qualify('450 try later', { domain: 'iCloud.com' }).rule).toBe('apple');
+    expect(d.qualify('450 try later', { domain: 'x.me.com' }).rule).toBe('apple');
+    expect(d.qualify('450 try later', { domain: 'me.com' }).rule).toBe('other');
+    expect(d.qualify('450 try later').rule).toBe('other');
+  });
+});
+
+// ---------------------------------------------------------------- first-match semantics, property-tested
+const WORDS = ['user', 'unknown', 'quota', 'spam', 'blocked', 'later', 'mailbox', 'full', 'rate', 'ip'];
+const ruleArb = fc.record({
+  kind: fc.constantFrom('contains', 'regex', 'none'),
+  word: fc.constantFrom(...WORDS),
+  word2: fc.constantFrom(...WORDS),
+  code: fc.option(fc.constantFrom('4xx', '5xx', '550', '421', '450-452'), { nil: undefined }),
+  enhanced: fc.option(fc.constantFrom('5.1.1', '4.*.*', '5.7.*'), { nil: undefined }),
+});
+type R = typeof ruleArb extends fc.Arbitrary<infer T> ? T : never;
+
+function naive(rules: R[], code: number, enhanced: string, text: string): number {
+  const inRange = (spec: string) => {
+    if (spec.endsWith('xx')) return Math.floor(code / 100) === Number(spec[0]);
+    if (spec.includes('-')) {
+      const [a, b] = spec.split('-').map(Number) as [number, number];
+      return code >= a && code <= b;
+    }
+    return code === Number(spec);
+  };
+  const enh = (spec: string) => spec.split('.').every((p, i) => p === '*' || p === enhanced.split('.')[i]);
+  return rules.findIndex((r) => {
+    if (r.code && !inRange(r.code)) return false;
+    if (r.enhanced && !enh(r.enhanced)) return false;
+    if (r.kind === 'contains') return text.toLowerCase().includes(r.word);
+    if (r.kind === 'regex') return new RegExp(`${r.word} (is )?${r.word2}|${r.word2}\\d?`, 'i').test(text);
+    return r.code !== undefined || r.enhanced !== undefined;
+  });
+}
+
+test.prop([
+  fc.array(ruleArb, { minLength: 1, maxLength: 30 }),
+  fc.constantFrom(421, 450, 451, 452, 550, 552, 554),
+  fc.constantFrom('5.1.1', '4.2.2', '5.7.1', '4.7.0'),
+  fc.array(fc.constantFrom(...WORDS, 'IS', 'the', 'X', '7'), { maxLength: 8 }),
+])('the compiled matcher picks the first rule a naive scan picks', (rs, code, enhanced, words) => {
+  const set: RuleSet = {
+    sources: [],
+    rules: rs
+      .map((r, i) => ({
+        name: `r${i}`,
+        source: 't',
+        caseSensitive: false,
+        ...(r.kind === 'contains' ? { contains: [r.word] } : {}),
+        ...(r.kind === 'regex' ? { regex: `${r.word} (is )?${r.word2}|${r.word2}\\d?` } : {}),
+        ...(r.code ? { codes: [r.code] } : {}),
+        ...(r.enhanced ? { enhanced: [r.enhanced] } : {}),
+        type: 'soft' as const,
+        reason: 3,
+      }))
+      .filter((r) => r.contains || r.regex || r.codes || r.enhanced),
+  };
+  const text = words.join(' ');
+  const q = createQualifier({ mode: 'legacy', rules: set, cacheSize: 0 });
+  const got = q.qualify(`${code} ${enhanced} ${text}`);
+  const want = naive(rs, code, enhanced, text);
+  expect(got.rule).toBe(want < 0 ? null : `r${want}`);
+});
