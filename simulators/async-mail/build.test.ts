@@ -1,4 +1,4 @@
-import { simpleParser } from 'mailparser';
+import { type AddressObject, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import type { FollowUp } from '../isp/follow-up.ts';
 import { buildArf, buildAutoReply, buildDsn } from './build.ts';
@@ -38,7 +38,7 @@ describe('async mail', () => {
     ])
       expect(s).toContain(field);
     expect(p.text).toContain('Status: 5.1.1');
-    expect(p.to?.text).toBe('news@sender.example');
+    expect((p.to as AddressObject).text).toBe('news@sender.example');
     expect(await buildDsn(base, { seq: 3 })).toEqual(raw);
   });
 

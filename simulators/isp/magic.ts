@@ -34,25 +34,38 @@ const FIXED: Readonly<Record<string, MagicAction>> = {
   complaint: { reply: null, followUp: 'arf', forceAccept: true },
 };
 
-const CODE_PREFIX = /^([245]\d\d)-/;
 const cache = new Map<string, MagicAction>();
 
-/** The magic action for an address, or null for an ordinary local part. */
+/** The magic action for an address, or null for an ordinary local part (allocation-free for those). */
 export function magicAction(address: string): MagicAction | null {
-  const at = address.lastIndexOf('@');
-  let local = (at < 0 ? address : address.slice(0, at)).toLowerCase();
-  const plus = local.indexOf('+');
-  if (plus >= 0) local = local.slice(0, plus);
-  const fixed = FIXED[local];
-  if (fixed) return fixed;
-  const m = CODE_PREFIX.exec(local);
-  if (!m) return null;
-  const code = m[1]!;
+  const c0 = address.charCodeAt(0);
+  if (
+    c0 >= 50 &&
+    c0 <= 53 &&
+    isDigit(address.charCodeAt(1)) &&
+    isDigit(address.charCodeAt(2)) &&
+    address.charCodeAt(3) === 45
+  )
+    return codeAction(address.slice(0, 3));
+  let end = address.lastIndexOf('@');
+  if (end < 0) end = address.length;
+  const plus = address.indexOf('+');
+  if (plus >= 0 && plus < end) end = plus;
+  if (end > MAX_FIXED || end < 4) return null;
+  return FIXED[address.slice(0, end).toLowerCase()] ?? null;
+}
+
+const MAX_FIXED = Math.max(...Object.keys(FIXED).map((k) => k.length));
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function codeAction(code: string): MagicAction {
   let hit = cache.get(code);
   if (!hit) {
-    const cls = code[0];
     hit = {
-      reply: `${code} ${cls}.0.0 <rcpt>: reply ${code} requested by local part`,
+      reply: `${code} ${code[0]}.0.0 <rcpt>: reply ${code} requested by local part`,
       followUp: null,
       forceAccept: false,
     };

@@ -29,7 +29,7 @@ describe('technical mailbox', () => {
     'drains exactly the mails due, in (time, sequence) order, and keeps the rest',
     (times, now) => {
       const mb = new SimulatedMailbox();
-      times.forEach((t, k) => mb.schedule(fu(t, `r${k}@x.example`)));
+      for (const [k, t] of times.entries()) mb.schedule(fu(t, `r${k}@x.example`));
       const due = mb.takeDue(now);
       const expected = times
         .map((t, k) => ({ t, k }))

@@ -63,3 +63,25 @@ export function hashStream(seed: number, name: string): RandomSource {
   let counter = 0;
   return { next: () => unit3(seed, counter++, purpose) };
 }
+
+/**
+ * A fast sequential `RandomSource` (sfc32) seeded from (seed, name): for hot loops whose draw order
+ * is itself deterministic (an ISP brain answering the core's requests in order).
+ */
+export function fastStream(seed: number, name: string): RandomSource {
+  let a = hash3(seed, 0, hashString(name));
+  let b = hash3(seed, 1, hashString(name));
+  let c = hash3(seed, 2, hashString(name));
+  let d = 1;
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let k = 0; k < 12; k++) next();
+  return { next };
+}

@@ -1,5 +1,15 @@
 /** Streamed populations with ground truth. */
-export { fmix32, hash3, hashStream, hashString, unit3 } from './hash.ts';
+export {
+  baseHash,
+  fastStream,
+  fmix32,
+  hash3,
+  hashOf,
+  hashStream,
+  hashString,
+  unit3,
+  unitOf,
+} from './hash.ts';
 export { type DomainMix, domainMixSchema, loadDomainMix, MIXES_DIR, shippedMixNames } from './mix-schema.ts';
 export { foldName, type NamePools, namePools } from './name-pools.ts';
 export { createPopulation, Population, type PopulationOptions } from './population.ts';

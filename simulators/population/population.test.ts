@@ -16,7 +16,9 @@ describe('population', () => {
     expect(take(a)).not.toEqual(take(c));
   });
 
-  test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.nat(5000), fc.integer({ min: 1, max: 10_000_000 })])(
+  test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.nat(5000), fc.integer({ min: 1, max: 10_000_000 })], {
+    numRuns: 40,
+  })(
     "recipient i's address and truth do not depend on the population size or on other draws",
     (seed, i, extra) => {
       const small = createPopulation({ seed, size: i + 1, mix: us });
@@ -24,10 +26,9 @@ describe('population', () => {
       big.recipient(Math.min(i + extra, big.size - 1)); // an unrelated draw first
       expect(big.recipient(i)).toEqual(small.recipient(i));
     },
-    { numRuns: 40 },
   );
 
-  test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.nat(99_999)])(
+  test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.nat(99_999)], { numRuns: 40 })(
     'truthOf(address) finds the owner from the address alone',
     (seed, i) => {
       const p = createPopulation({ seed, size: 100_000, mix: loadDomainMix('b2b') });
@@ -37,7 +38,6 @@ describe('population', () => {
       expect(p.truthOf(`x${addr}`)).toBeNull();
       expect(p.truthOf(addr.toUpperCase())).toBeNull();
     },
-    { numRuns: 40 },
   );
 
   it('gives unique canonical addresses', () => {

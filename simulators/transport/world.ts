@@ -2,13 +2,13 @@
  * `createInProcessWorld`: the whole simulated world behind the core's ports: the ISP brains compiled
  * from profiles, the synchronous transport and resolver, and the technical mailbox.
  */
-import type { Clock, MxResolver, RandomSource, TechnicalMailbox, Transport } from '../../core/ports.ts';
+import type { Clock, RandomSource } from '../../core/ports.ts';
 import type { BuildOptions } from '../async-mail/build.ts';
 import { IspBrain } from '../isp/brain.ts';
 import type { IspProfile } from '../isp/profile-schema.ts';
 import { loadIspProfiles } from '../isp/profiles-load.ts';
 import { SimulatedMailbox } from '../mailbox/technical-mailbox.ts';
-import { hashStream } from '../population/hash.ts';
+import { fastStream } from '../population/hash.ts';
 import type { RecipientTruth } from '../population/truth.ts';
 import { InProcessTransport } from './in-process-transport.ts';
 import { BrainDirectory, InProcessResolver } from './resolver.ts';
@@ -22,7 +22,7 @@ export interface WorldOptions {
   seed: number;
   /** the run's virtual clock */
   clock: Clock;
-  /** random stream per ISP (default: a counter hash of (seed, `isp:<name>`)) */
+  /** random stream per ISP (default: sfc32 seeded from (seed, `isp:<name>`)) */
   randomFor?: (ispName: string) => RandomSource;
   /** domain suffixes that never resolve (default `.invalid`) */
   nxSuffixes?: readonly string[];
@@ -32,9 +32,12 @@ export interface WorldOptions {
 
 /** The world the core talks to. */
 export interface InProcessWorld {
-  transport: Transport & InProcessTransport;
-  resolver: MxResolver & InProcessResolver;
-  mailbox: TechnicalMailbox & SimulatedMailbox;
+  /** implements `Transport` (synchronously) */
+  transport: InProcessTransport;
+  /** implements `MxResolver` (synchronously) */
+  resolver: InProcessResolver;
+  /** implements `TechnicalMailbox` */
+  mailbox: SimulatedMailbox;
   brains: readonly IspBrain[];
   directory: BrainDirectory;
 }
@@ -49,7 +52,7 @@ export function createInProcessWorld(opts: WorldOptions): InProcessWorld {
       new IspBrain({
         profile,
         truthOf,
-        random: opts.randomFor ? opts.randomFor(profile.name) : hashStream(opts.seed, `isp:${profile.name}`),
+        random: opts.randomFor ? opts.randomFor(profile.name) : fastStream(opts.seed, `isp:${profile.name}`),
         followUps: mailbox,
       }),
   );
