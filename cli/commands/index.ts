@@ -4,9 +4,17 @@
  */
 import type { Command } from 'commander';
 import { register as inmail } from './inmail.ts';
+import { register as report } from './report.ts';
+import { register as compare } from './compare.ts';
+import { register as remediate } from './remediate.ts';
+import { register as qualify } from './qualify.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   inmail,
+  report,
+  compare,
+  remediate,
+  qualify,
 ];
