@@ -4,6 +4,7 @@ import { EventQueue } from './event-queue.ts';
 
 type Op =
   | { op: 'push'; dt: number; kind: number; a: number }
+  | { op: 'lane'; lane: number; kind: number; a: number }
   | { op: 'cancel'; pick: number }
   | { op: 'pop'; dLimit: number };
 
@@ -16,6 +17,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       a: fc.double({ noNaN: true, noDefaultInfinity: true }),
     }),
     weight: 5,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('lane' as const),
+      lane: fc.integer({ min: 0, max: 1 }),
+      kind: fc.integer({ min: 0, max: 65535 }),
+      a: fc.integer(),
+    }),
+    weight: 3,
   },
   { arbitrary: fc.record({ op: fc.constant('cancel' as const), pick: fc.nat() }), weight: 2 },
   {
@@ -33,10 +43,12 @@ interface RefEvent {
 }
 
 describe('EventQueue', () => {
-  it('pops in (time, sequence) order under random push/cancel/pop interleavings, like a reference model', () => {
+  it('pops in (time, sequence) order under random push/lane/cancel/pop interleavings, like a reference model', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 300 }), fc.integer({ min: 1, max: 64 }), (ops, cap) => {
         const q = new EventQueue(cap);
+        const laneDelays = [3, 17];
+        for (const d of laneDelays) q.addLane(d);
         const ref: RefEvent[] = [];
         let lastTime = 0;
         let lastId = -1;
@@ -44,6 +56,11 @@ describe('EventQueue', () => {
           if (o.op === 'push') {
             const at = q.now + o.dt;
             const id = q.push(at, o.kind, o.a, -o.a);
+            expect(id).toBe(ref.length);
+            ref.push({ time: at, id, kind: o.kind, a: o.a, live: true });
+          } else if (o.op === 'lane') {
+            const at = q.now + laneDelays[o.lane];
+            const id = q.pushLane(o.lane, o.kind, o.a, -o.a);
             expect(id).toBe(ref.length);
             ref.push({ time: at, id, kind: o.kind, a: o.a, live: true });
           } else if (o.op === 'cancel') {
@@ -157,6 +174,19 @@ describe('EventQueue', () => {
     } catch (e) {
       expect((e as { code: string }).code).toBe('MXLAB_ENGINE');
     }
+  });
+
+  it('validates lanes', () => {
+    const q = new EventQueue();
+    expect(() => q.addLane(0)).toThrow(/fixed-delay lane needs a finite delay > 0, got 0/);
+    expect(() => q.pushLane(3, 0, 0, 0)).toThrow(/unknown fixed-delay lane 3/);
+    const lane = q.addLane(10);
+    for (let i = 0; i < 1000; i++) q.pushLane(lane, 1, i, 0); // grows the ring
+    q.push(10, 2, -1, 0); // pushed after the lane events: same time, later sequence
+    let i = 0;
+    while (q.pop(10) && q.kind === 1) expect(q.a).toBe(i++);
+    expect(i).toBe(1000);
+    expect(q.kind).toBe(2);
   });
 
   it('advanceTo refuses to skip pending events', () => {

@@ -24,6 +24,68 @@ export const MAX_EVENT_ID = 0xffff_fffe;
 /** Kinds are stored in 16 bits. */
 export const MAX_KIND = 0xffff;
 
+const SRC_NONE = -2;
+const SRC_FIFO = -1;
+const SRC_HEAP = -3;
+
+/** A FIFO ring buffer of events of one fixed-delay lane (times non-decreasing). */
+class Ring {
+  readonly delay: number;
+  time: Float64Array;
+  seq: Float64Array;
+  kind: Uint16Array;
+  a: Float64Array;
+  b: Float64Array;
+  head = 0;
+  len = 0;
+  mask: number;
+
+  constructor(delay: number, cap: number) {
+    this.delay = delay;
+    this.time = new Float64Array(cap);
+    this.seq = new Float64Array(cap);
+    this.kind = new Uint16Array(cap);
+    this.a = new Float64Array(cap);
+    this.b = new Float64Array(cap);
+    this.mask = cap - 1;
+  }
+
+  push(t: number, id: number, kind: number, a: number, b: number): void {
+    if (this.len > this.mask) this.grow();
+    const slot = (this.head + this.len) & this.mask;
+    this.time[slot] = t;
+    this.seq[slot] = id;
+    this.kind[slot] = kind;
+    this.a[slot] = a;
+    this.b[slot] = b;
+    this.len++;
+  }
+
+  private grow(): void {
+    const cap = (this.mask + 1) * 2;
+    const time = new Float64Array(cap);
+    const seq = new Float64Array(cap);
+    const kind = new Uint16Array(cap);
+    const a = new Float64Array(cap);
+    const b = new Float64Array(cap);
+    for (let k = 0; k < this.len; k++) {
+      const slot = (this.head + k) & this.mask;
+      time[k] = this.time[slot];
+      seq[k] = this.seq[slot];
+      kind[k] = this.kind[slot];
+      a[k] = this.a[slot];
+      b[k] = this.b[slot];
+    }
+    this.time = time;
+    this.seq = seq;
+    this.kind = kind;
+    this.a = a;
+    this.b = b;
+    this.head = 0;
+    this.mask = cap - 1;
+  }
+}
+
 /** Time-ordered event queue with a FIFO lane for the current time. Not re-entrant-safe for `pop`. */
 export class EventQueue {
   /** Current virtual time: the time of the last popped event (or the last `advanceTo`). */
@@ -51,6 +113,9 @@ export class EventQueue {
   private fHead = 0;
   private fLen = 0;
   private fMask: number;
+
+  // fixed-delay lanes
+  private readonly lanes: Ring[] = [];
 
   // ids that fired or were cancelled
   private done: Uint32Array;
@@ -90,14 +155,7 @@ export class EventQueue {
    */
   push(at: number, kind: number, a: number, b: number): number {
     if (!(at >= this.now) || at === Number.POSITIVE_INFINITY) this.badTime(at);
-    if (kind >>> 0 !== kind || kind > MAX_KIND) {
-      throw new EngineError('MXLAB_ENGINE', `event kind must be an integer in 0..${MAX_KIND}, got ${kind}`);
-    }
-    const id = this.nextId;
-    if (id > MAX_EVENT_ID) throw new EngineError('MXLAB_ENGINE', 'too many events scheduled in one run');
-    this.nextId = id + 1;
-    if (id >>> 5 >= this.done.length) this.growDone();
-    this.live++;
+    const id = this.newId(kind);
     if (at === this.now) {
       if (this.fLen > this.fMask) this.growFifo();
       const slot = (this.fHead + this.fLen) & this.fMask;
@@ -134,6 +192,18 @@ export class EventQueue {
     return id;
   }
 
+  private newId(kind: number): number {
+    if (kind >>> 0 !== kind || kind > MAX_KIND) {
+      throw new EngineError('MXLAB_ENGINE', `event kind must be an integer in 0..${MAX_KIND}, got ${kind}`);
+    }
+    const id = this.nextId;
+    if (id > MAX_EVENT_ID) throw new EngineError('MXLAB_ENGINE', 'too many events scheduled in one run');
+    this.nextId = id + 1;
+    if (id >>> 5 >= this.done.length) this.growDone();
+    this.live++;
+    return id;
+  }
+
   /** True when `id` was scheduled and has neither fired nor been cancelled. */
   isPending(id: number): boolean {
     if (!(id >= 0 && id < this.nextId) || id !== Math.floor(id)) return false;
@@ -149,6 +219,28 @@ export class EventQueue {
   }
 
   /**
+   * Adds a fixed-delay lane and returns its index for {@link pushLane}. Events pushed on a lane fire
+   * `delay` after the time they were pushed; since `now` never goes back, a lane is already in time
+   * order and costs no heap work (e.g. "retry in one hour"). Order with other events stays (time, sequence).
+   */
+  addLane(delay: number): number {
+    if (!(delay > 0) || !Number.isFinite(delay)) {
+      throw new EngineError('MXLAB_ENGINE', `a fixed-delay lane needs a finite delay > 0, got ${delay}`);
+    }
+    this.lanes.push(new Ring(delay, 64));
+    return this.lanes.length - 1;
+  }
+
+  /** Adds an event at `now + delay` of lane `lane` (see {@link addLane}) and returns its id. */
+  pushLane(lane: number, kind: number, a: number, b: number): number {
+    const ring = this.lanes[lane];
+    if (ring === undefined) throw new EngineError('MXLAB_ENGINE', `unknown fixed-delay lane ${lane}`);
+    const id = this.newId(kind);
+    ring.push(this.now + ring.delay, id, kind, a, b);
+    return id;
+  }
+
+  /**
    * Pops the next live event whose time is `<= limit` into the registers (`time`, `kind`, `a`, `b`,
    * `id`), advances `now` to its time and returns true; returns false (and changes nothing) when
    * there is none.
@@ -156,8 +248,10 @@ export class EventQueue {
   pop(limit: number): boolean {
     const done = this.done;
     for (;;) {
+      const src = this.selectFront();
+      if (src === SRC_NONE) return false;
       let id: number;
-      if (this.fLen > 0 && !(this.hLen > 0 && this.hTime[0] <= this.now)) {
+      if (src === SRC_FIFO) {
         if (this.now > limit) return false;
         const slot = this.fHead;
         id = this.fSeq[slot];
@@ -171,7 +265,7 @@ export class EventQueue {
         this.kind = this.fKind[slot];
         this.a = this.fA[slot];
         this.b = this.fB[slot];
-      } else if (this.hLen > 0) {
+      } else if (src === SRC_HEAP) {
         const t = this.hTime[0];
         if (t > limit) return false;
         id = this.hSeq[0];
@@ -186,7 +280,22 @@ export class EventQueue {
         done[w] |= bit;
         this.now = t;
       } else {
-        return false;
+        const ring = this.lanes[src];
+        const slot = ring.head;
+        const t = ring.time[slot];
+        if (t > limit) return false;
+        id = ring.seq[slot];
+        ring.head = (slot + 1) & ring.mask;
+        ring.len--;
+        const w = id >>> 5;
+        const bit = 1 << (id & 31);
+        if ((done[w] & bit) !== 0) continue;
+        done[w] |= bit;
+        this.time = t;
+        this.kind = ring.kind[slot];
+        this.a = ring.a[slot];
+        this.b = ring.b[slot];
+        this.now = t;
       }
       this.id = id;
       this.live--;
@@ -196,13 +305,22 @@ export class EventQueue {
 
   /** Time of the next live event, or +Infinity when none is pending. Drops cancelled entries it meets. */
   peekTime(): number {
-    return this.dropCancelledFront() ? this.frontTime() : Number.POSITIVE_INFINITY;
+    const src = this.dropCancelledFront();
+    if (src === SRC_NONE) return Number.POSITIVE_INFINITY;
+    if (src === SRC_FIFO) return this.now;
+    if (src === SRC_HEAP) return this.hTime[0];
+    const ring = this.lanes[src];
+    return ring.time[ring.head];
   }
 
   /** Kind of the next live event, or -1 when none is pending. */
   peekKind(): number {
-    if (!this.dropCancelledFront()) return -1;
-    return this.fromFifo() ? this.fKind[this.fHead] : this.hKind[0];
+    const src = this.dropCancelledFront();
+    if (src === SRC_NONE) return -1;
+    if (src === SRC_FIFO) return this.fKind[this.fHead];
+    if (src === SRC_HEAP) return this.hKind[0];
+    const ring = this.lanes[src];
+    return ring.kind[ring.head];
   }
 
   /**
@@ -217,29 +335,60 @@ export class EventQueue {
     this.now = t;
   }
 
-  private fromFifo(): boolean {
-    return this.fLen > 0 && !(this.hLen > 0 && this.hTime[0] <= this.now);
+  /**
+   * Which source holds the next event in (time, sequence) order: the heap, a lane (its index), the
+   * FIFO lane, or none. Heap and lane events at `now` were scheduled before `now` was reached, hence
+   * before every FIFO event, so the FIFO runs only when nothing else is due at `now`.
+   */
+  private selectFront(): number {
+    let src = SRC_NONE;
+    let bt = Number.POSITIVE_INFINITY;
+    if (this.hLen > 0) {
+      src = SRC_HEAP;
+      bt = this.hTime[0];
+    }
+    const lanes = this.lanes;
+    for (let k = 0; k < lanes.length; k++) {
+      const ring = lanes[k];
+      if (ring.len === 0) continue;
+      const t = ring.time[ring.head];
+      if (t < bt || (t === bt && ring.seq[ring.head] < this.seqOf(src))) {
+        src = k;
+        bt = t;
+      }
+    }
+    if (this.fLen > 0 && !(bt <= this.now)) return SRC_FIFO;
+    return src;
   }
 
-  private frontTime(): number {
-    return this.fromFifo() ? this.now : this.hTime[0];
+  private seqOf(src: number): number {
+    if (src === SRC_HEAP) return this.hSeq[0];
+    if (src >= 0) {
+      const ring = this.lanes[src];
+      return ring.seq[ring.head];
+    }
+    return Number.POSITIVE_INFINITY;
   }
 
-  /** Removes cancelled entries at the front of the order; true when a live event remains. */
-  private dropCancelledFront(): boolean {
+  /** Removes cancelled entries at the front of the order; returns the source of the next live event. */
+  private dropCancelledFront(): number {
     const done = this.done;
     for (;;) {
-      if (this.fromFifo()) {
-        const id = this.fSeq[this.fHead];
-        if ((done[id >>> 5] & (1 << (id & 31))) === 0) return true;
+      const src = this.selectFront();
+      let id: number;
+      if (src === SRC_NONE) return src;
+      if (src === SRC_FIFO) id = this.fSeq[this.fHead];
+      else if (src === SRC_HEAP) id = this.hSeq[0];
+      else id = this.lanes[src].seq[this.lanes[src].head];
+      if ((done[id >>> 5] & (1 << (id & 31))) === 0) return src;
+      if (src === SRC_FIFO) {
         this.fHead = (this.fHead + 1) & this.fMask;
         this.fLen--;
-      } else if (this.hLen > 0) {
-        const id = this.hSeq[0];
-        if ((done[id >>> 5] & (1 << (id & 31))) === 0) return true;
-        this.removeTop();
-      } else {
-        return false;
+      } else if (src === SRC_HEAP) this.removeTop();
+      else {
+        const ring = this.lanes[src];
+        ring.head = (ring.head + 1) & ring.mask;
+        ring.len--;
       }
     }
   }

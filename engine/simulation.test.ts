@@ -15,6 +15,7 @@ describe('Simulation (sync)', () => {
     (seed, initial) => {
       const rng = new RandomStream(seed, 'model');
       const sim = new Simulation({ initialCapacity: 4 });
+      const lane = sim.fixedDelay(7);
       const scheduledAt = new Map<number, number>();
       const cancelled = new Set<number>();
       const fired: { time: number; id: number }[] = [];
@@ -29,8 +30,11 @@ describe('Simulation (sync)', () => {
         if (scheduledAt.size < 400) {
           const children = rng.int(0, 2);
           for (let c = 0; c < children; c++) {
-            const delay = rng.pick([0, 0, 1, 5, rng.int(0, 100)]);
-            add(sim.now + delay, rng.int(0, 2));
+            const delay = rng.pick([0, 0, 1, 5, 7, rng.int(0, 100)]);
+            const kind = rng.int(0, 2);
+            if (rng.bernoulli(0.2))
+              scheduledAt.set(sim.afterFixed(lane, kind, (sim.now + 7) * 3, kind), sim.now + 7);
+            else add(sim.now + delay, kind);
           }
         }
         if (rng.bernoulli(0.3)) {

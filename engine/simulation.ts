@@ -176,6 +176,20 @@ export class Simulation {
     return this.queue.push(this.queue.now + delay, kind, a, b);
   }
 
+  /**
+   * Creates a fixed-delay lane and returns its handle for {@link afterFixed}. Events on a lane skip
+   * the heap (their times are already in order), which keeps the heap small when many events wait a
+   * fixed delay, e.g. "retry in one hour". Ordering with all other events is unchanged.
+   */
+  fixedDelay(delay: number): number {
+    return this.queue.addLane(delay);
+  }
+
+  /** Schedules an event the lane's fixed delay after now (see {@link fixedDelay}) and returns its id. */
+  afterFixed(lane: number, kind: number, a = 0, b = 0): number {
+    return this.queue.pushLane(lane, kind, a, b);
+  }
+
   /** Cancels a pending event; false when it already fired, was cancelled or never existed. */
   cancel(id: number): boolean {
     return this.queue.cancel(id);
