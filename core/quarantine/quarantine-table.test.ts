@@ -203,3 +203,19 @@ describe('QuarantineTable', () => {
     expect(() => new QuarantineTable({ threshold: 0 })).toThrow(/threshold/);
   });
 });
+
+describe('isAllowedTransition', () => {
+  it('matches the table and refuses everything else', async () => {
+    const { ALLOWED_TRANSITIONS, isAllowedTransition } = await import('./transitions.ts');
+    const causes = ['sync', 'async', 'complaint', 'cleanup', 'remediation'] as const;
+    for (let f = 0; f < 5; f++)
+      for (let t = 0; t < 5; t++)
+        for (const c of causes) {
+          const listed = ALLOWED_TRANSITIONS.some(([a, b, cs]) => a === f && b === t && cs.includes(c));
+          expect(isAllowedTransition(f, t, c)).toBe(listed);
+        }
+    expect(isAllowedTransition(AddressStatus.Denylisted, AddressStatus.Valid, 'cleanup')).toBe(false);
+    expect(isAllowedTransition(9, 0, 'sync')).toBe(false);
+    expect(isAllowedTransition(3, 4, 'initial')).toBe(true);
+  });
+});
