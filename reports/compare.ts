@@ -141,7 +141,7 @@ export function renderCompareMarkdown(r: CompareResult): string {
     out.push(r.failed ? '**FAIL**' : '**PASS**', '');
     for (const f of r.failOn)
       out.push(
-        `- ${f.holds ? '❌' : '✅'} \`${md(f.text)}\`: ${f.actual === null ? 'n/a' : Number(f.actual.toFixed(4))}`,
+        `- ${f.holds ? '❌' : '✅'} ${md(f.text)}: ${f.actual === null ? 'n/a' : Number(f.actual.toFixed(4))}`,
       );
     out.push('');
   }
