@@ -117,3 +117,22 @@ export interface TechnicalMailbox {
   /** takes every mail that arrived up to now */
   drain(now: Millis): MaybePromise<RawMail[]>;
 }
+
+/**
+ * The event scheduler the MTA runs on: integer-coded events with two numeric payload slots, ordered
+ * by (time, sequence). The engine's `Simulation` implements it; the core never imports the engine.
+ */
+export interface Scheduler {
+  readonly now: Millis;
+  schedule(at: Millis, kind: number, a?: number, b?: number): number;
+  cancel(id: number): boolean;
+  on(kind: number, handler: (a: number, b: number) => void | Promise<void>): unknown;
+  /**
+   * Optional: a two-phase step whose `start` may run concurrently with other same-time steps (real
+   * I/O in wire mode) and whose `commit` runs in sequence order, so results stay deterministic.
+   */
+  onConcurrent?<T>(
+    kind: number,
+    handler: { start(a: number, b: number): T | Promise<T>; commit(result: T, a: number, b: number): void },
+  ): unknown;
+}

@@ -1,0 +1,658 @@
+/**
+ * The MTA loop (DESIGN.md "one flow"): prepare → queue per domain → shape → send through the Transport
+ * port with messages per connection → qualify each reply → disposition (deliver / retry / fail) →
+ * quarantine update → delivery log and sink events. Async bounces and complaints come back through the
+ * technical mailbox, read by inMail on a schedule; the cleanup workflow runs daily.
+ *
+ * It runs on any {@link Scheduler} (the engine's Simulation in virtual time) and talks to the world
+ * only through the ports, so the same loop drives in-process ISPs and real SMTP on loopback. Per-message
+ * state lives in typed arrays indexed by the delivery log's message id; the only object per message is
+ * the `OutboundMessage` handed to the transport.
+ */
+import type { DeliveryLog } from '../delivery-log/index.ts';
+import { LogEvent } from '../delivery-log/index.ts';
+import type { InMail } from '../inmail/index.ts';
+import type { QualificationTable } from '../qualification/qualification-table.ts';
+import type { Qualifier } from '../qualification/index.ts';
+import type { QuarantineTable } from '../quarantine/index.ts';
+import { DeliveryPreparation, type PreparationTarget, SEND } from '../preparation/index.ts';
+import { decideRetry, GIVE_UP_PERMANENT, isRetry, type RetryPolicy } from '../retry/index.ts';
+import type { Shaper } from '../shaping/index.ts';
+import type {
+  MessageReply,
+  MxHost,
+  MxResolution,
+  MxResolver,
+  OutboundMessage,
+  RandomSource,
+  Scheduler,
+  SessionRequest,
+  SessionResult,
+  TechnicalMailbox,
+  Transport,
+} from '../ports.ts';
+import { parseReply } from '../reply/index.ts';
+import type { Millis, Qualification } from '../types.ts';
+import { IntQueue } from './int-queue.ts';
+import { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
+import type { AttemptOutcome, MtaSink } from './sink.ts';
+
+/** Event kinds the MTA registers on its scheduler (offset by `settings.kindBase`). */
+const K = { DeliveryStart: 0, DomainWake: 1, Retry: 2, Session: 3, SessionEnd: 4, InMail: 5, Cleanup: 6 } as const;
+
+/** One delivery (send job) handed to the MTA. */
+export interface MtaDelivery {
+  id: number;
+  name: string;
+  startAt: Millis;
+  /** requested validity; the policy may cap it (Enhanced MTA: 3.5 days) */
+  validityMs: Millis;
+  retry: RetryPolicy;
+  from: string;
+  sizeBytes: number;
+  maxMessages?: number | null;
+  /** the target, streamed when the delivery starts */
+  targets: () => Iterable<PreparationTarget>;
+}
+
+export interface MtaOptions {
+  scheduler: Scheduler;
+  transport: Transport;
+  resolver: MxResolver;
+  qualifier: Qualifier;
+  quarantine: QuarantineTable;
+  shaper: Shaper;
+  log: DeliveryLog;
+  localIps: readonly string[];
+  /** jitter of retry policies */
+  random: RandomSource;
+  sink: MtaSink;
+  mailbox?: TechnicalMailbox;
+  inmail?: InMail;
+  qualificationTable?: QualificationTable;
+  settings?: Partial<MtaSettings>;
+  /** run the SESSION step as a concurrent two-phase step (wire mode); needs `scheduler.onConcurrent` */
+  concurrentSessions?: boolean;
+}
+
+interface Session {
+  d: number;
+  pathId: number;
+  slot: number;
+  localIp: string;
+  mxIp: string;
+  msgs: number[];
+  req: SessionRequest;
+}
+
+const DELIVERED_Q: Qualification = {
+  type: 'ignored',
+  reason: 0,
+  impact: 'ok',
+  disposition: 'permanent',
+  rule: null,
+  bounceClass: null,
+};
+
+/** Counters the run summary and the conservation checks read. */
+export interface MtaCounters {
+  sessions: number;
+  attempts: number;
+  delivered: number;
+  reroutes: number;
+  inmailMails: number;
+  inmailResults: number;
+  inmailUnmatched: number;
+}
+
+export class Mta {
+  readonly settings: Readonly<MtaSettings>;
+  readonly counters: MtaCounters = {
+    sessions: 0,
+    attempts: 0,
+    delivered: 0,
+    reroutes: 0,
+    inmailMails: 0,
+    inmailResults: 0,
+    inmailUnmatched: 0,
+  };
+  private readonly o: MtaOptions;
+  private readonly k: number;
+  private readonly deliveries: MtaDelivery[] = [];
+  private readonly deliveryValidity: number[] = [];
+  // per message (delivery-log id)
+  private msgAddr = new Int32Array(1024);
+  private msgDomain = new Int32Array(1024);
+  private msgDelivery = new Int32Array(1024);
+  private msgIp = new Int16Array(1024);
+  // per address id: last message sent to it, for async bounces
+  private lastMsgOfAddr = new Int32Array(1024).fill(-1);
+  // per domain
+  private readonly domainNames: string[] = [];
+  private readonly domainIds = new Map<string, number>();
+  private readonly queues: IntQueue[] = [];
+  private wakeAt: number[] = [];
+  private mxOf: (MxHost[] | null)[] = [];
+  private mxFailure: (MxResolution | null)[] = [];
+  private mxExpires: number[] = [];
+  private shaperDomain: number[] = [];
+  // sessions in flight
+  private readonly sessions: (Session | null)[] = [];
+  private readonly freeSessions: number[] = [];
+  // throughput of the current 5-minute slice, keyed by domain id * 256 + local IP index
+  private slice = -1;
+  private readonly sliceCounts = new Map<number, Int32Array>();
+  private readonly localIpIndex = new Map<string, number>();
+
+  constructor(options: MtaOptions) {
+    this.o = options;
+    this.settings = Object.freeze({ ...DEFAULT_MTA_SETTINGS, ...options.settings });
+    this.k = this.settings.kindBase;
+    options.localIps.forEach((ip, i) => this.localIpIndex.set(ip, i));
+    if (options.localIps.length === 0) throw new Error('mta: localIps: at least one local IP is needed');
+    const s = options.scheduler;
+    s.on(this.k + K.DeliveryStart, (a) => this.startDelivery(a));
+    s.on(this.k + K.DomainWake, (a) => this.wake(a));
+    s.on(this.k + K.Retry, (a) => this.retryDue(a));
+    s.on(this.k + K.SessionEnd, (a) => this.sessionEnd(a));
+    s.on(this.k + K.Cleanup, () => this.cleanup());
+    s.on(this.k + K.InMail, () => this.readMailbox());
+    if (options.concurrentSessions && s.onConcurrent) {
+      s.onConcurrent<SessionResult>(this.k + K.Session, {
+        start: (a) => this.o.transport.send(this.sessions[a]!.req),
+        commit: (r, a) => this.sessionDone(a, r),
+      });
+    } else {
+      s.on(this.k + K.Session, (a) => {
+        const r = this.o.transport.send(this.sessions[a]!.req);
+        if (r instanceof Promise) return r.then((res) => this.sessionDone(a, res));
+        this.sessionDone(a, r);
+      });
+    }
+    options.quarantine.setListener((e) => options.sink.quarantine(e));
+  }
+
+  /** Schedules a delivery; call before running. */
+  addDelivery(d: MtaDelivery): void {
+    const idx = this.deliveries.push(d) - 1;
+    this.deliveryValidity.push(d.retry.effectiveValidity(d.validityMs));
+    this.o.scheduler.schedule(d.startAt, this.k + K.DeliveryStart, idx);
+  }
+
+  /** Schedules the periodic jobs (inMail, cleanup) from `from` to `until`. */
+  startJobs(from: Millis, until: Millis): void {
+    const st = this.settings;
+    if (this.o.mailbox && this.o.inmail && st.inmailEveryMs > 0) {
+      for (let t = from + st.inmailEveryMs; t <= until; t += st.inmailEveryMs)
+        this.o.scheduler.schedule(t, this.k + K.InMail);
+    }
+    if (st.cleanup) {
+      for (let t = st.cleanupFirstAt; t <= until; t += st.cleanupEveryMs)
+        if (t >= from) this.o.scheduler.schedule(t, this.k + K.Cleanup);
+    }
+  }
+
+  /** Writes the last throughput slice; call when the run ends. */
+  finish(): void {
+    this.flushSlice();
+  }
+
+  /** The address a message went (or would have gone) to; '' when the target had none. */
+  messageAddress(id: number): string {
+    const a = this.msgAddr[id]!;
+    return a < 0 ? '' : this.o.quarantine.addressOf(a);
+  }
+
+  /** Messages still queued or waiting for a retry at the end of the run are the log's pending ones. */
+  get domainCount(): number {
+    return this.domainNames.length;
+  }
+
+  // ------------------------------------------------------------------ preparation
+
+  private startDelivery(idx: number): void {
+    const d = this.deliveries[idx]!;
+    const t = this.o.scheduler.now;
+    const prep = new DeliveryPreparation(this.o.quarantine, { maxMessages: d.maxMessages ?? null });
+    const log = this.o.log;
+    const woken = new Set<number>();
+    for (const target of d.targets()) {
+      const decision = prep.decide(target);
+      const id = log.add(d.id, target.recipientId);
+      this.ensureMessages(id + 1);
+      if (decision !== SEND && decision !== 25) {
+        log.exclude(id, decision);
+        this.msgAddr[id] = prep.lastAddressId;
+        this.msgDomain[id] = -1;
+        continue;
+      }
+      const address = target.address!;
+      const at = address.lastIndexOf('@');
+      const domain = at < 0 ? '' : address.slice(at + 1).toLowerCase();
+      const dom = this.domainId(domain);
+      this.msgAddr[id] = prep.lastAddressId;
+      this.msgDomain[id] = dom;
+      this.msgDelivery[id] = idx;
+      this.msgIp[id] = -1;
+      log.apply(id, LogEvent.Relayed, t);
+      this.queues[dom]!.push(id);
+      woken.add(dom);
+    }
+    for (const dom of woken) this.scheduleWake(dom, t);
+  }
+
+  private ensureMessages(n: number): void {
+    if (n <= this.msgAddr.length) return;
+    let cap = this.msgAddr.length;
+    while (cap < n) cap *= 2;
+    this.msgAddr = grow32(this.msgAddr, cap);
+    this.msgDomain = grow32(this.msgDomain, cap);
+    this.msgDelivery = grow32(this.msgDelivery, cap);
+    const ip = new Int16Array(cap);
+    ip.set(this.msgIp);
+    this.msgIp = ip;
+  }
+
+  private domainId(domain: string): number {
+    let id = this.domainIds.get(domain);
+    if (id === undefined) {
+      id = this.domainNames.push(domain) - 1;
+      this.domainIds.set(domain, id);
+      this.queues.push(new IntQueue());
+      this.wakeAt.push(Number.POSITIVE_INFINITY);
+      this.mxOf.push(null);
+      this.mxFailure.push(null);
+      this.mxExpires.push(Number.NEGATIVE_INFINITY);
+      this.shaperDomain.push(-1);
+    }
+    return id;
+  }
+
+  // ------------------------------------------------------------------ the domain loop
+
+  private scheduleWake(d: number, at: Millis): void {
+    if (at === Number.POSITIVE_INFINITY) return;
+    // one pending wake per domain: keep the earliest
+    if (this.wakeAt[d]! <= at && this.wakeAt[d]! >= this.o.scheduler.now) return;
+    this.wakeAt[d] = at;
+    this.o.scheduler.schedule(at, this.k + K.DomainWake, d);
+  }
+
+  private retryDue(id: number): void {
+    const d = this.msgDomain[id]!;
+    this.queues[d]!.push(id);
+    this.scheduleWake(d, this.o.scheduler.now);
+  }
+
+  private wake(d: number): void | Promise<void> {
+    const t = this.o.scheduler.now;
+    if (this.wakeAt[d] === t) this.wakeAt[d] = Number.POSITIVE_INFINITY;
+    if (this.queues[d]!.size === 0) return;
+    if (this.mxExpires[d]! <= t) {
+      const r = this.o.resolver.resolve(this.domainNames[d]!);
+      if (r instanceof Promise) return r.then((res) => this.resolved(d, res, this.o.scheduler.now));
+      this.resolved(d, r, t);
+      return;
+    }
+    this.dispatch(d, t);
+  }
+
+  private resolved(d: number, r: MxResolution, t: Millis): void {
+    const st = this.settings;
+    if (r.ok && r.mx.length > 0) {
+      this.mxOf[d] = r.mx;
+      this.mxFailure[d] = null;
+      this.mxExpires[d] = t + st.dnsCacheMs;
+      this.shaperDomain[d] = this.o.shaper.registerSite(this.domainNames[d]!, r.mx, this.o.localIps);
+    } else {
+      this.mxOf[d] = null;
+      this.mxFailure[d] = r;
+      this.mxExpires[d] = t + st.dnsNegativeCacheMs;
+    }
+    this.dispatch(d, t);
+  }
+
+  /** Opens as many sessions as shaping allows now, or schedules the next wake. */
+  private dispatch(d: number, t: Millis): void {
+    const q = this.queues[d]!;
+    const fail = this.mxFailure[d];
+    if (fail && !fail.ok) {
+      const text = fail.text || `DNS query failed for '${this.domainNames[d]}'`;
+      const reply: MessageReply = { phase: 'dns', reply: text };
+      for (let n = q.size; n > 0; n--) {
+        const id = q.shift();
+        if (this.expireIfDue(id, t)) continue;
+        this.failed(id, reply, t, -1, null, null);
+      }
+      return;
+    }
+    const shaper = this.o.shaper;
+    const sd = this.shaperDomain[d]!;
+    while (q.size > 0) {
+      const choice = shaper.routeId(sd, t);
+      const pathId = choice.pathId;
+      if (pathId < 0) return;
+      if (choice.at > t) {
+        this.scheduleWake(d, choice.at);
+        return;
+      }
+      const slot = shaper.tryOpen(pathId, t);
+      if (slot < 0) {
+        // every connection slot of the bucket is busy (maybe with another domain's sessions): look again soon
+        this.scheduleWake(d, t + this.settings.slotRetryMs);
+        return;
+      }
+      const msgs: number[] = [];
+      const budget = shaper.sessionRemaining(slot);
+      while (msgs.length < budget && q.size > 0) {
+        if (shaper.nextSendAt(pathId, t) > t) break;
+        const id = q.shift();
+        if (this.expireIfDue(id, t)) continue;
+        shaper.onSend(pathId, t, slot);
+        msgs.push(id);
+      }
+      if (msgs.length === 0) {
+        shaper.close(slot, t);
+        if (q.size > 0) this.scheduleWake(d, Math.max(t + 1, shaper.nextSendAt(pathId, t)));
+        return;
+      }
+      this.openSession(d, pathId, slot, msgs, t);
+    }
+  }
+
+  private openSession(d: number, pathId: number, slot: number, msgs: number[], t: Millis): void {
+    const shaper = this.o.shaper;
+    const path = shaper.describePath(pathId);
+    const limits = shaper.sessionLimits(pathId, t);
+    const log = this.o.log;
+    const ipIdx = this.localIpIndex.get(path.localIp) ?? 0;
+    const messages: OutboundMessage[] = msgs.map((id) => {
+      const del = this.deliveries[this.msgDelivery[id]!]!;
+      this.msgIp[id] = ipIdx;
+      return {
+        id,
+        deliveryId: del.id,
+        from: del.from,
+        to: this.o.quarantine.addressOf(this.msgAddr[id]!),
+        domain: path.domain,
+        size: del.sizeBytes,
+        attempt: log.attempts(id) + 1,
+        messageId: `<${del.id}.${log.row(id).recipientId}@mxlab.invalid>`,
+      };
+    });
+    const session: Session = {
+      d,
+      pathId,
+      slot,
+      localIp: path.localIp,
+      mxIp: path.mxIp,
+      msgs,
+      req: {
+        localIp: path.localIp,
+        mxHost: path.rule,
+        mxIp: path.mxIp,
+        domain: path.domain,
+        messages,
+        timeouts: { connectMs: limits.connectTimeoutMs, commandMs: limits.timeoutMs, dataMs: limits.dataTimeoutMs },
+      },
+    };
+    const sid = this.freeSessions.length > 0 ? this.freeSessions.pop()! : this.sessions.length;
+    this.sessions[sid] = session;
+    this.counters.sessions++;
+    this.o.scheduler.schedule(t, this.k + K.Session, sid);
+  }
+
+  private sessionDone(sid: number, r: SessionResult): void {
+    const s = this.sessions[sid]!;
+    const t = this.o.scheduler.now;
+    const end = t + Math.max(0, Math.round(r.durationMs));
+    this.o.scheduler.schedule(end, this.k + K.SessionEnd, sid);
+    if (r.sessionError) {
+      const e = r.sessionError;
+      const connectionFailure = e.phase === 'connect' || e.transportError !== undefined;
+      if (connectionFailure) this.o.shaper.onConnectionError(s.pathId, t);
+      // SPEC §7.1: a session failure re-routes to another path, or leaves the message pending
+      const other = connectionFailure ? this.otherPathNow(s, t) : false;
+      for (let i = s.msgs.length - 1; i >= 0; i--) {
+        const id = s.msgs[i]!;
+        if (other) {
+          this.counters.reroutes++;
+          this.queues[s.d]!.unshift(id);
+        } else this.failed(id, e, t, s.pathId, s.localIp, s.mxIp);
+      }
+      if (other) this.scheduleWake(s.d, t);
+      return;
+    }
+    for (let i = 0; i < s.msgs.length; i++) {
+      const id = s.msgs[i]!;
+      const reply = r.replies[i] ?? { phase: 'data', reply: '', transportError: 'reset' };
+      const parsed = reply.transportError ? null : parseReply(reply.reply);
+      if (parsed?.parseable && parsed.code !== null && parsed.code < 400) this.delivered(id, reply, t, s);
+      else this.failed(id, reply, t, s.pathId, s.localIp, s.mxIp);
+    }
+  }
+
+  private otherPathNow(s: Session, t: Millis): boolean {
+    const choice = this.o.shaper.routeId(this.shaperDomain[s.d]!, t);
+    return choice.pathId >= 0 && choice.pathId !== s.pathId && choice.at <= t + this.settings.rerouteWithinMs;
+  }
+
+  private sessionEnd(sid: number): void {
+    const s = this.sessions[sid]!;
+    const t = this.o.scheduler.now;
+    this.o.shaper.close(s.slot, t);
+    this.sessions[sid] = null;
+    this.freeSessions.push(sid);
+    if (this.queues[s.d]!.size > 0) this.scheduleWake(s.d, t);
+  }
+
+  // ------------------------------------------------------------------ outcomes
+
+  private delivered(id: number, reply: MessageReply, t: Millis, s: Session): void {
+    const o = this.o;
+    const addr = this.msgAddr[id]!;
+    o.log.apply(id, LogEvent.Delivered, t, null, null);
+    o.quarantine.onSuccess(addr, t);
+    o.shaper.onReply(s.pathId, reply.reply, null, t);
+    if (addr >= this.lastMsgOfAddr.length) this.lastMsgOfAddr = growFill(this.lastMsgOfAddr, addr + 1);
+    this.lastMsgOfAddr[addr] = id;
+    this.counters.attempts++;
+    this.counters.delivered++;
+    const parsed = parseReply(reply.reply);
+    this.record(id, t, reply, parsed.code, parsed.enhanced, reply.reply, DELIVERED_Q, 'delivered', s.localIp, s.mxIp);
+  }
+
+  private failed(
+    id: number,
+    reply: MessageReply,
+    t: Millis,
+    pathId: number,
+    localIp: string | null,
+    mxIp: string | null,
+  ): void {
+    const o = this.o;
+    const d = this.msgDomain[id]!;
+    const domain = this.domainNames[d]!;
+    const parsed = reply.transportError ? null : parseReply(reply.reply);
+    let q = o.qualifier.qualify(parsed && parsed.parseable ? parsed : reply, { phase: reply.phase, domain });
+    const text = reply.transportError ? transportText(reply) : reply.reply;
+    let notBefore = 0;
+    if (pathId >= 0) {
+      const actions = o.shaper.onReply(pathId, text, q, t);
+      if (actions.rewriteToTransient && q.disposition === 'permanent')
+        q = { ...q, disposition: 'transient', impact: 'none' };
+      notBefore = Math.max(actions.retryNotBefore, actions.heldUntil);
+    }
+    if (o.qualificationTable) q = o.qualificationTable.record(text, q);
+    const addr = this.msgAddr[id]!;
+    const out = o.quarantine.onError(addr, q, text, t, 'sync');
+    const logQ = out.reason === q.reason ? q : { ...q, reason: out.reason };
+    const del = this.deliveries[this.msgDelivery[id]!]!;
+    const attemptNo = o.log.attempts(id) + 1;
+    let decision = decideRetry(del.retry, q, attemptNo, del.startAt, t, domain, o.random, del.validityMs);
+    const deadline = del.startAt + this.deliveryValidity[this.msgDelivery[id]!]!;
+    if (isRetry(decision) && notBefore > decision) decision = notBefore <= deadline ? notBefore : -2;
+    let outcome: AttemptOutcome;
+    if (isRetry(decision)) {
+      o.log.apply(id, LogEvent.SoftBounce, t, logQ, text);
+      o.scheduler.schedule(decision, this.k + K.Retry, id);
+      outcome = 'retry';
+    } else if (decision === GIVE_UP_PERMANENT) {
+      o.log.apply(id, q.type === 'ignored' ? LogEvent.IgnoredError : LogEvent.HardBounce, t, logQ, text);
+      outcome = 'failed';
+    } else {
+      o.log.apply(id, LogEvent.SoftBounce, t, logQ, text);
+      o.log.apply(id, LogEvent.Expired, t, logQ, null);
+      outcome = 'expired';
+    }
+    this.counters.attempts++;
+    this.record(id, t, reply, parsed?.code ?? null, parsed?.enhanced ?? null, text, logQ, outcome, localIp, mxIp);
+  }
+
+  /** A queued message past its validity fails as expired (it is never sent again). */
+  private expireIfDue(id: number, t: Millis): boolean {
+    const di = this.msgDelivery[id]!;
+    const del = this.deliveries[di]!;
+    if (t <= del.startAt + this.deliveryValidity[di]!) return false;
+    this.o.log.apply(id, LogEvent.Expired, t, null, null);
+    return true;
+  }
+
+  private record(
+    id: number,
+    t: Millis,
+    reply: MessageReply,
+    code: number | null,
+    enhanced: string | null,
+    text: string,
+    q: Qualification,
+    outcome: AttemptOutcome,
+    localIp: string | null,
+    mxIp: string | null,
+  ): void {
+    const del = this.deliveries[this.msgDelivery[id]!]!;
+    const d = this.msgDomain[id]!;
+    const log = this.o.log;
+    this.o.sink.attempt(
+      t,
+      del.id,
+      log.row(id).recipientId,
+      log.attempts(id),
+      this.domainNames[d]!,
+      localIp,
+      mxIp,
+      reply.phase,
+      code,
+      enhanced,
+      text,
+      outcome === 'delivered' ? null : q,
+      outcome,
+    );
+    this.countSlice(t, d, localIp, outcome);
+  }
+
+  // ------------------------------------------------------------------ throughput slices
+
+  private countSlice(t: Millis, d: number, localIp: string | null, outcome: AttemptOutcome): void {
+    const slice = Math.floor(t / this.settings.sliceMs);
+    if (slice !== this.slice) {
+      this.flushSlice();
+      this.slice = slice;
+    }
+    const key = d * 256 + (localIp === null ? 255 : (this.localIpIndex.get(localIp) ?? 255));
+    let c = this.sliceCounts.get(key);
+    if (!c) {
+      c = new Int32Array(4);
+      this.sliceCounts.set(key, c);
+    }
+    c[0]!++;
+    if (outcome === 'delivered') c[1]!++;
+    else if (outcome === 'retry') c[2]!++;
+    else c[3]!++;
+  }
+
+  private flushSlice(): void {
+    if (this.slice < 0 || this.sliceCounts.size === 0) return;
+    const keys = [...this.sliceCounts.keys()].sort((a, b) => a - b);
+    for (const key of keys) {
+      const c = this.sliceCounts.get(key)!;
+      const ip = key % 256;
+      this.o.sink.throughput(
+        this.slice * this.settings.sliceMs,
+        this.domainNames[Math.floor(key / 256)]!,
+        ip === 255 ? '' : this.o.localIps[ip]!,
+        c[0]!,
+        c[1]!,
+        c[2]!,
+        c[3]!,
+      );
+    }
+    this.sliceCounts.clear();
+  }
+
+  // ------------------------------------------------------------------ periodic jobs
+
+  private cleanup(): void {
+    this.o.quarantine.cleanup(this.o.scheduler.now);
+  }
+
+  private async readMailbox(): Promise<void> {
+    const o = this.o;
+    const t = o.scheduler.now;
+    const mails = await o.mailbox!.drain(t);
+    for (const raw of mails) {
+      this.counters.inmailMails++;
+      const results = await o.inmail!.process(raw);
+      for (const r of results) {
+        this.counters.inmailResults++;
+        o.sink.inmail(t, r.recipient, r.kind, r.qualification, r.status, r.text);
+        this.applyAsync(r.recipient, r.kind, r.qualification, r.text, t);
+      }
+    }
+  }
+
+  private applyAsync(recipient: string, kind: string, q: Qualification, text: string, t: Millis): void {
+    const o = this.o;
+    const addr = recipient ? o.quarantine.findId(recipient) : -1;
+    const id = addr >= 0 && addr < this.lastMsgOfAddr.length ? this.lastMsgOfAddr[addr]! : -1;
+    if (id < 0) {
+      this.counters.inmailUnmatched++;
+      return;
+    }
+    if (kind === 'arf') {
+      o.quarantine.onComplaint(addr, text, t);
+      const ip = this.msgIp[id]!;
+      if (ip >= 0) o.shaper.onComplaint(o.localIps[ip]!, this.domainNames[this.msgDomain[id]!]!, t);
+      return;
+    }
+    if (kind !== 'dsn' || q.impact === 'ok') return;
+    if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, text);
+    o.quarantine.onError(addr, q, text, t, 'async');
+  }
+}
+
+function transportText(reply: MessageReply): string {
+  const kind = reply.transportError!;
+  const base: Record<string, string> = {
+    refused: 'Connection refused',
+    timeout: 'Connection timed out',
+    reset: 'Connection reset by peer',
+    tls: 'TLS negotiation failed',
+    garbage: 'Unparseable reply from remote server',
+  };
+  return reply.reply ? `${base[kind]}: ${reply.reply}` : base[kind]!;
+}
+
+function grow32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+function growFill(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  let cap = a.length;
+  while (cap < n) cap *= 2;
+  const b = new Int32Array(cap).fill(-1);
+  b.set(a);
+  return b;
+}

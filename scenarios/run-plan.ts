@@ -1,0 +1,74 @@
+/**
+ * What one run needs, resolved: every time in ms since the run start, every file an absolute path or
+ * 'default'. The scenario loader produces a `Scenario`; `planOf` turns it into this, so the runner
+ * depends on one small shape and the file format can grow without touching it.
+ */
+import type { RetryPolicySpec } from '../core/retry/index.ts';
+import type { QuarantineSettings } from '../core/quarantine/index.ts';
+import type { ThroughputLevel } from '../core/shaping/index.ts';
+import type { QualificationMode } from '../core/types.ts';
+import type { IspProfile, PopulationSettingsInput } from '../simulators/index.ts';
+
+export type ProfileWindow = IspProfile['windows'][number] & { profile: string };
+
+/** A per-profile patch: the listed fields replace the profile's own. */
+export interface ProfileOverride {
+  profile: string;
+  rateLimits?: IspProfile['rateLimits'];
+  random?: IspProfile['random'];
+  greylisting?: IspProfile['greylisting'];
+  acceptThenBounce?: IspProfile['acceptThenBounce'];
+  complaintBlock?: IspProfile['complaintBlock'];
+}
+
+export interface PlannedDelivery {
+  name: string;
+  atMs: number;
+  validityMs: number;
+  /** a retry preset name or an inline spec; null: the mode's default */
+  retry: string | RetryPolicySpec | null;
+  from: string;
+  sizeBytes: number;
+  maxMessages: number | null;
+  targetShare: number;
+}
+
+export interface RunPlan {
+  name: string;
+  /** the scenario file, or '<inline>' */
+  file: string;
+  hash: string;
+  seed: number;
+  /** ISO date-time of day1 00:00, when the scenario sets one */
+  start: string | null;
+  horizonMs: number;
+  mode: QualificationMode;
+  population: { size: number; mix: string; settings: PopulationSettingsInput };
+  isps: {
+    profiles: 'all' | string[];
+    files: string[];
+    windows: ProfileWindow[];
+    overrides: ProfileOverride[];
+  };
+  mta: {
+    localIps: string[];
+    ipAgeDays: number;
+    mxRules: string;
+    throughputLevel: ThroughputLevel;
+    adaptiveRules: string;
+    inmailEveryMs: number;
+    cleanup: boolean;
+    cleanupAtMs: number;
+    retry: string | RetryPolicySpec | null;
+  };
+  rules: { inbound: string; bounceRules: string };
+  quarantine: Partial<QuarantineSettings>;
+  deliveries: PlannedDelivery[];
+}
+
+/** Local sending IPs `127.0.1.1`, `127.0.1.2`, … (loopback, so wire mode can bind them). */
+export function localIps(count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(`127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`);
+  return out;
+}

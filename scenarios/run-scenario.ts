@@ -1,0 +1,375 @@
+/**
+ * `runScenario`: one run end to end. Builds the simulated world (population with ground truth, ISP
+ * brains), the real core (qualifier, inMail, quarantine, shaper, retry policies, delivery log, MTA loop)
+ * on the engine's virtual clock, runs the deliveries to the horizon, and writes the run store and
+ * `summary.json`. The core only sees the world through its ports; the ground truth goes to the store's
+ * `recipients` table for the reports, never to the core.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeliveryLog } from '../core/delivery-log/index.ts';
+import { createInMail } from '../core/inmail/index.ts';
+import { Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
+import type { PreparationTarget } from '../core/preparation/index.ts';
+import { createQualifier } from '../core/qualification/index.ts';
+import { QualificationTable } from '../core/qualification/qualification-table.ts';
+import { QuarantineTable } from '../core/quarantine/index.ts';
+import { createRetryPolicy, type RetryPolicy, type RetryPolicySpec, retryPolicy } from '../core/retry/index.ts';
+import {
+  applyThroughputLevel,
+  createShaper,
+  loadAdaptiveRules,
+  loadMxRules,
+  loadThroughputLevels,
+  loadWarmup,
+} from '../core/shaping/index.ts';
+import type { Transport } from '../core/ports.ts';
+import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
+import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
+import { buildSummary, stringifySummary, type Summary } from '../reports/index.ts';
+import {
+  createInProcessWorld,
+  createPopulation,
+  type IspProfile,
+  loadDomainMix,
+  loadIspProfile,
+  loadIspProfiles,
+  type Population,
+} from '../simulators/index.ts';
+import { createRunStore, openRunStore, type RunStore, type RunStoreWriter } from '../store/index.ts';
+import type { RunPlan } from './run-plan.ts';
+
+export interface RunOptions {
+  /** output folder: run.duckdb and summary.json go there */
+  out: string;
+  /** progress callback (virtual time, messages, events/s), called a few times per second of wall time */
+  onProgress?: (p: RunProgress) => void;
+  /** replace the transport (wire mode passes its SMTP transport here) */
+  transport?: (world: ReturnType<typeof createInProcessWorld>) => Transport;
+  /** keep the store open and return a query handle (default true) */
+  openStore?: boolean;
+}
+
+export interface RunProgress {
+  nowMs: number;
+  now: string;
+  horizonMs: number;
+  events: number;
+  eventsPerSecond: number;
+  attempts: number;
+  delivered: number;
+  done: boolean;
+}
+
+export interface RunResult {
+  summary: Summary;
+  summaryJson: string;
+  out: string;
+  /** query handle on the run store (SQL); close it when done */
+  store: RunStore | null;
+  wallMs: number;
+}
+
+/** Runs a planned scenario and writes its run store and summary. */
+export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunResult> {
+  const wall0 = performance.now();
+  mkdirSync(options.out, { recursive: true });
+  const streams = new RandomStreams(plan.seed);
+  let mta: Mta | null = null;
+  const sim = new Simulation({
+    initialCapacity: 1 << 16,
+    progress: options.onProgress
+      ? {
+          everyWallMs: 250,
+          onProgress: (p) =>
+            options.onProgress!({
+              nowMs: p.now,
+              now: formatDayTime(p.now),
+              horizonMs: plan.horizonMs,
+              events: p.events,
+              eventsPerSecond: p.wallMs > 0 ? Math.round((p.events / p.wallMs) * 1000) : 0,
+              attempts: mta?.counters.attempts ?? 0,
+              delivered: mta?.counters.delivered ?? 0,
+              done: p.done,
+            }),
+        }
+      : undefined,
+  });
+
+  // the world
+  const population = createPopulation({
+    seed: plan.seed,
+    size: plan.population.size,
+    mix: loadDomainMix(plan.population.mix),
+    settings: plan.population.settings,
+  });
+  const world = createInProcessWorld({ population, profiles: profilesOf(plan), seed: plan.seed, clock: sim.clock });
+  const transport = options.transport ? options.transport(world) : world.transport;
+
+  // the core
+  const mode = plan.mode;
+  const qualifier = createQualifier({
+    mode,
+    rules: plan.rules.inbound === 'default' ? undefined : plan.rules.inbound,
+    bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
+  });
+  const quarantine = new QuarantineTable(plan.quarantine);
+  const qualificationTable = new QualificationTable();
+  const levels = loadThroughputLevels();
+  const mxRules = loadMxRules(plan.mta.mxRules === 'default' ? undefined : plan.mta.mxRules);
+  const ipAges: Record<string, number> = {};
+  for (const ip of plan.mta.localIps) ipAges[ip] = plan.mta.ipAgeDays;
+
+  const store = await createRunStore(options.out, {
+    scenario: plan.name,
+    scenario_file: plan.file,
+    scenario_hash: plan.hash,
+    seed: plan.seed,
+    mode,
+    start: plan.start ?? '',
+    horizon_ms: plan.horizonMs,
+    recipients: plan.population.size,
+  });
+  const sink = storeSink(store);
+  const shaper = createShaper({
+    mode,
+    mxRules: applyThroughputLevel(mxRules, plan.mta.throughputLevel, levels),
+    adaptiveRules:
+      mode === 'enhanced' && plan.mta.adaptiveRules !== 'none'
+        ? loadAdaptiveRules(plan.mta.adaptiveRules === 'default' ? undefined : plan.mta.adaptiveRules)
+        : undefined,
+    warmup: mode === 'enhanced' ? loadWarmup() : undefined,
+    ipAges,
+    listener: (s) => sink.suspension(s),
+  });
+  const log = new DeliveryLog(mode === 'enhanced' ? 'enhanced' : 'legacy', 1024);
+
+  writeRecipients(store, population, quarantine);
+
+  mta = new Mta({
+    scheduler: sim,
+    transport,
+    resolver: world.resolver,
+    qualifier,
+    quarantine,
+    shaper,
+    log,
+    localIps: plan.mta.localIps,
+    random: streams.stream('retry-jitter'),
+    sink,
+    mailbox: world.mailbox,
+    inmail: createInMail({ qualifier }),
+    qualificationTable,
+    settings: {
+      inmailEveryMs: plan.mta.inmailEveryMs,
+      cleanup: plan.mta.cleanup,
+      cleanupFirstAt: plan.mta.cleanupAtMs,
+    },
+  });
+  const deliveryRows = [];
+  for (let i = 0; i < plan.deliveries.length; i++) {
+    const d = plan.deliveries[i]!;
+    const policy = policyOf(d.retry ?? plan.mta.retry, mode);
+    const delivery: MtaDelivery = {
+      id: i + 1,
+      name: d.name,
+      startAt: d.atMs,
+      validityMs: d.validityMs,
+      retry: policy,
+      from: d.from,
+      sizeBytes: d.sizeBytes,
+      maxMessages: d.maxMessages,
+      targets: () => targetsOf(population, Math.round(population.size * d.targetShare)),
+    };
+    mta.addDelivery(delivery);
+    deliveryRows.push({
+      id: delivery.id,
+      name: d.name,
+      start_ms: d.atMs,
+      validity_ms: policy.effectiveValidity(d.validityMs),
+      retry_policy: policy.name,
+      mode,
+    });
+  }
+  mta.startJobs(0, plan.horizonMs);
+  await sim.runAsyncUntil(plan.horizonMs);
+  mta.finish();
+
+  // final tables
+  store.insertRows('deliveries', deliveryRows);
+  writeDeliveryLog(store, log, mta);
+  for (const r of quarantine.rows()) {
+    store.quarantine.push(
+      r.address,
+      ADDRESS_STATUS_NAMES[r.status],
+      r.errorCount,
+      r.reason,
+      r.text,
+      r.firstErrorMs,
+      r.lastErrorMs,
+      r.updatedMs ?? 0,
+    );
+  }
+  store.insertRows(
+    'qualification',
+    qualificationTable.list().map((e) => ({
+      normalized: e.normalized,
+      first_text: e.firstText,
+      occurrences: e.occurrences,
+      type: e.type,
+      reason: e.reason,
+      status: e.status,
+    })),
+  );
+  await store.close();
+
+  const reader = await openRunStore(options.out, { readonly: true });
+  const summary = await buildSummary(reader);
+  const summaryJson = stringifySummary(summary);
+  writeFileSync(join(options.out, 'summary.json'), summaryJson);
+  const keep = options.openStore ?? true;
+  if (!keep) await reader.close();
+  return { summary, summaryJson, out: options.out, store: keep ? reader : null, wallMs: performance.now() - wall0 };
+}
+
+function profilesOf(plan: RunPlan): IspProfile[] {
+  const shipped = loadIspProfiles();
+  let profiles =
+    plan.isps.profiles === 'all'
+      ? shipped
+      : shipped.filter((p) => (plan.isps.profiles as string[]).includes(p.name) || p.catchAll);
+  profiles = [...plan.isps.files.map((f) => loadIspProfile(f)), ...profiles];
+  return profiles.map((p) => {
+    const windows = plan.isps.windows.filter((w) => w.profile === p.name).map(({ profile: _, ...w }) => w);
+    const patch = plan.isps.overrides.find((o) => o.profile === p.name);
+    const { profile: _p, ...fields } = patch ?? { profile: '' };
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    return { ...p, ...defined, windows: [...p.windows, ...windows] };
+  });
+}
+
+function policyOf(spec: string | RetryPolicySpec | null, mode: 'legacy' | 'enhanced'): RetryPolicy {
+  if (spec === null) return retryPolicy(mode === 'enhanced' ? 'enhanced' : 'legacy');
+  if (typeof spec === 'string') return retryPolicy(spec);
+  return createRetryPolicy(spec, 'custom');
+}
+
+function* targetsOf(population: Population, n: number): Generator<PreparationTarget> {
+  const target: { recipientId: number; address: string; inControlGroup: boolean } = {
+    recipientId: 0,
+    address: '',
+    inControlGroup: false,
+  };
+  for (let i = 0; i < n; i++) {
+    const r = population.recipient(i);
+    target.recipientId = i;
+    target.address = r.address;
+    target.inControlGroup = r.truth.controlGroup;
+    yield target;
+  }
+}
+
+/** Recipients with their ground truth (for reports), and the quarantine table as it was before the run. */
+function writeRecipients(store: RunStoreWriter, population: Population, quarantine: QuarantineTable): void {
+  const initial = {
+    valid: AddressStatus.Valid,
+    quarantine: AddressStatus.Quarantine,
+    denylisted: AddressStatus.Denylisted,
+    allowlisted: AddressStatus.Allowlisted,
+  } as const;
+  for (const r of population.recipients()) {
+    store.recipients.push(
+      r.index,
+      r.address,
+      r.domain,
+      r.truth.kind,
+      r.truth.complainer,
+      r.truth.initialStatus,
+      r.truth.controlGroup,
+    );
+    if (r.address !== '' && r.duplicateOf === -1 && r.truth.initialStatus !== 'valid')
+      quarantine.setInitial(quarantine.idOf(r.address), initial[r.truth.initialStatus], 0);
+  }
+}
+
+function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta): void {
+  for (let id = 0; id < log.size; id++) {
+    const row = log.row(id);
+    const address = mta.messageAddress(id);
+    const at = address.lastIndexOf('@');
+    store.deliveryLog.push(
+      row.deliveryId,
+      row.recipientId,
+      address,
+      at < 0 ? '' : address.slice(at + 1).toLowerCase(),
+      LOG_STATUS_NAMES[row.status],
+      row.type,
+      row.reason,
+      row.excluded,
+      row.text,
+      row.attempts,
+      row.firstAttemptMs,
+      row.lastAttemptMs,
+      row.deliveredMs,
+    );
+  }
+}
+
+/** The MTA's events into the run store's tables. */
+function storeSink(store: RunStoreWriter): MtaSink {
+  return {
+    attempt(t, deliveryId, recipientId, attempt, domain, localIp, mxIp, phase, code, enhanced, text, q, outcome) {
+      store.attempts.push(
+        t,
+        deliveryId,
+        recipientId,
+        attempt,
+        domain,
+        localIp,
+        mxIp,
+        phase === 'async' ? 'data' : phase,
+        code,
+        enhanced,
+        text,
+        q ? q.type : null,
+        q ? q.reason : null,
+        q ? q.impact : 'ok',
+        q ? q.disposition : null,
+        q ? q.rule : null,
+        q ? q.bounceClass : null,
+        outcome,
+      );
+    },
+    inmail(t, recipient, kind, q, status, text) {
+      store.inmail.push(
+        t,
+        recipient,
+        kind as 'dsn',
+        q.type,
+        q.reason,
+        q.impact,
+        status,
+        text,
+      );
+    },
+    quarantine(e) {
+      store.quarantineHistory.push(
+        e.t,
+        e.address,
+        ADDRESS_STATUS_NAMES[e.oldStatus],
+        ADDRESS_STATUS_NAMES[e.newStatus],
+        e.reason,
+        e.text,
+        e.rule,
+        e.cause,
+      );
+    },
+    suspension(s) {
+      if (s.cancelled) return;
+      store.suspensions.push(s.kind, s.domain, s.localIp, s.startMs, s.endMs, s.rule, s.text);
+    },
+    throughput(sliceMs, domain, localIp, attempts, delivered, deferred, failed) {
+      store.throughput.push(sliceMs, domain, localIp, attempts, delivered, deferred, failed);
+    },
+  };
+}
