@@ -193,7 +193,7 @@ export class QuarantineTable {
       return out;
     }
     // note the error
-    if (times[m] !== times[m]) times[m] = t; // NaN: first error
+    if (Number.isNaN(times[m]!)) times[m] = t; // first error
     if (!(times[m + 1]! >= t)) times[m + 1] = t;
     meta[m + 2] = text === null ? -1 : this.texts.idOf(text);
     if (old === Allowlisted) {
