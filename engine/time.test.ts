@@ -86,6 +86,41 @@ describe('time helpers', () => {
   });
 });
 
+const notationArb = fc.oneof(
+  fc.string(),
+  fc
+    .tuple(
+      fc.integer({ min: -2, max: 500 }),
+      fc.integer({ min: -1, max: 30 }),
+      fc.integer({ min: -1, max: 99 }),
+    )
+    .map(([d, h, m]) => `day${d} ${h}:${String(m).padStart(2, '0')}`),
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.stringMatching(/^ ?[0-9.]{0,4}(ms|d|h|m|s|x)?( [0-9]{0,3}[a-z]{0,2})? ?$/),
+  fc.stringMatching(/^ ?day[0-9]{0,3} ?$/),
+  fc.constant('9'.repeat(40)),
+  fc.constant(`${'9'.repeat(40)}d`),
+);
+
+test.prop([notationArb])(
+  'any text parses to an integer >= 0 or fails with MXLAB_TIME, never anything else',
+  (text) => {
+    const cal = new Calendar('2020-01-01T00:00:00Z');
+    for (const parse of [(t: string) => cal.parse(t), parseDuration, parseDayTime]) {
+      let result: number | undefined;
+      try {
+        result = parse(text);
+      } catch (e) {
+        expect(e).toBeInstanceOf(EngineError);
+        expect((e as EngineError).code).toBe('MXLAB_TIME');
+        expect((e as EngineError).message).toContain(JSON.stringify(text));
+        continue;
+      }
+      expect(Number.isSafeInteger(result) && result >= 0).toBe(true);
+    }
+  },
+);
+
 describe('Calendar', () => {
   it('maps ISO date-times to offsets from the start date', () => {
     const cal = new Calendar('2025-03-01T00:00:00Z');

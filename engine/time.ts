@@ -93,12 +93,15 @@ export function formatDayTime(t: number): string {
  */
 export function parseDuration(text: string): number {
   const src = text.trim();
-  if (/^\d+$/.test(src)) return Number(src);
   if (src === '') timeError(text, 'empty duration');
   const unit: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY };
   DURATION_PART_RE.lastIndex = 0;
   let total = 0;
   let pos = 0;
+  if (/^\d+$/.test(src)) {
+    total = Number(src);
+    pos = src.length;
+  }
   while (pos < src.length) {
     while (src[pos] === ' ') pos++;
     if (pos >= src.length) break;
@@ -109,7 +112,9 @@ export function parseDuration(text: string): number {
     total += Number(m[1]) * unit[m[2].toLowerCase()];
     pos = DURATION_PART_RE.lastIndex;
   }
-  return Math.round(total);
+  const ms = Math.round(total);
+  if (!Number.isSafeInteger(ms)) timeError(text, 'duration is too large');
+  return ms;
 }
 
 /** Formats integer milliseconds as a compact duration (`1d2h30m`, `45s`, `250ms`, `0ms`). */
@@ -173,12 +178,12 @@ export class Calendar {
    */
   parse(text: string): number {
     const src = text.trim();
-    if (/^day/i.test(src)) return parseDayTime(src);
+    if (/^day/i.test(src)) return parseDayTime(text);
     if (/^\d{4}-/.test(src)) {
       if (this.startEpochMs === undefined) {
         timeError(text, 'ISO date-times need a start date for the run; use "dayN HH:MM" or set one');
       }
-      const t = parseIso(src) - this.startEpochMs;
+      const t = parseIso(text) - this.startEpochMs;
       if (t < 0)
         timeError(text, `before the start of the run (${new Date(this.startEpochMs).toISOString()})`);
       return t;
