@@ -47,6 +47,15 @@ describe('DeliveryPreparation', () => {
     expect(prep.excludedCount(Reason.AddressNotSpecified)).toBe(3);
   });
 
+  it('uses a pre-interned address id when given', () => {
+    const q = setup();
+    const id = q.idOf('quar@x');
+    const prep = new DeliveryPreparation(q);
+    expect(prep.decide({ recipientId: 1, address: 'quar@x', addressId: id })).toBe(Reason.Quarantined);
+    expect(prep.lastAddressId).toBe(id);
+    expect(prep.decide({ recipientId: 2, address: 'quar@x', addressId: id })).toBe(Reason.Double);
+  });
+
   it('returns the summary as the generator result', () => {
     const gen = prepareDelivery(
       [{ recipientId: 1, address: 'a@x' }],

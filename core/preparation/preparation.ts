@@ -18,6 +18,11 @@ export interface PreparationTarget {
   inControlGroup?: boolean;
   /** excluded by a typology rule: 11 (SQL rule) or 12 (arbitration) */
   typologyExcluded?: 11 | 12 | null;
+  /**
+   * The address's quarantine-table id when the caller interned it already (a population reused by
+   * several deliveries): skips the string lookup. Must be `quarantine.idOf(address)`.
+   */
+  addressId?: number;
 }
 
 /** {@link DeliveryPreparation.decide}: the target becomes a message sent normally. */
@@ -111,7 +116,11 @@ export class DeliveryPreparation {
     this.targeted++;
     if (address === null || address === undefined || address.trim() === '')
       return this.exclude(Reason.AddressNotSpecified);
-    const id = this.quarantine.idOf(address);
+    const given = target.addressId;
+    const id =
+      given !== undefined && given >= 0 && given < this.quarantine.size
+        ? given
+        : this.quarantine.idOf(address);
     this.lastAddressId = id;
     if (this.seen.testAndSet(id)) return this.exclude(Reason.Double);
     const status = this.quarantine.status(id);
