@@ -1,0 +1,254 @@
+/**
+ * The scenario file format (YAML, JSON or TypeScript): the zod schema of what a user writes
+ * ({@link scenarioInputSchema}, also the source of `scenario.schema.json`) and the validated
+ * {@link Scenario} the runner consumes, with every time in integer ms since `day1 00:00`, every
+ * duration in ms and every file an absolute path (or the keyword `default`/`none`).
+ * Cross-field checks and path resolution live in `resolve-scenario.ts`.
+ */
+import { z } from 'zod';
+import { quarantineSettingsSchema } from '../core/quarantine/settings.ts';
+import { type RetryPolicySpec, retryPolicySpecSchema } from '../core/retry/spec.ts';
+import { THROUGHPUT_LEVELS, type ThroughputLevel } from '../core/shaping/throughput-levels.ts';
+import type { QualificationMode } from '../core/types.ts';
+import { parseDuration } from '../engine/time.ts';
+import { type IspProfile, ispProfileSchema } from '../simulators/isp/profile-schema.ts';
+import { type PopulationSettings, populationSettingsSchema } from '../simulators/population/settings.ts';
+
+/** Defaults of the fields a scenario may leave out (SPEC §1, §4, §5: each is a setting). */
+export const SCENARIO_DEFAULTS = Object.freeze({
+  mode: 'legacy' as QualificationMode,
+  mix: 'consumer-us',
+  localIps: 2,
+  ipAgeDays: 365,
+  throughputLevel: 'normal' as ThroughputLevel,
+  inmailEveryMs: 15 * 60_000,
+  cleanup: true,
+  cleanupAt: '02:00',
+  /** SPEC §1: the validity period of a delivery */
+  validityMs: 5 * 86_400_000,
+  from: 'news@sender.example',
+  sizeBytes: 20_000,
+  targetShare: 1,
+  /** the most local IPs a count may ask for */
+  maxLocalIps: 1000,
+});
+
+/** A duration: `5d`, `36h`, `90m`, `1h30m`, `500ms` or a number of ms; output integer ms. */
+export const durationInputSchema = z
+  .union([z.number().int().nonnegative(), z.string().min(1)])
+  .transform((v, ctx): number => {
+    if (typeof v === 'number') return v;
+    try {
+      return parseDuration(v);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration like "5d", "36h", "90m", "1h30m" or a number of ms, got ${JSON.stringify(v)}`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const positiveDuration = durationInputSchema.refine((v) => v > 0, 'expected a duration greater than 0');
+
+/** A time of the run as written: `dayN HH:MM[:SS]`, an ISO date-time (needs `start`) or ms since the start. */
+export const timeInputSchema = z.union([z.number().int().nonnegative(), z.string().min(1)]);
+
+const kebabName = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case name like isp-outage');
+
+/** A retry policy: a preset name of core/retry/presets.yaml, or an inline policy spec. */
+export const retryInputSchema = z.union([z.string().min(1), retryPolicySpecSchema]);
+
+const windowShape = ispProfileSchema.shape.windows.unwrap().element.shape;
+const profileShape = ispProfileSchema.shape;
+
+/** An extra time window of a profile: the profile `windows` entry plus the profile's name. */
+export const windowInputSchema = z.strictObject({
+  profile: z.string().min(1),
+  name: windowShape.name,
+  from: timeInputSchema,
+  to: timeInputSchema,
+  action: windowShape.action,
+  phase: windowShape.phase,
+  reply: windowShape.reply,
+  truths: windowShape.truths,
+  domains: windowShape.domains,
+  probability: windowShape.probability,
+});
+
+/** A per-profile patch: each field given replaces the profile's own; `null` removes an optional one. */
+export const overrideInputSchema = z.strictObject({
+  profile: z.string().min(1),
+  rateLimits: profileShape.rateLimits.unwrap().optional(),
+  random: profileShape.random.unwrap().optional(),
+  greylisting: profileShape.greylisting.unwrap().nullable().optional(),
+  acceptThenBounce: profileShape.acceptThenBounce.unwrap().nullable().optional(),
+  complaintBlock: profileShape.complaintBlock.unwrap().nullable().optional(),
+});
+
+/** One delivery (or, with `count` > 1, a series of deliveries `every` apart). */
+export const deliveryInputSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, _ . - (no spaces, no #)'),
+  at: timeInputSchema,
+  every: positiveDuration.optional(),
+  count: z.number().int().min(1).default(1),
+  validity: positiveDuration.default(SCENARIO_DEFAULTS.validityMs),
+  retry: retryInputSchema.optional(),
+  from: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address like news@sender.example')
+    .default(SCENARIO_DEFAULTS.from),
+  sizeBytes: z.number().int().positive().default(SCENARIO_DEFAULTS.sizeBytes),
+  maxMessages: z.number().int().nonnegative().nullable().default(null),
+  targetShare: z.number().min(0).max(1).default(SCENARIO_DEFAULTS.targetShare),
+});
+
+/** The scenario file as written, before cross-field checks; unknown fields are errors everywhere. */
+export const scenarioInputSchema = z.strictObject({
+  /** editors: the JSON Schema this file follows */
+  $schema: z.string().optional(),
+  name: kebabName,
+  description: z.string().default(''),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  start: z.string().min(1).optional(),
+  horizon: positiveDuration,
+  mode: z.enum(['legacy', 'enhanced']).default(SCENARIO_DEFAULTS.mode),
+  population: z.strictObject({
+    size: z.number().int().positive().max(1_000_000_000),
+    mix: z.string().min(1).default(SCENARIO_DEFAULTS.mix),
+    settings: populationSettingsSchema.prefault({}),
+  }),
+  isps: z
+    .strictObject({
+      profiles: z.union([z.literal('all'), z.array(kebabName).min(1)]).default('all'),
+      files: z.array(z.string().min(1)).default([]),
+      windows: z.array(windowInputSchema).default([]),
+      overrides: z.array(overrideInputSchema).default([]),
+    })
+    .prefault({}),
+  mta: z
+    .strictObject({
+      localIps: z
+        .union([
+          z.number().int().min(1).max(SCENARIO_DEFAULTS.maxLocalIps),
+          z.array(z.ipv4({ message: 'an IPv4 address like 127.0.1.1' })).min(1),
+        ])
+        .default(SCENARIO_DEFAULTS.localIps),
+      ipAgeDays: z.number().min(0).default(SCENARIO_DEFAULTS.ipAgeDays),
+      mxRules: z.string().min(1).default('default'),
+      throughputLevel: z.enum(THROUGHPUT_LEVELS).default(SCENARIO_DEFAULTS.throughputLevel),
+      adaptiveRules: z.string().min(1).default('default'),
+      inmailEvery: positiveDuration.default(SCENARIO_DEFAULTS.inmailEveryMs),
+      cleanup: z.boolean().default(SCENARIO_DEFAULTS.cleanup),
+      cleanupAt: z
+        .string()
+        .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time of day "HH:MM" like 02:00')
+        .default(SCENARIO_DEFAULTS.cleanupAt),
+      retry: retryInputSchema.optional(),
+    })
+    .prefault({}),
+  rules: z
+    .strictObject({
+      inbound: z.string().min(1).default('default'),
+      bounceRules: z.string().min(1).default('default'),
+    })
+    .prefault({}),
+  quarantine: quarantineSettingsSchema.prefault({}),
+  deliveries: z.array(deliveryInputSchema).min(1, 'a scenario needs at least one delivery'),
+});
+
+/** A scenario as a user writes it (TypeScript scenarios: the argument of `defineScenario`). */
+export type ScenarioInput = z.input<typeof scenarioInputSchema>;
+/** The scenario after the structural schema, before cross-field resolution. */
+export type ScenarioParsed = z.output<typeof scenarioInputSchema>;
+
+/** A retry policy as the runner takes it: a preset name (known to exist) or an inline spec. */
+export type ScenarioRetry = string | RetryPolicySpec;
+
+/** An extra profile window, times in ms since the run start. */
+export type ScenarioWindow = IspProfile['windows'][number] & { profile: string };
+
+/** A per-profile patch; `null` turns the feature off for that profile. */
+export interface ScenarioOverride {
+  profile: string;
+  rateLimits?: IspProfile['rateLimits'];
+  random?: IspProfile['random'];
+  greylisting?: IspProfile['greylisting'] | null;
+  acceptThenBounce?: IspProfile['acceptThenBounce'] | null;
+  complaintBlock?: IspProfile['complaintBlock'] | null;
+}
+
+/** One delivery as declared (a series when `count` > 1); see `deliveryInstances` for the sends. */
+export interface ScenarioDelivery {
+  name: string;
+  /** ms since the run start of the first send */
+  at: number;
+  /** ms between the sends of a series; null for a single delivery */
+  every: number | null;
+  count: number;
+  /** validity period, ms */
+  validity: number;
+  /** this delivery's retry policy (the scenario's `mta.retry` when not set) */
+  retry: ScenarioRetry;
+  from: string;
+  sizeBytes: number;
+  maxMessages: number | null;
+  targetShare: number;
+}
+
+/** A validated scenario: what the runner consumes. Times and durations in integer ms. */
+export interface Scenario {
+  name: string;
+  description: string;
+  /** the scenario file (absolute), or '<inline>' */
+  file: string;
+  /** sha256 of the file's canonical JSON (sorted keys), hex, 16 characters */
+  hash: string;
+  seed: number;
+  /** ISO date-time of day1 00:00, or null */
+  start: string | null;
+  /** epoch ms of day1 00:00, or null */
+  startEpochMs: number | null;
+  /** the run stops here, ms */
+  horizon: number;
+  mode: QualificationMode;
+  population: {
+    size: number;
+    /** a shipped mix name or an absolute path to a mix file */
+    mix: string;
+    settings: PopulationSettings;
+  };
+  isps: {
+    /** 'all' shipped profiles or the listed shipped names */
+    profiles: 'all' | string[];
+    /** absolute paths of extra profile files */
+    files: string[];
+    windows: ScenarioWindow[];
+    overrides: ScenarioOverride[];
+  };
+  mta: {
+    /** the local sending IPs (a count becomes 127.0.1.1, 127.0.1.2, …) */
+    localIps: string[];
+    ipAgeDays: number;
+    /** 'default' or an absolute path */
+    mxRules: string;
+    throughputLevel: ThroughputLevel;
+    /** 'default', 'none' or an absolute path */
+    adaptiveRules: string;
+    /** ms between two reads of the technical mailbox */
+    inmailEvery: number;
+    cleanup: boolean;
+    /** ms after midnight of each day */
+    cleanupAt: number;
+    /** default retry policy (the mode's name when not set) */
+    retry: ScenarioRetry;
+  };
+  rules: {
+    /** 'default' or an absolute path (file or directory) */
+    inbound: string;
+    /** 'default' or an absolute path (file or directory) */
+    bounceRules: string;
+  };
+  quarantine: z.output<typeof quarantineSettingsSchema>;
+  deliveries: ScenarioDelivery[];
+}
