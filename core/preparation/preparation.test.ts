@@ -54,6 +54,10 @@ describe('DeliveryPreparation', () => {
     expect(prep.decide({ recipientId: 1, address: 'quar@x', addressId: id })).toBe(Reason.Quarantined);
     expect(prep.lastAddressId).toBe(id);
     expect(prep.decide({ recipientId: 2, address: 'quar@x', addressId: id })).toBe(Reason.Double);
+    expect(() => prep.decide({ recipientId: 3, address: 'other@x', addressId: id })).toThrow(
+      `target #2 (recipient 3): addressId: ${id} is not the id of "other@x" in the quarantine table`,
+    );
+    expect(prep.summary().targeted).toBe(2);
   });
 
   it('returns the summary as the generator result', () => {
