@@ -61,18 +61,26 @@ export function field(block: FieldBlock, name: string): string | undefined {
 /**
  * The per-recipient groups of a delivery-status report (RFC 3464 §2.3): field blocks holding
  * Final-Recipient or Original-Recipient. Some MTAs write the groups without the blank line between
- * them, so a recipient field that repeats, or that follows an Action or Status, starts a new group.
+ * them, so a recipient field that repeats, or that follows an Action or Status of a group that already
+ * names a recipient, starts a new group.
  */
 export function parseDsnGroups(text: string): FieldBlock[] {
   const groups: FieldBlock[] = [];
   for (const block of splitBlocksOrdered(text)) {
     let current: FieldBlock = new Map();
+    // an Action or Status after the group's recipient: the next recipient field starts a new group
+    let closed = false;
     for (const [name, value] of block) {
       const isRcpt = name === 'final-recipient' || name === 'original-recipient';
-      if (isRcpt && (current.has(name) || current.has('action') || current.has('status'))) {
-        if (current.has('final-recipient') || current.has('original-recipient')) groups.push(current);
+      // fields before the first recipient field of a block (Diagnostic-Code, Status written first)
+      // belong to that recipient: only a recipient already in the group starts a new one
+      const hasRcpt = current.has('final-recipient') || current.has('original-recipient');
+      if (isRcpt && hasRcpt && (current.has(name) || closed)) {
+        groups.push(current);
         current = new Map();
+        closed = false;
       }
+      if (hasRcpt && (name === 'action' || name === 'status')) closed = true;
       const list = current.get(name);
       if (list) list.push(value);
       else current.set(name, [value]);

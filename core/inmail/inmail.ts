@@ -44,13 +44,31 @@ export interface InMailOptions {
   complaint?: Qualification;
   autoReply?: Qualification;
   delivered?: Qualification;
+  /**
+   * RFC 3463 status codes that name the failure exactly: when a report carries one, the rules are
+   * asked about the code alone and that answer outranks phrases of the text (as Sisimai does with
+   * its status table). Default `INMAIL_DEFAULTS.decisiveStatuses`.
+   */
+  decisiveStatuses?: readonly string[];
 }
 
 export const INMAIL_DEFAULTS = Object.freeze({
   maxBytes: 20 * 1024 * 1024,
   maxTextLength: 1000,
   maxRecipients: 1000,
+  decisiveStatuses: Object.freeze(['5.7.13']) as readonly string[],
 });
+
+const LOCAL_MAILER_TYPE = /^\s*x-unix\s*;/i;
+
+/**
+ * The status of a DSN group: the code in the Diagnostic-Code (what the remote server said) when it is
+ * specific, else the Status field (the reporting MTA's summary, often generic or remapped).
+ */
+export function chooseStatus(statusField: string | null, diagnostic: string | null): string | null {
+  if (diagnostic && !diagnostic.endsWith('.0.0')) return diagnostic;
+  return statusField ?? diagnostic;
+}
 
 /** The inMail process: what the scheduled inMail job calls on each mail drained from the mailbox. */
 export interface InMail {
@@ -68,6 +86,7 @@ export function createInMail(options: InMailOptions): InMail {
   const complaint = options.complaint ?? COMPLAINT_QUALIFICATION;
   const autoReply = options.autoReply ?? AUTOREPLY_QUALIFICATION;
   const delivered = options.delivered ?? DELIVERED_QUALIFICATION;
+  const decisive = new Set(options.decisiveStatuses ?? INMAIL_DEFAULTS.decisiveStatuses);
 
   function unknown(source: string, text: string, recipient = ''): InMailResult {
     return {
@@ -100,9 +119,15 @@ export function createInMail(options: InMailOptions): InMail {
     text: string,
     status: string | null,
     fallbackText: string | null,
+    statusFirst = true,
   ): InMailResult {
     let diag = tidy(text, maxText);
     let q = qualifyDiagnostic(recipient, diag, status);
+    if (statusFirst && status !== null && decisive.has(status) && q.rule !== null) {
+      // an RFC 3463 code that names the failure exactly outranks the prose around it
+      const byStatus = qualifyDiagnostic(recipient, status, status);
+      if (byStatus.type !== 'undefined') q = { ...byStatus, code: q.code };
+    }
     if (q.reason === 0 && q.type === 'undefined' && fallbackText) {
       const alt = tidy(fallbackText, maxText);
       const q2 = qualifyDiagnostic(recipient, alt, status ?? findStatus(alt));
@@ -173,8 +198,12 @@ export function createInMail(options: InMailOptions): InMail {
       const g = groups[i]!;
       const recipient = recipients[i]!;
       const action = (field(g, 'action') ?? '').trim().toLowerCase();
-      const diagField = stripDiagnosticType((g.get('diagnostic-code') ?? []).join(' '));
-      const status = findStatus(field(g, 'status') ?? '') ?? findStatus(diagField);
+      const diagRaw = (g.get('diagnostic-code') ?? []).join(' ');
+      // a local delivery program failed (Postfix/Sendmail `x-unix; procmail: ...`): a mailer error,
+      // whatever words the program printed; the type stays in the text for the rules
+      const localMailer = LOCAL_MAILER_TYPE.test(diagRaw);
+      const diagField = localMailer ? diagRaw.trim() : stripDiagnosticType(diagRaw);
+      const status = chooseStatus(findStatus(field(g, 'status') ?? ''), findStatus(diagField));
       const proseText = prose.find((p) => p.recipient === recipient)?.text ?? human;
       if (SUCCESS_ACTIONS.has(action)) {
         out.push({
@@ -196,6 +225,7 @@ export function createInMail(options: InMailOptions): InMail {
         informative ? diagField : proseText || diagField,
         status,
         informative ? proseText : null,
+        !localMailer,
       );
       if (!r.text) r.text = status ? `Status: ${status}` : `Action: ${action || 'failed'}`;
       if (action === 'delayed') {
