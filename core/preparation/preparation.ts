@@ -117,10 +117,16 @@ export class DeliveryPreparation {
     if (address === null || address === undefined || address.trim() === '')
       return this.exclude(Reason.AddressNotSpecified);
     const given = target.addressId;
-    const id =
-      given !== undefined && given >= 0 && given < this.quarantine.size
-        ? given
-        : this.quarantine.idOf(address);
+    let id: number;
+    if (given === undefined) id = this.quarantine.idOf(address);
+    else if (given >= 0 && given < this.quarantine.size && this.quarantine.addressOf(given) === address)
+      id = given;
+    else {
+      this.targeted--;
+      throw new PreparationError(
+        `target #${index} (recipient ${target.recipientId}): addressId: ${given} is not the id of "${address}" in the quarantine table`,
+      );
+    }
     this.lastAddressId = id;
     if (this.seen.testAndSet(id)) return this.exclude(Reason.Double);
     const status = this.quarantine.status(id);
