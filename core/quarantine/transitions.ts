@@ -41,12 +41,24 @@ export const ALLOWED_TRANSITIONS: ReadonlyArray<
   [A, V, ['remediation']],
 ];
 
+const CAUSE_BIT: Readonly<Record<QuarantineCause, number>> = {
+  sync: 1,
+  async: 2,
+  complaint: 4,
+  cleanup: 8,
+  remediation: 16,
+  initial: 32,
+};
+/** `[from * 8 + to]` = bitmask of allowed causes, built once from the table. */
+const ALLOWED_MASK = new Uint8Array(64);
+for (const [f, t, causes] of ALLOWED_TRANSITIONS)
+  for (const c of causes) ALLOWED_MASK[f * 8 + t]! |= CAUSE_BIT[c];
+
 /** True when `from -> to` for `cause` is in {@link ALLOWED_TRANSITIONS} (or the cause is `initial`). */
 export function isAllowedTransition(from: number, to: number, cause: QuarantineCause): boolean {
   if (cause === 'initial') return true;
-  for (const [f, t, causes] of ALLOWED_TRANSITIONS)
-    if (f === from && t === to && causes.includes(cause)) return true;
-  return false;
+  if (!(from >= 0 && from < 8 && to >= 0 && to < 8)) return false;
+  return (ALLOWED_MASK[from * 8 + to]! & CAUSE_BIT[cause]) !== 0;
 }
 
 /** Readable form of a transition, for error messages and reports. */
