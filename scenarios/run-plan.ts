@@ -3,8 +3,9 @@
  * 'default'. The scenario loader produces a `Scenario`; `planOf` turns it into this, so the runner
  * depends on one small shape and the file format can grow without touching it.
  */
-import type { RetryPolicySpec } from '../core/retry/index.ts';
+
 import type { QuarantineSettings } from '../core/quarantine/index.ts';
+import type { RetryPolicySpec } from '../core/retry/index.ts';
 import type { ThroughputLevel } from '../core/shaping/index.ts';
 import type { QualificationMode } from '../core/types.ts';
 import type { IspProfile, PopulationSettingsInput } from '../simulators/index.ts';

@@ -10,11 +10,17 @@ import { join } from 'node:path';
 import { DeliveryLog } from '../core/delivery-log/index.ts';
 import { createInMail } from '../core/inmail/index.ts';
 import { Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
+import type { Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
 import { createQualifier } from '../core/qualification/index.ts';
 import { QualificationTable } from '../core/qualification/qualification-table.ts';
 import { QuarantineTable } from '../core/quarantine/index.ts';
-import { createRetryPolicy, type RetryPolicy, type RetryPolicySpec, retryPolicy } from '../core/retry/index.ts';
+import {
+  createRetryPolicy,
+  type RetryPolicy,
+  type RetryPolicySpec,
+  retryPolicy,
+} from '../core/retry/index.ts';
 import {
   applyThroughputLevel,
   createShaper,
@@ -23,10 +29,9 @@ import {
   loadThroughputLevels,
   loadWarmup,
 } from '../core/shaping/index.ts';
-import type { Transport } from '../core/ports.ts';
 import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
 import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
-import { buildSummary, stringifySummary, type Summary } from '../reports/index.ts';
+import { buildSummary, type Summary, stringifySummary } from '../reports/index.ts';
 import {
   createInProcessWorld,
   createPopulation,
@@ -103,7 +108,12 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
     mix: loadDomainMix(plan.population.mix),
     settings: plan.population.settings,
   });
-  const world = createInProcessWorld({ population, profiles: profilesOf(plan), seed: plan.seed, clock: sim.clock });
+  const world = createInProcessWorld({
+    population,
+    profiles: profilesOf(plan),
+    seed: plan.seed,
+    clock: sim.clock,
+  });
   const transport = options.transport ? options.transport(world) : world.transport;
 
   // the core
@@ -192,8 +202,13 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
     });
   }
   mta.startJobs(0, plan.horizonMs);
+  const tSim = performance.now();
   await sim.runAsyncUntil(plan.horizonMs);
   mta.finish();
+  if (process.env.MXLAB_TIMING)
+    console.error(
+      `timing: setup ${Math.round(tSim - wall0)} ms, simulation ${Math.round(performance.now() - tSim)} ms, ${sim.eventsProcessed} events`,
+    );
 
   // final tables
   store.insertRows('deliveries', deliveryRows);
@@ -221,15 +236,26 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
       status: e.status,
     })),
   );
+  const tClose = performance.now();
   await store.close();
+  if (process.env.MXLAB_TIMING)
+    console.error(`timing: store close ${Math.round(performance.now() - tClose)} ms`);
+  const tSum = performance.now();
 
   const reader = await openRunStore(options.out, { readonly: true });
   const summary = await buildSummary(reader);
   const summaryJson = stringifySummary(summary);
   writeFileSync(join(options.out, 'summary.json'), summaryJson);
+  if (process.env.MXLAB_TIMING) console.error(`timing: summary ${Math.round(performance.now() - tSum)} ms`);
   const keep = options.openStore ?? true;
   if (!keep) await reader.close();
-  return { summary, summaryJson, out: options.out, store: keep ? reader : null, wallMs: performance.now() - wall0 };
+  return {
+    summary,
+    summaryJson,
+    out: options.out,
+    store: keep ? reader : null,
+    wallMs: performance.now() - wall0,
+  };
 }
 
 function profilesOf(plan: RunPlan): IspProfile[] {
@@ -318,7 +344,21 @@ function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta): vo
 /** The MTA's events into the run store's tables. */
 function storeSink(store: RunStoreWriter): MtaSink {
   return {
-    attempt(t, deliveryId, recipientId, attempt, domain, localIp, mxIp, phase, code, enhanced, text, q, outcome) {
+    attempt(
+      t,
+      deliveryId,
+      recipientId,
+      attempt,
+      domain,
+      localIp,
+      mxIp,
+      phase,
+      code,
+      enhanced,
+      text,
+      q,
+      outcome,
+    ) {
       store.attempts.push(
         t,
         deliveryId,
@@ -341,16 +381,7 @@ function storeSink(store: RunStoreWriter): MtaSink {
       );
     },
     inmail(t, recipient, kind, q, status, text) {
-      store.inmail.push(
-        t,
-        recipient,
-        kind as 'dsn',
-        q.type,
-        q.reason,
-        q.impact,
-        status,
-        text,
-      );
+      store.inmail.push(t, recipient, kind as 'dsn', q.type, q.reason, q.impact, status, text);
     },
     quarantine(e) {
       store.quarantineHistory.push(

@@ -8,6 +8,7 @@ import { register as report } from './report.ts';
 import { register as compare } from './compare.ts';
 import { register as remediate } from './remediate.ts';
 import { register as qualify } from './qualify.ts';
+import { register as run } from './run.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -17,4 +18,5 @@ export const COMMANDS: RegisterCommand[] = [
   compare,
   remediate,
   qualify,
+  run,
 ];

@@ -12,12 +12,6 @@
 import type { DeliveryLog } from '../delivery-log/index.ts';
 import { LogEvent } from '../delivery-log/index.ts';
 import type { InMail } from '../inmail/index.ts';
-import type { QualificationTable } from '../qualification/qualification-table.ts';
-import type { Qualifier } from '../qualification/index.ts';
-import type { QuarantineTable } from '../quarantine/index.ts';
-import { DeliveryPreparation, type PreparationTarget, SEND } from '../preparation/index.ts';
-import { decideRetry, GIVE_UP_PERMANENT, isRetry, type RetryPolicy } from '../retry/index.ts';
-import type { Shaper } from '../shaping/index.ts';
 import type {
   MessageReply,
   MxHost,
@@ -31,14 +25,28 @@ import type {
   TechnicalMailbox,
   Transport,
 } from '../ports.ts';
+import { DeliveryPreparation, type PreparationTarget, SEND } from '../preparation/index.ts';
+import type { Qualifier } from '../qualification/index.ts';
+import type { QualificationTable } from '../qualification/qualification-table.ts';
+import type { QuarantineTable } from '../quarantine/index.ts';
 import { parseReply } from '../reply/index.ts';
+import { decideRetry, GIVE_UP_PERMANENT, isRetry, type RetryPolicy } from '../retry/index.ts';
+import type { Shaper } from '../shaping/index.ts';
 import type { Millis, Qualification } from '../types.ts';
 import { IntQueue } from './int-queue.ts';
 import { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
 import type { AttemptOutcome, MtaSink } from './sink.ts';
 
 /** Event kinds the MTA registers on its scheduler (offset by `settings.kindBase`). */
-const K = { DeliveryStart: 0, DomainWake: 1, Retry: 2, Session: 3, SessionEnd: 4, InMail: 5, Cleanup: 6 } as const;
+const K = {
+  DeliveryStart: 0,
+  DomainWake: 1,
+  Retry: 2,
+  Session: 3,
+  SessionEnd: 4,
+  InMail: 5,
+  Cleanup: 6,
+} as const;
 
 /** One delivery (send job) handed to the MTA. */
 export interface MtaDelivery {
@@ -148,7 +156,7 @@ export class Mta {
     this.o = options;
     this.settings = Object.freeze({ ...DEFAULT_MTA_SETTINGS, ...options.settings });
     this.k = this.settings.kindBase;
-    options.localIps.forEach((ip, i) => this.localIpIndex.set(ip, i));
+    for (let i = 0; i < options.localIps.length; i++) this.localIpIndex.set(options.localIps[i]!, i);
     if (options.localIps.length === 0) throw new Error('mta: localIps: at least one local IP is needed');
     const s = options.scheduler;
     s.on(this.k + K.DeliveryStart, (a) => this.startDelivery(a));
@@ -393,7 +401,11 @@ export class Mta {
         mxIp: path.mxIp,
         domain: path.domain,
         messages,
-        timeouts: { connectMs: limits.connectTimeoutMs, commandMs: limits.timeoutMs, dataMs: limits.dataTimeoutMs },
+        timeouts: {
+          connectMs: limits.connectTimeoutMs,
+          commandMs: limits.timeoutMs,
+          dataMs: limits.dataTimeoutMs,
+        },
       },
     };
     const sid = this.freeSessions.length > 0 ? this.freeSessions.pop()! : this.sessions.length;
@@ -459,7 +471,18 @@ export class Mta {
     this.counters.attempts++;
     this.counters.delivered++;
     const parsed = parseReply(reply.reply);
-    this.record(id, t, reply, parsed.code, parsed.enhanced, reply.reply, DELIVERED_Q, 'delivered', s.localIp, s.mxIp);
+    this.record(
+      id,
+      t,
+      reply,
+      parsed.code,
+      parsed.enhanced,
+      reply.reply,
+      DELIVERED_Q,
+      'delivered',
+      s.localIp,
+      s.mxIp,
+    );
   }
 
   private failed(
@@ -474,7 +497,7 @@ export class Mta {
     const d = this.msgDomain[id]!;
     const domain = this.domainNames[d]!;
     const parsed = reply.transportError ? null : parseReply(reply.reply);
-    let q = o.qualifier.qualify(parsed && parsed.parseable ? parsed : reply, { phase: reply.phase, domain });
+    let q = o.qualifier.qualify(parsed?.parseable ? parsed : reply, { phase: reply.phase, domain });
     const text = reply.transportError ? transportText(reply) : reply.reply;
     let notBefore = 0;
     if (pathId >= 0) {
@@ -506,7 +529,18 @@ export class Mta {
       outcome = 'expired';
     }
     this.counters.attempts++;
-    this.record(id, t, reply, parsed?.code ?? null, parsed?.enhanced ?? null, text, logQ, outcome, localIp, mxIp);
+    this.record(
+      id,
+      t,
+      reply,
+      parsed?.code ?? null,
+      parsed?.enhanced ?? null,
+      text,
+      logQ,
+      outcome,
+      localIp,
+      mxIp,
+    );
   }
 
   /** A queued message past its validity fails as expired (it is never sent again). */

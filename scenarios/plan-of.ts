@@ -1,0 +1,52 @@
+/** `planOf`: a validated scenario → the run plan the runner consumes (series of deliveries expanded). */
+import type { RunPlan } from './run-plan.ts';
+import type { Scenario } from './schema.ts';
+
+export function planOf(s: Scenario): RunPlan {
+  const deliveries: RunPlan['deliveries'] = [];
+  for (const d of s.deliveries) {
+    for (let k = 0; k < d.count; k++) {
+      deliveries.push({
+        name: d.count > 1 ? `${d.name}#${k + 1}` : d.name,
+        atMs: d.at + k * (d.every ?? 0),
+        validityMs: d.validity,
+        retry: d.retry,
+        from: d.from,
+        sizeBytes: d.sizeBytes,
+        maxMessages: d.maxMessages,
+        targetShare: d.targetShare,
+      });
+    }
+  }
+  deliveries.sort((a, b) => a.atMs - b.atMs);
+  return {
+    name: s.name,
+    file: s.file,
+    hash: s.hash,
+    seed: s.seed,
+    start: s.start,
+    horizonMs: s.horizon,
+    mode: s.mode,
+    population: { size: s.population.size, mix: s.population.mix, settings: s.population.settings },
+    isps: {
+      profiles: s.isps.profiles,
+      files: s.isps.files,
+      windows: s.isps.windows,
+      overrides: s.isps.overrides as RunPlan['isps']['overrides'],
+    },
+    mta: {
+      localIps: s.mta.localIps,
+      ipAgeDays: s.mta.ipAgeDays,
+      mxRules: s.mta.mxRules,
+      throughputLevel: s.mta.throughputLevel,
+      adaptiveRules: s.mta.adaptiveRules,
+      inmailEveryMs: s.mta.inmailEvery,
+      cleanup: s.mta.cleanup,
+      cleanupAtMs: s.mta.cleanupAt,
+      retry: s.mta.retry,
+    },
+    rules: s.rules,
+    quarantine: s.quarantine,
+    deliveries,
+  };
+}
