@@ -107,12 +107,24 @@ export const deliveryInputSchema = z.strictObject({
 export const scenarioInputSchema = z.strictObject({
   /** editors: the JSON Schema this file follows */
   $schema: z.string().optional(),
-  name: kebabName,
-  description: z.string().default(''),
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  start: z.string().min(1).optional(),
-  horizon: positiveDuration,
-  mode: z.enum(['legacy', 'enhanced']).default(SCENARIO_DEFAULTS.mode),
+  name: kebabName.describe('kebab-case name of the scenario'),
+  description: z.string().default('').describe('what the scenario shows'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe('seed of every random stream (CLI --seed overrides)'),
+  start: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('ISO date-time of day1 00:00; when set, times may be ISO date-times too'),
+  horizon: positiveDuration.describe('the run stops here: "5d", "36h", "90m" or ms'),
+  mode: z
+    .enum(['legacy', 'enhanced'])
+    .default(SCENARIO_DEFAULTS.mode)
+    .describe('qualification mode, shaping mode and default retry policy'),
   population: z.strictObject({
     size: z.number().int().positive().max(1_000_000_000),
     mix: z.string().min(1).default(SCENARIO_DEFAULTS.mix),
@@ -154,7 +166,10 @@ export const scenarioInputSchema = z.strictObject({
     })
     .prefault({}),
   quarantine: quarantineSettingsSchema.prefault({}),
-  deliveries: z.array(deliveryInputSchema).min(1, 'a scenario needs at least one delivery'),
+  deliveries: z
+    .array(deliveryInputSchema)
+    .min(1, 'a scenario needs at least one delivery')
+    .describe('the sends: at least one'),
 });
 
 /** A scenario as a user writes it (TypeScript scenarios: the argument of `defineScenario`). */
