@@ -154,6 +154,19 @@ describe('QuarantineTable', () => {
     expect(events.map((e) => e.cause)).toEqual(['initial']);
   });
 
+  it('imports an initial counter, kept below the threshold unless quarantined', () => {
+    const q = new QuarantineTable();
+    const a = q.idOf('a@x');
+    q.onError(a, userUnknown, 'x', 0);
+    q.setInitial(a, AddressStatus.WithErrors, 0, 9);
+    expect(q.errorCount(a)).toBe(4);
+    q.onError(a, mailboxFull, 'full', DAY);
+    expect(q.status(a)).toBe(AddressStatus.Quarantine);
+    q.setInitial(a, AddressStatus.Valid, 0, 3);
+    expect(q.errorCount(a)).toBe(0);
+    expect(() => q.setInitial(a, AddressStatus.Valid, 0, -1)).toThrow(/errorCount/);
+  });
+
   it('is case-sensitive per address', () => {
     const q = new QuarantineTable();
     expect(q.idOf('A@x')).not.toBe(q.idOf('a@x'));

@@ -254,8 +254,11 @@ export class QuarantineTable {
     return Denylisted;
   }
 
-  /** Sets the status the table had before the run (import). Valid resets the counter. */
-  setInitial(id: number, status: AddressStatusCode, t: Millis = 0): void {
+  /**
+   * Sets the row as imported before the run: `status` and the error counter (`errorCount`, default 0;
+   * forced to 0 for Valid and kept below the threshold for With errors and Allowlisted).
+   */
+  setInitial(id: number, status: AddressStatusCode, t: Millis = 0, errorCount = 0): void {
     if (
       status !== Valid &&
       status !== WithErrors &&
@@ -264,8 +267,15 @@ export class QuarantineTable {
       status !== Allowlisted
     )
       throw new RangeError(`quarantine: setInitial(${this.addressOf(id)}): unknown status ${status}`);
+    if (!(Number.isInteger(errorCount) && errorCount >= 0 && errorCount <= 65535))
+      throw new RangeError(
+        `quarantine: setInitial(${this.addressOf(id)}): errorCount: expected an integer 0..65535, got ${errorCount}`,
+      );
     const m = id << 2;
-    if (status === Valid) this.meta[m + 1] = 0;
+    let c = errorCount;
+    if (status === Valid) c = 0;
+    else if (status !== Quarantine && status !== Denylisted) c = Math.min(c, this.threshold - 1);
+    this.meta[m + 1] = c;
     if ((this.meta[m]! & 255) === status) {
       this.times[m + 3] = t;
       return;
