@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DeliveryLog } from '../core/delivery-log/index.ts';
 import { createInMail } from '../core/inmail/index.ts';
 import { Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
-import type { Transport } from '../core/ports.ts';
+import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
 import { createQualifier } from '../core/qualification/index.ts';
 import { QualificationTable } from '../core/qualification/qualification-table.ts';
@@ -35,6 +35,7 @@ import { buildSummary, type Summary, stringifySummary } from '../reports/index.t
 import {
   createInProcessWorld,
   createPopulation,
+  type InProcessWorld,
   type IspProfile,
   loadDomainMix,
   loadIspProfile,
@@ -49,10 +50,22 @@ export interface RunOptions {
   out: string;
   /** progress callback (virtual time, messages, events/s), called a few times per second of wall time */
   onProgress?: (p: RunProgress) => void;
-  /** replace the transport (wire mode passes its SMTP transport here) */
-  transport?: (world: ReturnType<typeof createInProcessWorld>) => Transport;
+  /**
+   * Replaces the world's ports (wire mode: SMTP to fake MX servers on 127.0.0.x, DNS over dns2). Called
+   * once the in-process world exists (its ISP brains and mailbox are shared); `stop` runs after the run.
+   */
+  ports?: (world: InProcessWorld, plan: RunPlan) => Promise<WorldPorts>;
   /** keep the store open and return a query handle (default true) */
   openStore?: boolean;
+}
+
+/** Ports that replace the in-process ones (wire mode). */
+export interface WorldPorts {
+  transport?: Transport;
+  resolver?: MxResolver;
+  /** run sessions as concurrent two-phase engine steps (real I/O) */
+  concurrentSessions?: boolean;
+  stop(): Promise<void>;
 }
 
 export interface RunProgress {
@@ -114,7 +127,29 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
     seed: plan.seed,
     clock: sim.clock,
   });
-  const transport = options.transport ? options.transport(world) : world.transport;
+  const ports = options.ports ? await options.ports(world, plan) : null;
+  try {
+    return await runWorld(plan, options, sim, streams, population, world, ports, wall0, (m) => {
+      mta = m;
+    });
+  } finally {
+    await ports?.stop();
+  }
+}
+
+async function runWorld(
+  plan: RunPlan,
+  options: RunOptions,
+  sim: Simulation,
+  streams: RandomStreams,
+  population: Population,
+  world: InProcessWorld,
+  ports: WorldPorts | null,
+  wall0: number,
+  set: (m: Mta) => void,
+): Promise<RunResult> {
+  const transport = ports?.transport ?? world.transport;
+  const resolver = ports?.resolver ?? world.resolver;
 
   // the core
   const mode = plan.mode;
@@ -156,10 +191,11 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
 
   writeRecipients(store, population, quarantine);
 
-  mta = new Mta({
+  const mta = new Mta({
     scheduler: sim,
     transport,
-    resolver: world.resolver,
+    resolver,
+    concurrentSessions: ports?.concurrentSessions ?? false,
     qualifier,
     quarantine,
     shaper,
@@ -176,6 +212,7 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
       cleanupFirstAt: plan.mta.cleanupAtMs,
     },
   });
+  set(mta);
   const deliveryRows = [];
   for (let i = 0; i < plan.deliveries.length; i++) {
     const d = plan.deliveries[i]!;
