@@ -147,6 +147,23 @@ describe('Simulation (async)', () => {
     expect(settled).toBe(4);
   });
 
+  it('reports progress in async runs, ending with done = true', async () => {
+    const seen: [number, boolean][] = [];
+    const sim = new Simulation({
+      progress: { everyEvents: 2, onProgress: (p) => seen.push([p.events, p.done]) },
+    });
+    sim.on(0, async () => {
+      await jitter(null);
+    });
+    for (let i = 0; i < 5; i++) sim.schedule(i, 0);
+    expect(await sim.runAsyncUntilIdle()).toBe('idle');
+    expect(seen).toEqual([
+      [2, false],
+      [4, false],
+      [5, true],
+    ]);
+  });
+
   it('stop() from a commit ends the run after the batch', async () => {
     const sim = new Simulation();
     const committed: number[] = [];

@@ -20,6 +20,9 @@
  *   of the same batch changes.
  * - Handlers throwing (or promises rejecting) abort the run with that error; in a concurrent batch
  *   the remaining steps are awaited first and the error of the earliest step is thrown.
+ * - Code outside handlers (a server callback firing during an await) may schedule events, but their
+ *   place in the order then depends on real timing; to stay reproducible, carry such results through
+ *   a concurrent step's `commit` (or a handler's awaited promise) instead.
  */
 import { EngineError } from './errors.ts';
 import { EventQueue, MAX_KIND } from './event-queue.ts';
