@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { type ModelResult, runEmail, runMmc } from './bench-engine/models.ts';
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's python3 (the default python3 here is a pyenv one without SimPy); override with MXLAB_BENCH_PYTHON. */
+const PYTHON = process.env.MXLAB_BENCH_PYTHON ?? '/usr/bin/python3';
 const SIMPY_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'bench-engine', 'simpy_models.py');
 const TARGET_WALL_MS = 1000;
 const TARGET_RATIO = 20;
