@@ -9,6 +9,20 @@ export const ADDRESS_SOURCE =
 
 const ADDRESS_G = new RegExp(ADDRESS_SOURCE, 'g');
 
+const LOCAL_ADDRESS = /[^\s<>;:,"'()]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/;
+
+/**
+ * The address of a DSN recipient field (`rfc822; <a@b.example>`): like `firstAddress`, and also a
+ * local address whose domain is a bare host name (`user@mailhub`), as local delivery agents report.
+ */
+export function recipientAddress(value: string | undefined): string | null {
+  if (!value) return null;
+  const full = firstAddress(value);
+  if (full) return full;
+  const m = LOCAL_ADDRESS.exec(value.replace(/^\s*[A-Za-z0-9-]+\s*;/, ' '));
+  return m ? m[0] : null;
+}
+
 /** All addresses in `text`, in order, duplicates kept. */
 export function findAddresses(text: string): string[] {
   return text.match(ADDRESS_G) ?? [];

@@ -6,7 +6,7 @@ import type { FieldBlock } from './header-block.ts';
 import { field } from './header-block.ts';
 import type { MailView } from './mail-view.ts';
 
-const BOUNCE_SENDER = /(?:mailer-daemon|postmaster|mail-daemon|mail delivery|mdaemon|mailer|bounce)/i;
+const BOUNCE_SENDER = /(?:mailer-daemon|post_?master|mail-daemon|mail delivery|mdaemon|mailer|bounce)/i;
 const BOUNCE_SUBJECT =
   /(?:undeliver|undelivered|delivery (?:status|failure|failed|notification|report|problem)|returned mail|mail delivery|failure notice|non[- ]?delivery|nondeliverable|could not be delivered|delivery has failed|mail system error|warning: could not|rejected|returned to sender|mail failure|error sending|permanent error|\bbounce|NDN|NDR\b|エラー|不達|配信(?:不能|失敗|できません)|返送)/i;
 const AUTOREPLY_SUBJECT =

@@ -68,6 +68,16 @@ export function decodeCharset(bytes: string, charset: string | undefined): strin
   return s.includes('\uFFFD') && !charset ? bytes : s;
 }
 
+/**
+ * A header value written with raw 8-bit bytes (held as latin1) instead of encoded words: UTF-8 when
+ * the bytes are valid UTF-8, ISO-2022-JP when escape sequences say so, else left as it is.
+ */
+export function decodeRawHeader(value: string): string {
+  if (value.includes('\x1b')) return decodeCharset(value, 'iso-2022-jp');
+  if (!/[\x80-\xff]/.test(value)) return value;
+  return decodeCharset(value, undefined);
+}
+
 /** Undoes a Content-Transfer-Encoding; the result is bytes as a latin1 string. */
 export function decodeTransfer(body: string, encoding: string | undefined): string {
   const enc = (encoding ?? '').trim().toLowerCase();
@@ -95,6 +105,21 @@ export function decodeWords(value: string): string {
     });
 }
 
+const LOOSE_BOUNDARY = /^[ \t]*boundary[ \t]*=[ \t]*(?:"([^"\r\n]+)"|([^;\s]+))/im;
+
+/**
+ * The content type of a header block; a multipart type whose boundary parameter was written on a line
+ * of its own without the folding white space (a common MTA bug) still gets its boundary.
+ */
+function contentTypeOf(header: FieldBlock, head: string): ReturnType<typeof parseContentType> {
+  const ct = parseContentType(field(header, 'content-type'));
+  if (ct.type.startsWith('multipart/') && !ct.params.boundary) {
+    const m = LOOSE_BOUNDARY.exec(head);
+    if (m) ct.params.boundary = m[1] ?? m[2] ?? '';
+  }
+  return ct;
+}
+
 function splitHeadBody(raw: string): [string, string] {
   const lf = raw.indexOf('\n\n');
   const crlf = raw.indexOf('\r\n\r\n');
@@ -107,7 +132,7 @@ function splitHeadBody(raw: string): [string, string] {
 export function readFastMail(raw: string): FastMail {
   const [head, body] = splitHeadBody(raw);
   const header = parseHeaderBlock(head);
-  const { type, params } = parseContentType(field(header, 'content-type'));
+  const { type, params } = contentTypeOf(header, head);
   const out: FastMail = { header, contentType: type, params, text: '', html: '', parts: [] };
   walk(header, type, params, body, out, 0);
   return out;
@@ -128,7 +153,7 @@ function walk(
       for (const p of parts) {
         const [h, b] = splitHeadBody(p);
         const ph = /^\s*$/.test(h) && !/:/.test(h) ? new Map() : parseHeaderBlock(h);
-        const ct = parseContentType(field(ph, 'content-type'));
+        const ct = contentTypeOf(ph, h);
         walk(ph, ct.type, ct.params, /^\s*$/.test(h) && !/:/.test(h) ? b : b, out, depth + 1);
       }
       return;

@@ -5,7 +5,7 @@
  */
 import type { RawMail } from '../ports.ts';
 import type { ParsedReply, Qualification } from '../types.ts';
-import { domainOf, findAddresses, firstAddress, isRobotAddress } from './addresses.ts';
+import { domainOf, findAddresses, firstAddress, isRobotAddress, recipientAddress } from './addresses.ts';
 import {
   autoReplySubject,
   isOriginalPart,
@@ -60,6 +60,12 @@ export const INMAIL_DEFAULTS = Object.freeze({
 });
 
 const LOCAL_MAILER_TYPE = /^\s*x-unix\s*;/i;
+
+/** `4.0.0 (cat.example.net: host name lookup failure)` → `cat.example.net: host name lookup failure`. */
+export function statusComment(value: string | undefined): string {
+  const m = /\(([^)]*[A-Za-z]{3}[^)]*)\)/.exec(value ?? '');
+  return m ? m[1]!.trim() : '';
+}
 
 /**
  * The status of a DSN group: the code in the Diagnostic-Code (what the remote server said) when it is
@@ -188,7 +194,10 @@ export function createInMail(options: InMailOptions): InMail {
     );
     const out: InMailResult[] = [];
     const recipients = groups.map(
-      (g) => firstAddress(field(g, 'final-recipient')) ?? firstAddress(field(g, 'original-recipient')) ?? '',
+      (g) =>
+        recipientAddress(field(g, 'final-recipient')) ??
+        recipientAddress(field(g, 'original-recipient')) ??
+        '',
     );
     const prose = proseDiagnostics(
       human,
@@ -202,7 +211,10 @@ export function createInMail(options: InMailOptions): InMail {
       // a local delivery program failed (Postfix/Sendmail `x-unix; procmail: ...`): a mailer error,
       // whatever words the program printed; the type stays in the text for the rules
       const localMailer = LOCAL_MAILER_TYPE.test(diagRaw);
-      const diagField = localMailer ? diagRaw.trim() : stripDiagnosticType(diagRaw);
+      // no Diagnostic-Code: the comment of the Status field (`4.0.0 (host name lookup failure)`) says why
+      const diagField = localMailer
+        ? diagRaw.trim()
+        : stripDiagnosticType(diagRaw) || statusComment(field(g, 'status'));
       const status = chooseStatus(findStatus(field(g, 'status') ?? ''), findStatus(diagField));
       const proseText = prose.find((p) => p.recipient === recipient)?.text ?? human;
       if (SUCCESS_ACTIONS.has(action)) {
@@ -239,7 +251,11 @@ export function createInMail(options: InMailOptions): InMail {
   }
 
   function proseResults(source: string, view: MailView): InMailResult[] {
-    const { human, original } = splitHumanPart(view.text);
+    // a report part without recipient groups says nothing a person wrote: leave it out of the prose
+    let text = view.text;
+    for (const p of view.parts)
+      if (p.contentType === 'message/delivery-status' && p.content.trim()) text = text.replace(p.content, '');
+    const { human, original } = splitHumanPart(text);
     const originals = originalHeaders(view, original);
     const exclude = new Set<string>();
     for (const h of [view.header, ...originals]) {
@@ -356,7 +372,7 @@ export function createInMail(options: InMailOptions): InMail {
     const seenRcpt = new Set<string>();
     const validGroups = groups.filter((g) => {
       const r = (
-        firstAddress(field(g, 'final-recipient')) ?? firstAddress(field(g, 'original-recipient'))
+        recipientAddress(field(g, 'final-recipient')) ?? recipientAddress(field(g, 'original-recipient'))
       )?.toLowerCase();
       if (!r || seenRcpt.has(r)) return false;
       seenRcpt.add(r);

@@ -5,7 +5,7 @@
  * encodings, charsets); the header block is read from the bytes so no field is lost.
  */
 import { simpleParser } from 'mailparser';
-import { decodeWords, readFastMail } from './fast-mime.ts';
+import { decodeRawHeader, decodeWords, readFastMail } from './fast-mime.ts';
 import { type FieldBlock, field, parseHeaderBlock } from './header-block.ts';
 
 /** An attached part, decoded to text (latin1 for bytes that are not UTF-8). */
@@ -46,7 +46,7 @@ function htmlToText(html: string): string {
 export function viewMailFast(data: Buffer): MailView {
   const m = readFastMail(data.toString('latin1'));
   const text = m.text.trim() ? m.text : htmlToText(m.html);
-  const subject = decodeWords(field(m.header, 'subject') ?? '');
+  const subject = decodeWords(decodeRawHeader(field(m.header, 'subject') ?? ''));
   const reportType =
     m.contentType === 'multipart/report' ? (m.params['report-type'] ?? '').toLowerCase() : '';
   return { header: m.header, subject, reportType, text, parts: m.parts };

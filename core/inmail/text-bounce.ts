@@ -14,7 +14,7 @@ export interface ProseFinding {
 
 /** Lines that introduce the copy of the original message (or its header) in a bounce. */
 const ORIGINAL_MARKER =
-  /^[ \t>]*(?:[-=_*]{2,}[ \t]*(?:[^\n]{0,40}?)(?:original|copy of (?:the |your )?message|message (?:header|follows|text)|returned (?:mail|message)|undelivered message|unsent message|headers? of|forwarded message|message as (?:received|sent))[^\n]*|(?:original message|original message follows|the original message|original message headers?|original message was|returned message|undelivered message|(?:message )?headers? follows?|original message header)(?: follows| headers?| text)?[.:]?[ \t]*)$/im;
+  /^[ \t>]*(?:[-=_*]{2,}[ \t]*(?:[^\n]{0,40}?)(?:original|copy of (?:the |your )?message|message (?:header|follows|text)|returned (?:mail|message)|undelivered message|unsent message|headers? of|forwarded message|message as (?:received|sent))[^\n]*|(?:original (?:mail|message) as follows|original message|original message follows|the original message|original message headers?|original message was|returned message|undelivered message|(?:message )?headers? follows?|original message header)(?: follows| headers?| text)?[.:]?[ \t]*)$/im;
 
 /** A header field that starts an inline copy of the original message when no marker precedes it. */
 const INLINE_HEADER =
