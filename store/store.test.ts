@@ -1,0 +1,461 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type AttemptRow,
+  createRunStore,
+  ENUMS,
+  openRunStore,
+  type RecipientRow,
+  SCHEMA_VERSION,
+  StoreError,
+  TABLES,
+} from './index.ts';
+import { type ColumnKind, type EnumName, sqlType } from './tables.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'mxlab-store-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const fresh = () => join(root, `run${n++}`);
+const typeName = (kind: ColumnKind) =>
+  kind in ENUMS ? `ENUM(${ENUMS[kind as EnumName].map((v) => `'${v}'`).join(', ')})` : sqlType(kind);
+
+const LONG = `550 5.1.1 ${'x'.repeat(100_000)} é 🦆 end`;
+
+function attempt(i: number, over: Partial<AttemptRow> = {}): AttemptRow {
+  return {
+    t: i * 2 ** 33 + 7,
+    delivery_id: 1 + (i % 3),
+    recipient_id: i,
+    attempt: 1 + (i % 4),
+    domain: `d${i % 5}.example`,
+    local_ip: i % 2 ? null : `10.0.0.${i % 7}`,
+    mx_ip: i % 3 ? `192.0.2.${i % 11}` : null,
+    phase: (['rcpt', 'data', 'dns', 'connect'] as const)[i % 4]!,
+    code: i % 5 ? 550 : null,
+    enhanced: i % 5 ? '5.1.1' : null,
+    text: i % 13 === 0 ? LONG : `text ${i % 9} ünïcödé 日本語 🦆 "quoted", comma`,
+    type: i % 2 ? 'hard' : null,
+    reason: i % 2 ? 1 : null,
+    impact: (['quarantine', 'ok', 'count'] as const)[i % 3]!,
+    disposition: i % 2 ? 'permanent' : null,
+    rule: i % 4 ? `rule-${i % 6}` : null,
+    bounce_class: i % 6 ? 10 : null,
+    outcome: (['failed', 'delivered', 'retry', 'expired'] as const)[i % 4]!,
+    ...over,
+  };
+}
+
+function pushAttempt(w: Awaited<ReturnType<typeof createRunStore>>, a: AttemptRow): void {
+  w.attempts.push(
+    a.t,
+    a.delivery_id,
+    a.recipient_id,
+    a.attempt,
+    a.domain,
+    a.local_ip,
+    a.mx_ip,
+    a.phase,
+    a.code,
+    a.enhanced,
+    a.text,
+    a.type,
+    a.reason,
+    a.impact,
+    a.disposition,
+    a.rule,
+    a.bounce_class,
+    a.outcome,
+  );
+}
+
+describe('schema', () => {
+  it('tables.ts mirrors schema.sql column by column', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, {});
+    await w.close();
+    const inst = await DuckDBInstance.create(join(dir, 'run.duckdb'), { access_mode: 'READ_ONLY' });
+    const con = await inst.connect();
+    const rows = (
+      await con.runAndReadAll(
+        `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+         WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`,
+      )
+    ).getRowObjectsJS();
+    const enums = (
+      await con.runAndReadAll(
+        `SELECT type_name, enum_range(NULL::mx_phase)::VARCHAR[] AS x FROM duckdb_types() WHERE type_name = 'mx_phase'`,
+      )
+    ).getRowObjectsJS();
+    con.closeSync();
+    inst.closeSync();
+    const actual: Record<string, string[]> = {};
+    for (const r of rows) {
+      const list = actual[r.table_name as string] ?? [];
+      list.push(`${r.column_name} ${r.data_type} ${r.is_nullable}`);
+      actual[r.table_name as string] = list;
+    }
+    const expected: Record<string, string[]> = {};
+    for (const [t, cols] of Object.entries(TABLES))
+      expected[t] = cols.map((c) => `${c.name} ${typeName(c.kind)} ${c.nullable ? 'YES' : 'NO'}`);
+    expect(actual).toEqual(expected);
+    expect(enums[0]!.x).toEqual([...ENUMS.mx_phase]);
+  });
+});
+
+describe('round trip', () => {
+  it('writes attempts with NULLs, unicode, 100 kB texts and times beyond 2^31 and reads them back identical', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, { seed: 42, scenario: 'round-trip' }, { flushRows: 7 });
+    const rows = Array.from({ length: 50 }, (_, i) => attempt(i));
+    rows.push(attempt(50, { t: Number.MAX_SAFE_INTEGER, text: '' }), attempt(51, { t: -5, text: 'neg' }));
+    for (const a of rows) pushAttempt(w, a);
+    const summary = await w.close();
+    expect(summary.rows.attempts).toBe(rows.length);
+    const r = await openRunStore(dir);
+    expect(await r.all<AttemptRow>('SELECT * FROM attempts')).toEqual(rows);
+    expect(await r.meta()).toEqual({
+      schema_version: String(SCHEMA_VERSION),
+      seed: '42',
+      scenario: 'round-trip',
+    });
+    const big = await r.get<{ m: number; s: number }>(
+      'SELECT max(t) AS m, sum(delivery_id) AS s FROM attempts',
+    );
+    expect(big).toEqual({ m: Number.MAX_SAFE_INTEGER, s: rows.reduce((a, b) => a + b.delivery_id, 0) });
+    expect(
+      await r.get('SELECT count(*) AS n FROM attempts WHERE phase = $1 AND type IS NULL', ['rcpt']),
+    ).toEqual({ n: 13 });
+    r.close();
+  });
+
+  it('every table accepts rows through insertRows and the push writers, in order', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, {});
+    const recipients: RecipientRow[] = [
+      {
+        id: 1,
+        address: 'a@x.example',
+        domain: 'x.example',
+        truth: 'valid',
+        complainer: false,
+        initial_status: 'valid',
+        control_group: false,
+      },
+      {
+        id: 2,
+        address: '',
+        domain: '',
+        truth: 'unknown',
+        complainer: true,
+        initial_status: 'quarantine',
+        control_group: true,
+      },
+    ];
+    w.insertRows('recipients', recipients.slice(0, 1));
+    const r2 = recipients[1]!;
+    w.recipients.push(
+      r2.id,
+      r2.address,
+      r2.domain,
+      r2.truth,
+      r2.complainer,
+      r2.initial_status,
+      r2.control_group,
+    );
+    w.insertRows('deliveries', [
+      {
+        id: 1,
+        name: 'newsletter',
+        start_ms: 0,
+        validity_ms: 3.5 * 86_400_000,
+        retry_policy: 'enhanced',
+        mode: 'enhanced',
+      },
+    ]);
+    w.deliveryLog.push(1, 1, 'a@x.example', 'x.example', 'sent', null, null, false, null, 1, 10, 10, 11);
+    w.insertRows('delivery_log', [
+      {
+        delivery_id: 1,
+        recipient_id: 2,
+        address: '',
+        domain: '',
+        status: 'ignored',
+        reason: 7,
+        excluded: true,
+        attempts: 0,
+      },
+    ]);
+    w.quarantine.push('a@x.example', 'quarantine', 1, 1, '550 5.1.1', 5, 5, 5);
+    w.quarantineHistory.push(5, 'a@x.example', 'valid', 'quarantine', 1, '550 5.1.1', 'user-unknown', 'sync');
+    w.insertRows('qualification', [
+      {
+        normalized: 'user unknown',
+        first_text: '550 user unknown',
+        occurrences: 3,
+        type: 'hard',
+        reason: 1,
+        status: 'keep',
+      },
+    ]);
+    w.throughput.push(300_000, 'x.example', '10.0.0.1', 5, 4, 1, 0);
+    w.inmail.push(20, 'a@x.example', 'dsn', 'hard', 1, 'quarantine', '5.1.1', 'no such user');
+    w.suspensions.push('suspend', 'x.example', null, 0, 3_600_000, 'mx-rule', 'too many errors');
+    const s = await w.close();
+    expect(s.rows).toMatchObject({
+      recipients: 2,
+      delivery_log: 2,
+      quarantine: 1,
+      inmail: 1,
+      suspensions: 1,
+    });
+    const r = await openRunStore(join(dir, 'run.duckdb'));
+    expect(await r.all('SELECT * FROM recipients')).toEqual(recipients);
+    expect(await r.all('SELECT status, reason, excluded, delivered_ms FROM delivery_log')).toEqual([
+      { status: 'sent', reason: null, excluded: false, delivered_ms: 11 },
+      { status: 'ignored', reason: 7, excluded: true, delivered_ms: null },
+    ]);
+    expect(await r.get('SELECT * FROM suspensions')).toEqual({
+      kind: 'suspend',
+      domain: 'x.example',
+      local_ip: null,
+      start_ms: 0,
+      end_ms: 3_600_000,
+      rule: 'mx-rule',
+      text: 'too many errors',
+    });
+    expect((await r.get<{ validity_ms: number }>('SELECT validity_ms FROM deliveries'))!.validity_ms).toBe(
+      302_400_000,
+    );
+    r.close();
+  });
+});
+
+const attemptArb = fc.record({
+  t: fc.maxSafeNat(),
+  delivery_id: fc.integer({ min: -(2 ** 31) + 1, max: 2 ** 31 - 1 }),
+  recipient_id: fc.nat(),
+  attempt: fc.integer({ min: 1, max: 10 }),
+  domain: fc.constantFrom('gmail.com', 'icloud.com', 'yahoo.com', 'ünï.example'),
+  local_ip: fc.option(fc.constantFrom('10.0.0.1', '10.0.0.2')),
+  mx_ip: fc.option(fc.ipV4()),
+  phase: fc.constantFrom(...ENUMS.mx_phase),
+  code: fc.option(fc.integer({ min: 200, max: 599 })),
+  enhanced: fc.option(fc.constantFrom('5.1.1', '4.2.2')),
+  text: fc.string({ unit: 'grapheme', maxLength: 40 }),
+  type: fc.option(fc.constantFrom(...ENUMS.mx_failure_type)),
+  reason: fc.option(fc.integer({ min: 0, max: 127 })),
+  impact: fc.constantFrom(...ENUMS.mx_impact),
+  disposition: fc.option(fc.constantFrom(...ENUMS.mx_disposition)),
+  rule: fc.option(fc.string({ maxLength: 8 })),
+  bounce_class: fc.option(fc.integer({ min: 1, max: 100 })),
+  outcome: fc.constantFrom(...ENUMS.mx_outcome),
+}) as fc.Arbitrary<AttemptRow>;
+
+describe('properties', () => {
+  it('any rows, any flush size and intern limit: read back equal and in order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(attemptArb, { maxLength: 300 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 16 }),
+        async (rows, flushRows, internLimit) => {
+          const dir = fresh();
+          const w = await createRunStore(dir, {}, { flushRows, internLimit });
+          for (const a of rows) pushAttempt(w, a);
+          await w.close();
+          const r = await openRunStore(dir);
+          const back = await r.all<AttemptRow>('SELECT * FROM attempts');
+          r.close();
+          rmSync(dir, { recursive: true });
+          expect(back).toEqual(rows);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  it('is deterministic: the same pushes twice give identical tables and strings', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(attemptArb, { minLength: 1, maxLength: 200 }), async (rows) => {
+        const results: unknown[] = [];
+        for (const flushRows of [3, 1000]) {
+          const dir = fresh();
+          const w = await createRunStore(dir, { seed: 1 }, { flushRows });
+          for (const a of rows) pushAttempt(w, a);
+          for (const a of rows)
+            w.quarantineHistory.push(a.t, a.domain, 'valid', 'quarantine', a.reason, a.text, a.rule, 'sync');
+          await w.close();
+          const r = await openRunStore(dir);
+          results.push([
+            await r.all('SELECT * FROM attempts'),
+            await r.all('SELECT * FROM quarantine_history'),
+            await r.all('SELECT domain, count(*) AS n FROM attempts GROUP BY domain ORDER BY domain'),
+          ]);
+          r.close();
+          rmSync(dir, { recursive: true });
+        }
+        expect(results[0]).toEqual(results[1]);
+      }),
+      { numRuns: 8 },
+    );
+  });
+});
+
+describe('batching', () => {
+  it('crosses flush and 2,048-row chunk boundaries with NULLs only in some chunks', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, {}, { flushRows: 5000 });
+    const N = 12_345;
+    for (let i = 0; i < N; i++) w.throughput.push(i * 300_000, `d${i % 3}`, '10.0.0.1', i, i % 7, 0, 1);
+    for (let i = 0; i < N; i++)
+      w.inmail.push(
+        i,
+        `u${i}@x`,
+        'dsn',
+        i < 2048 ? null : 'hard',
+        i >= 4096 && i < 6000 ? null : i,
+        'quarantine',
+        null,
+        `t${i}`,
+      );
+    const s = await w.close();
+    expect(s.rows.throughput).toBe(N);
+    const r = await openRunStore(dir);
+    const agg = await r.get('SELECT count(*) AS n, sum(attempts) AS s, max(slice_ms) AS m FROM throughput');
+    expect(agg).toEqual({ n: N, s: (N * (N - 1)) / 2, m: (N - 1) * 300_000 });
+    const order = await r.get<{ bad: number }>(
+      'SELECT count(*) AS bad FROM (SELECT attempts, lag(attempts) OVER () AS p FROM throughput) WHERE attempts <> p + 1',
+    );
+    expect(order!.bad).toBe(0);
+    expect(
+      await r.get(`SELECT count(*) FILTER (type IS NULL) AS nt, count(*) FILTER (reason IS NULL) AS nr,
+        count(*) FILTER (recipient <> 'u' || t || '@x') AS badr FROM inmail`),
+    ).toEqual({ nt: 2048, nr: 6000 - 4096, badr: 0 });
+    r.close();
+  });
+});
+
+describe('errors', () => {
+  it('a missing store is a one-line MXLAB_STORE error naming the path', async () => {
+    const p = join(root, 'nowhere');
+    const err = await openRunStore(p).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err).toMatchObject({ code: 'MXLAB_STORE', exitCode: 2 });
+    expect((err as Error).message).toBe(`${join(p, 'run.duckdb')}: no run store here (file not found)`);
+  });
+
+  it('another schema version is refused with both versions named', async () => {
+    const dir = fresh();
+    await (await createRunStore(dir, {})).close();
+    const inst = await DuckDBInstance.create(join(dir, 'run.duckdb'));
+    const con = await inst.connect();
+    await con.run(`UPDATE run_meta SET value = '999' WHERE key = 'schema_version'`);
+    con.closeSync();
+    inst.closeSync();
+    const err = (await openRunStore(dir).catch((e: unknown) => e)) as StoreError;
+    expect(err.code).toBe('MXLAB_STORE');
+    expect(err.message).toContain('run.duckdb: run store schema version 999, this mxlab reads version 1');
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('a file that is not a run store is refused', async () => {
+    const f = join(root, 'junk.duckdb');
+    writeFileSync(f, 'not a database at all');
+    const err = (await openRunStore(f).catch((e: unknown) => e)) as StoreError;
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err.message.startsWith(`${f}: `)).toBe(true);
+  });
+
+  it('misuse names table.column: unknown enum value, NULL in NOT NULL, non-integer', async () => {
+    const w = await createRunStore(fresh(), {});
+    const a = attempt(1);
+    expect(() => pushAttempt(w, { ...a, phase: 'smtp' as never })).toThrow(
+      "attempts.phase: unknown value 'smtp' (expected dns | connect | ehlo | mail | rcpt | data | async)",
+    );
+    expect(() => pushAttempt(w, { ...a, text: null as never })).toThrow(
+      'attempts.text: NULL in a NOT NULL column',
+    );
+    expect(() => pushAttempt(w, { ...a, t: 1.5 })).toThrow(
+      'attempts.t: expected an integer number of ms, got 1.5',
+    );
+    expect(() => w.insertRows('qualification', [{ normalized: 'x' } as never])).toThrow(
+      'qualification.first_text',
+    );
+    const s = await w.close();
+    expect(s.rows.attempts).toBe(0);
+    await expect(w.close()).rejects.toThrow('writer is closed');
+  });
+
+  it('SQL errors carry the path; a read-only store refuses updates', async () => {
+    const dir = fresh();
+    await (await createRunStore(dir, {})).close();
+    const r = await openRunStore(dir);
+    await expect(r.all('SELECT nope FROM attempts')).rejects.toMatchObject({ code: 'MXLAB_STORE' });
+    await expect(r.run(`UPDATE quarantine SET status = 'valid'`)).rejects.toThrow(
+      /run\.duckdb: .*read-only/i,
+    );
+    r.close();
+  });
+});
+
+describe('updates and exports', () => {
+  it('a read-write store applies an update and reports the rows changed', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, {});
+    w.quarantine.push(
+      'a@icloud.com',
+      'quarantine',
+      1,
+      1,
+      'user lookup success but no user record found',
+      5,
+      5,
+      5,
+    );
+    w.quarantine.push('b@gmail.com', 'quarantine', 1, 1, 'no such user', 5, 5, 5);
+    await w.close();
+    const rw = await openRunStore(dir, { readonly: false });
+    const changed = await rw.run(
+      `UPDATE quarantine SET status = 'valid', updated_ms = $1 WHERE text LIKE '%user lookup success but no user record found%'`,
+      [99],
+    );
+    expect(changed).toBe(1);
+    rw.close();
+    const r = await openRunStore(dir);
+    expect(await r.all('SELECT address, status, updated_ms FROM quarantine ORDER BY address')).toEqual([
+      { address: 'a@icloud.com', status: 'valid', updated_ms: 99 },
+      { address: 'b@gmail.com', status: 'quarantine', updated_ms: 5 },
+    ]);
+    r.close();
+  });
+
+  it('CSV and Parquet exports read back equal to the table', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, {});
+    const rows = Array.from({ length: 40 }, (_, i) => attempt(i));
+    for (const a of rows) pushAttempt(w, a);
+    await w.close();
+    const r = await openRunStore(dir);
+    const csv = join(dir, 'attempts.csv');
+    const pq = join(dir, "it's.parquet");
+    await r.exportCsv('attempts', csv);
+    await r.exportParquet('SELECT * FROM attempts WHERE code IS NOT NULL', pq);
+    const fromPq = await r.all<AttemptRow>(`SELECT * FROM read_parquet('${pq.replaceAll("'", "''")}')`);
+    expect(fromPq).toEqual(rows.filter((a) => a.code !== null));
+    const fromCsv = await r.all<{ n: number; t: number; text: string }>(
+      `SELECT count(*) OVER () AS n, t, text FROM read_csv('${csv}', header = true) LIMIT 2`,
+    );
+    expect(fromCsv).toEqual([
+      { n: 40, t: rows[0]!.t, text: rows[0]!.text },
+      { n: 40, t: rows[1]!.t, text: rows[1]!.text },
+    ]);
+    await expect(r.exportCsv('attempts', join(root, 'no/such/dir/x.csv'))).rejects.toMatchObject({
+      code: 'MXLAB_STORE',
+    });
+    r.close();
+  });
+});
