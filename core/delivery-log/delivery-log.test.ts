@@ -173,3 +173,23 @@ describe('delivery log properties', () => {
     },
   );
 });
+
+describe('settings schemas', () => {
+  it('validate overrides from data files', async () => {
+    const { parseDataText } = await import('../data-file.ts');
+    const { kpiSettingsSchema } = await import('./kpis.ts');
+    const { successSeriesSettingsSchema } = await import('./success-series.ts');
+    expect(parseDataText('softReasons: [2, 5]\n', 'k.yaml', kpiSettingsSchema)).toEqual({
+      softReasons: [2, 5],
+    });
+    expect(() => parseDataText('hardReason: [1]\n', 'k.yaml', kpiSettingsSchema)).toThrow(
+      /k\.yaml:1:1: hardReason: unknown field/,
+    );
+    expect(() => parseDataText('bucketMs: 0\n', 's.yaml', successSeriesSettingsSchema)).toThrow(
+      /s\.yaml:1:\d+: bucketMs/,
+    );
+    const log = new DeliveryLog();
+    log.apply(log.add(1, 1), LogEvent.HardBounce, 0, { type: 'soft', reason: Reason.MailboxFull }, null);
+    expect(computeKpis(log, 'legacy', { hardReasons: [5] }).hardBounces).toBe(1);
+  });
+});

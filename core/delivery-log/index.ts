@@ -1,6 +1,12 @@
 /** Delivery log and KPIs (SPEC §8): one lifecycle, three reporting modes, success curves over time. */
 export { DeliveryLog, type DeliveryLogRow, type LogQualification } from './delivery-log.ts';
-export { computeKpis, DEFAULT_KPI_SETTINGS, type DeliveryKpis, type KpiSettings } from './kpis.ts';
+export {
+  computeKpis,
+  DEFAULT_KPI_SETTINGS,
+  type DeliveryKpis,
+  type KpiSettings,
+  kpiSettingsSchema,
+} from './kpis.ts';
 export {
   isAttemptEvent,
   isProcessed,
@@ -21,4 +27,5 @@ export {
   SuccessSeries,
   type SuccessSeriesResult,
   type SuccessSeriesSettings,
+  successSeriesSettingsSchema,
 } from './success-series.ts';

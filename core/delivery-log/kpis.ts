@@ -1,4 +1,5 @@
 /** Delivery KPIs of SPEC §8, computed over a delivery log in any of the three reporting modes. */
+import { z } from 'zod';
 import { LogStatus, Reason } from '../types.ts';
 import type { DeliveryLog } from './delivery-log.ts';
 import { isProcessed, Phase, type ReportingMode } from './lifecycle.ts';
@@ -23,6 +24,16 @@ export const DEFAULT_KPI_SETTINGS: Readonly<KpiSettings> = Object.freeze({
   ],
   complaintReasons: [Reason.Denylisted],
 });
+
+const reasons = z.array(z.number().int().min(0).max(255));
+/** Zod schema of a partial override, as a scenario or report config writes it. */
+export const kpiSettingsSchema = z
+  .object({
+    hardReasons: reasons.optional(),
+    softReasons: reasons.optional(),
+    complaintReasons: reasons.optional(),
+  })
+  .strict();
 
 /** The KPIs of one log in one mode. */
 export interface DeliveryKpis {

@@ -3,6 +3,7 @@
  * Keeps one phase byte per message and a count per phase; at each bucket end it snapshots the counts,
  * and each mode's curve is a projection of those counts ({@link statusOf}).
  */
+import { z } from 'zod';
 import { HOUR, LogStatus, type Millis } from '../types.ts';
 import {
   isProcessed,
@@ -27,6 +28,11 @@ export const DEFAULT_SUCCESS_SERIES_SETTINGS: Readonly<SuccessSeriesSettings> = 
   bucketMs: HOUR,
   originMs: 0,
 });
+
+/** Zod schema of a partial override (ms). */
+export const successSeriesSettingsSchema = z
+  .object({ bucketMs: z.number().int().min(1).optional(), originMs: z.number().int().optional() })
+  .strict();
 
 /** One mode's curve: one value per point. */
 export interface ModeSeries {
