@@ -14,6 +14,21 @@ function draws(s: RandomStream, n: number): number[] {
   return out;
 }
 
+const table = new WeightedTable([1, 2, 3]);
+
+/** One draw of each distribution, so per-stream state (the normal's spare) is covered too. */
+function mixedDraw(s: RandomStream): number[] {
+  return [
+    s.next(),
+    s.normal(),
+    s.poisson(3),
+    s.poisson(80),
+    s.exponential(2),
+    s.weighted(table),
+    s.int(0, 9),
+  ];
+}
+
 function mean(xs: number[]): number {
   return xs.reduce((x, y) => x + y, 0) / xs.length;
 }
@@ -54,6 +69,21 @@ describe('RandomStreams', () => {
       expect(mixed).toEqual(alone);
       // a stream built directly from (seed, name) is the same stream
       expect(draws(new RandomStream(seed, name), n)).toEqual(alone);
+    },
+  );
+
+  test.prop([fc.integer(), nameArb, fc.array(nameArb, { maxLength: 5 }), fc.integer({ min: 1, max: 20 })])(
+    'distribution draws of a named stream do not depend on other streams either',
+    (seed, name, others, n) => {
+      const ref = new RandomStreams(seed).stream(name);
+      const expected = Array.from({ length: n }, () => mixedDraw(ref));
+      const busy = new RandomStreams(seed);
+      const got: number[][] = [];
+      for (let i = 0; i < n; i++) {
+        for (const o of others) if (o !== name) mixedDraw(busy.stream(o));
+        got.push(mixedDraw(busy.stream(name)));
+      }
+      expect(got).toEqual(expected);
     },
   );
 
