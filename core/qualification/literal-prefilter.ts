@@ -4,7 +4,7 @@
  * those regexes. Conservative: when in doubt it returns null and the regex is always tested.
  */
 
-const MIN_LITERAL = 3;
+const MIN_LITERAL = 2;
 
 /** Splits a pattern at its top-level `|`. */
 function topLevelAlternatives(src: string): string[] {
@@ -34,10 +34,14 @@ function topLevelAlternatives(src: string): string[] {
   return out;
 }
 
-/** The longest run of plain characters that every match of `alt` must contain (lower case), or ''. */
-function longestRequiredRun(alt: string): string {
+/**
+ * Literals, any of which every match of `alt` must contain (lower case), or null. Prefers the longest
+ * run of plain characters; else the literals of a mandatory group (one per alternative of the group).
+ */
+function requiredOfAlternative(alt: string): string[] | null {
   let best = '';
   let run = '';
+  let groupBest: string[] | null = null;
   const end = () => {
     if (run.length > best.length) best = run;
     run = '';
@@ -55,6 +59,7 @@ function longestRequiredRun(alt: string): string {
       lit = n;
     } else if (c === '(') {
       end();
+      const start = i + 1;
       let depth = 1;
       let inClass = false;
       for (i++; i < alt.length && depth > 0; i++) {
@@ -65,7 +70,15 @@ function longestRequiredRun(alt: string): string {
         else if (d === '(') depth++;
         else if (d === ')') depth--;
       }
+      // alt[i - 1] is the closing parenthesis; the group is mandatory unless a quantifier allows zero
+      const inner = alt.slice(start, i - 1);
+      const next = alt[i];
       i--;
+      if (next === '?' || next === '*' || next === '{') continue;
+      if (/^\?(?:[=!]|<[=!])/.test(inner)) continue;
+      const body = inner.replace(/^\?(?::|<[A-Za-z_]\w*>)/, '');
+      const lits = requiredLiterals(body);
+      if (lits && (!groupBest || minLen(lits) > minLen(groupBest))) groupBest = lits;
       continue;
     } else if (c === '[') {
       end();
@@ -90,23 +103,29 @@ function longestRequiredRun(alt: string): string {
       end();
       continue;
     }
-    // a quantifier right after applies to this character alone
     run += lit.toLowerCase();
   }
   end();
-  return best;
+  if (best.length >= MIN_LITERAL && (!groupBest || best.length >= minLen(groupBest))) return [best];
+  return groupBest ?? (best.length >= MIN_LITERAL ? [best] : null);
+}
+
+function minLen(lits: readonly string[]): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (const l of lits) m = Math.min(m, l.length);
+  return m;
 }
 
 /**
  * Literals, one per top-level alternative, at least one of which appears (case-insensitively) in
- * every text the regex matches; null when some alternative has no literal of 3+ characters.
+ * every text the regex matches; null when some alternative has no literal of 2+ characters.
  */
 export function requiredLiterals(src: string): string[] | null {
   const lits: string[] = [];
   for (const alt of topLevelAlternatives(src)) {
-    const lit = longestRequiredRun(alt);
-    if (lit.length < MIN_LITERAL) return null;
-    lits.push(lit);
+    const got = requiredOfAlternative(alt);
+    if (!got) return null;
+    for (const l of got) if (!lits.includes(l)) lits.push(l);
   }
   return lits;
 }

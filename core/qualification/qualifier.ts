@@ -198,14 +198,44 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     mode === 'enhanced' ? 21 : null,
   );
 
+  // Keyed by the raw text (a string the caller reuses keeps its hash: no concatenation on a hit),
+  // then by (kind, phase) in a 16-slot array. Two generations: lookups try `young` then `old`; when
+  // `young` is full it becomes `old` (an LRU approximation with O(1) eviction).
   const cacheSize = options.cacheSize ?? 20_000;
-  const cache = new Map<string, Qualification>();
-  const remember = (key: string, q: Qualification): Qualification => {
+  const half = Math.max(1, Math.ceil(cacheSize / 2));
+  let young = new Map<string, (Qualification | undefined)[]>();
+  let old = new Map<string, (Qualification | undefined)[]>();
+  const lookup = (key: string, slot: number): Qualification | undefined => {
+    const y = young.get(key)?.[slot];
+    if (y !== undefined) return y;
+    const o = old.get(key)?.[slot];
+    if (o !== undefined) remember(key, slot, o);
+    return o;
+  };
+  const remember = (key: string, slot: number, q: Qualification): Qualification => {
     if (cacheSize <= 0) return q;
-    if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
-    cache.set(key, q);
+    let slots = young.get(key);
+    if (!slots) {
+      if (young.size >= half) {
+        old = young;
+        young = new Map();
+      }
+      slots = new Array<Qualification | undefined>(16);
+      young.set(key, slots);
+    }
+    slots[slot] = q;
     return q;
   };
+  const PHASE_SLOT: Readonly<Record<SmtpPhase, number>> = {
+    dns: 0,
+    connect: 1,
+    ehlo: 2,
+    mail: 3,
+    rcpt: 4,
+    data: 5,
+    async: 6,
+  };
+  const usesDomains = inbound.usesDomains || (bounce?.usesDomains ?? false);
 
   function qualifyParsed(p: ParsedReply, phase: SmtpPhase, domain: string): Qualification {
     const code = p.code ?? 0;
@@ -220,10 +250,6 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     if (phase === 'dns') return dnsFailure;
     if (!p.parseable && SYNC_PHASES.has(phase)) return transport.get('garbage')!;
     return (useBounce ? undetermined : notDefined)[disp]!;
-  }
-
-  function keyOf(kind: string, raw: string, phase: SmtpPhase, domain: string): string {
-    return `${kind}${phase}\u0001${domain}\u0001${raw}`;
   }
 
   return {
@@ -246,19 +272,21 @@ export function createQualifier(options: QualifierOptions): Qualifier {
         if (reply.transportError) return transport.get(reply.transportError) ?? transport.get('garbage')!;
         raw = reply.reply;
       }
-      const domain = inbound.usesDomains || bounce?.usesDomains ? (ctx.domain ?? '').toLowerCase() : '';
-      const key = keyOf('r', raw, phase, domain);
-      const hit = cache.get(key);
+      const domain = usesDomains ? (ctx.domain ?? '').toLowerCase() : '';
+      const key = usesDomains ? `${domain}\u0001${raw}` : raw;
+      const slot = PHASE_SLOT[phase];
+      const hit = lookup(key, slot);
       if (hit) return hit;
-      return remember(key, qualifyParsed(parsed ?? parseReply(raw), phase, domain));
+      return remember(key, slot, qualifyParsed(parsed ?? parseReply(raw), phase, domain));
     },
     qualifyText(text, ctx = {}) {
       const phase = ctx.phase ?? 'async';
-      const domain = inbound.usesDomains || bounce?.usesDomains ? (ctx.domain ?? '').toLowerCase() : '';
-      const key = keyOf('t', text, phase, domain);
-      const hit = cache.get(key);
+      const domain = usesDomains ? (ctx.domain ?? '').toLowerCase() : '';
+      const key = usesDomains ? `${domain}\u0001${text}` : text;
+      const slot = 8 + PHASE_SLOT[phase];
+      const hit = lookup(key, slot);
       if (hit) return hit;
-      return remember(key, qualifyParsed(parseDiagnostic(text), phase, domain));
+      return remember(key, slot, qualifyParsed(parseDiagnostic(text), phase, domain));
     },
   };
 }

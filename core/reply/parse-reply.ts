@@ -32,8 +32,10 @@ function decode(bytes: Uint8Array, max: number): string {
 
 /** Folds runs of whitespace into one space and trims. */
 export function foldSpace(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  // fast path: most replies have single spaces only, and replacing each of them costs microseconds
+  return NEEDS_FOLD.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
+const NEEDS_FOLD = /[^\S ]| {2}/;
 
 /**
  * Reads an enhanced status code at the start of `s` (`5.1.1`, `4.16.55`, `5.9.123`).
