@@ -82,6 +82,7 @@ describe('success curves in the three modes (SPEC §8)', () => {
     expect(log.status(id)).toBe(LogStatus.TakenIntoAccount);
     expect(log.status(id, 'enhanced')).toBe(LogStatus.Sent);
     expect(log.status(id, 'legacy')).toBe(LogStatus.Pending);
+    expect([log.recipientId(id), log.deliveryId(id), log.text(id)]).toEqual([1, 1, '452 full']);
     expect(log.reason(id)).toBe(5);
   });
 

@@ -139,6 +139,22 @@ export class DeliveryLog {
     return r < 0 ? null : r;
   }
 
+  /** Recipient of a message (no allocation, unlike {@link DeliveryLog.row}). */
+  recipientId(id: number): number {
+    return this.recipientArr[id]!;
+  }
+
+  /** Delivery of a message. */
+  deliveryId(id: number): number {
+    return this.deliveryArr[id]!;
+  }
+
+  /** Last remote text of a message, or null. */
+  text(id: number): string | null {
+    const x = this.textArr[id]!;
+    return x < 0 ? null : this.texts.valueOf(x);
+  }
+
   /** Attempts made. */
   attempts(id: number): number {
     return this.attemptArr[id]!;
