@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeliveryLog } from '../core/delivery-log/index.ts';
 import { createInMail } from '../core/inmail/index.ts';
-import { Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
+import { effectiveValidity, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
 import { createQualifier } from '../core/qualification/index.ts';
@@ -233,7 +233,7 @@ async function runWorld(
       id: delivery.id,
       name: d.name,
       start_ms: d.atMs,
-      validity_ms: policy.effectiveValidity(d.validityMs),
+      validity_ms: effectiveValidity(delivery),
       retry_policy: policy.name,
       mode,
     });

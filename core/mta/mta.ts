@@ -183,7 +183,7 @@ export class Mta {
   /** Schedules a delivery; call before running. */
   addDelivery(d: MtaDelivery): void {
     const idx = this.deliveries.push(d) - 1;
-    this.deliveryValidity.push(d.retry.effectiveValidity(d.validityMs));
+    this.deliveryValidity.push(effectiveValidity(d));
     this.o.scheduler.schedule(d.startAt, this.k + K.DeliveryStart, idx);
   }
 
@@ -663,6 +663,12 @@ export class Mta {
     if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, text);
     o.quarantine.onError(addr, q, text, t, 'async');
   }
+}
+
+/** The validity a delivery's messages live by: the policy's, or the delivery's own when the policy sets none. */
+export function effectiveValidity(d: Pick<MtaDelivery, 'retry' | 'validityMs'>): Millis {
+  const v = d.retry.effectiveValidity(d.validityMs);
+  return Number.isFinite(v) ? v : d.validityMs;
 }
 
 function transportText(reply: MessageReply): string {
