@@ -9,48 +9,101 @@ export type FieldBlock = Map<string, string[]>;
 
 const FIELD_LINE = /^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]?(.*)$/;
 
+/** Index of the colon when `line` starts with `Name:` (RFC 5322 field name, blanks before the colon), else -1. */
+function colonOf(line: string): number {
+  const len = line.length;
+  const c0 = line.charCodeAt(0) | 0x20;
+  if (len === 0 || c0 < 97 || c0 > 122) return -1;
+  let i = 1;
+  for (; i < len; i++) {
+    const c = line.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 45)) break;
+  }
+  const nameEnd = i;
+  while (i < len && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (i >= len || line.charCodeAt(i) !== 58) return -1;
+  return nameEnd === i ? i : -(i + 2) /* blanks between name and colon: the slow path */;
+}
+
+/** `Name: value` → [lower-case name, trimmed value], or null when the line is not a field. */
+function fieldOf(line: string): [string, string] | null {
+  const colon = colonOf(line);
+  if (colon === -1) return null;
+  if (colon < -1 || /[\r\u2028\u2029]/.test(line)) {
+    // rare shapes: the regex decides, as it always did
+    const m = FIELD_LINE.exec(line);
+    return m ? [m[1]!.toLowerCase(), m[2]!.trim()] : null;
+  }
+  return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+}
+
+/**
+ * Calls `onLine` with each line of `text` (split on LF or CRLF, without allocating an array), until it
+ * returns false.
+ */
+function eachLine(text: string, onLine: (line: string) => boolean): void {
+  let pos = 0;
+  const len = text.length;
+  while (pos <= len) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = len;
+    const line =
+      nl > pos && text.charCodeAt(nl - 1) === 13 && nl < len ? text.slice(pos, nl - 1) : text.slice(pos, nl);
+    if (!onLine(line)) return;
+    pos = nl + 1;
+  }
+}
+
+function isBlank(line: string): boolean {
+  return line.length === 0 || line.trim() === '';
+}
+
 /**
  * Splits text into field blocks at blank lines. Folded lines (starting with space or tab) continue the
  * previous field, joined with one space. Lines that are neither a field nor a continuation end nothing;
- * they are skipped, so prose around the fields does no harm.
+ * they are skipped, so prose around the fields does no harm. `untilEmptyLine` stops at the first empty
+ * line (the end of a message header).
  */
-export function parseFieldBlocks(text: string): FieldBlock[] {
+export function parseFieldBlocks(text: string, untilEmptyLine = false): FieldBlock[] {
   const blocks: FieldBlock[] = [];
   let block: FieldBlock | null = null;
-  let lastName: string | null = null;
-  const lines = text.split(/\r?\n/);
-  for (const line of lines) {
-    if (line.trim() === '') {
+  let last: string[] | null = null;
+  let first = true;
+  eachLine(text, (line) => {
+    const atStart = first;
+    first = false;
+    if (isBlank(line)) {
+      // a header ends at an empty line that follows a line break (not at a leading one)
+      if (untilEmptyLine && line.length === 0 && !atStart) return false;
       if (block && block.size > 0) blocks.push(block);
       block = null;
-      lastName = null;
-      continue;
+      last = null;
+      return true;
     }
-    if ((line[0] === ' ' || line[0] === '\t') && lastName && block) {
-      const values = block.get(lastName)!;
-      values[values.length - 1] = `${values[values.length - 1]} ${line.trim()}`.trim();
-      continue;
+    const c = line.charCodeAt(0);
+    if ((c === 32 || c === 9) && last && block) {
+      last[last.length - 1] = `${last[last.length - 1]} ${line.trim()}`.trim();
+      return true;
     }
-    const m = FIELD_LINE.exec(line);
-    if (!m) {
-      lastName = null;
-      continue;
+    const f = fieldOf(line);
+    if (!f) {
+      last = null;
+      return true;
     }
     if (!block) block = new Map();
-    lastName = m[1]!.toLowerCase();
-    const list = block.get(lastName);
-    if (list) list.push(m[2]!.trim());
-    else block.set(lastName, [m[2]!.trim()]);
-  }
-  if (block && block.size > 0) blocks.push(block);
+    const list: string[] | undefined = (block as FieldBlock).get(f[0]);
+    if (list) list.push(f[1]);
+    else (block as FieldBlock).set(f[0], [f[1]]);
+    last = list ?? (block as FieldBlock).get(f[0])!;
+    return true;
+  });
+  if (block && (block as FieldBlock).size > 0) blocks.push(block);
   return blocks;
 }
 
-/** The header block at the top of a message (up to the first blank line), parsed. */
+/** The header block at the top of a message (up to the first empty line), parsed. */
 export function parseHeaderBlock(text: string): FieldBlock {
-  const end = text.search(/\r?\n\r?\n/);
-  const head = end < 0 ? text : text.slice(0, end);
-  return parseFieldBlocks(head)[0] ?? new Map();
+  return parseFieldBlocks(text, true)[0] ?? new Map();
 }
 
 /** First value of a field, or undefined. */
@@ -94,21 +147,19 @@ function splitBlocksOrdered(text: string): [string, string][][] {
   const blocks: [string, string][][] = [];
   let block: [string, string][] = [];
   let last: [string, string] | null = null;
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') {
+  eachLine(text, (line) => {
+    if (isBlank(line)) {
       if (block.length > 0) blocks.push(block);
       block = [];
       last = null;
-    } else if ((line[0] === ' ' || line[0] === '\t') && last) {
+    } else if ((line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) && last) {
       last[1] = `${last[1]} ${line.trim()}`.trim();
     } else {
-      const m = FIELD_LINE.exec(line);
-      if (m) {
-        last = [m[1]!.toLowerCase(), m[2]!.trim()];
-        block.push(last);
-      } else last = null;
+      last = fieldOf(line);
+      if (last) block.push(last);
     }
-  }
+    return true;
+  });
   if (block.length > 0) blocks.push(block);
   return blocks;
 }

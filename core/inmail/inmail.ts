@@ -60,6 +60,10 @@ export const INMAIL_DEFAULTS = Object.freeze({
 });
 
 const LOCAL_MAILER_TYPE = /^\s*x-unix\s*;/i;
+/** A DSN recipient field at a line start (RFC 3464 §2.3.1-2). */
+const RCPT_FIELD = /^(?:final|original)-recipient[ \t]*:/im;
+/** Where the machine-readable part of a report starts in the text. */
+const REPORT_START = /^(?:Reporting-MTA|Final-Recipient|Original-Recipient)[ \t]*:/im;
 
 /** `4.0.0 (cat.example.net: host name lookup failure)` → `cat.example.net: host name lookup failure`. */
 export function statusComment(value: string | undefined): string {
@@ -189,9 +193,8 @@ export function createInMail(options: InMailOptions): InMail {
   }
 
   function dsnResults(source: string, view: MailView, groups: FieldBlock[]): InMailResult[] {
-    const { human } = splitHumanPart(
-      view.text.split(/^(?:Reporting-MTA|Final-Recipient|Original-Recipient)[ \t]*:/im)[0] ?? '',
-    );
+    const reportAt = view.text.search(REPORT_START);
+    const { human } = splitHumanPart(reportAt < 0 ? view.text : view.text.slice(0, reportAt));
     const out: InMailResult[] = [];
     const recipients = groups.map(
       (g) =>
@@ -359,15 +362,17 @@ export function createInMail(options: InMailOptions): InMail {
     if (looksLikeComplaint(view)) return complaints(source, view);
     const ses = readSesNotification(view.text);
     if (ses && ses.length > 0) return sesResults(source, ses);
-    const dsnText = [
-      view.text,
-      ...view.parts.filter((p) => p.contentType === 'message/delivery-status').map((p) => p.content),
-    ].join('\n\n');
-    const groups = parseDsnGroups(dsnText);
+    // recipient groups are only looked for where a recipient field occurs at all (one quick scan)
+    const reports = view.parts.filter((p) => p.contentType === 'message/delivery-status');
+    const groups =
+      RCPT_FIELD.test(view.text) || reports.some((p) => RCPT_FIELD.test(p.content))
+        ? parseDsnGroups([view.text, ...reports.map((p) => p.content)].join('\n\n'))
+        : [];
     if (groups.length === 0) {
       // a bounce forwarded as an attachment (a gateway wrapping the MTA's report)
       for (const p of view.parts)
-        if (p.contentType === 'message/rfc822') groups.push(...parseDsnGroups(p.content));
+        if (p.contentType === 'message/rfc822' && RCPT_FIELD.test(p.content))
+          groups.push(...parseDsnGroups(p.content));
     }
     const seenRcpt = new Set<string>();
     const validGroups = groups.filter((g) => {
