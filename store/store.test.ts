@@ -264,7 +264,11 @@ describe('properties', () => {
         fc.integer({ min: 1, max: 16 }),
         async (rows, flushRows, internLimit) => {
           const dir = fresh();
-          const w = await createRunStore(dir, {}, { flushRows, internLimit });
+          const w = await createRunStore(
+            dir,
+            {},
+            { flushRows, internLimit, listLookupMax: internLimit % 2 ? 0 : 4096 },
+          );
           for (const a of rows) pushAttempt(w, a);
           await w.close();
           const r = await openRunStore(dir);

@@ -15,6 +15,7 @@ import {
   type DuckDBType,
   ENUM,
   INTEGER,
+  VARCHAR,
 } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
 import { type ColumnSpec, ENUMS } from './tables.ts';
@@ -29,7 +30,7 @@ export const NULL_BOOL = 2;
 /** Rows per DuckDB data chunk (the standard vector size). */
 export const CHUNK_ROWS = 2048;
 
-type Column = Int32Array | Float64Array | Uint8Array;
+type Column = Int32Array | Float64Array | Uint8Array | (string | null)[];
 
 const i64Scratch = new Int32Array(CHUNK_ROWS * 2);
 const validityScratch = new Uint32Array(CHUNK_ROWS / 32);
@@ -44,6 +45,8 @@ function stageType(spec: ColumnSpec): DuckDBType {
       return BIGINT;
     case 'bool':
       return BOOLEAN;
+    case 'raw':
+      return VARCHAR;
     default:
       return ENUM(ENUMS[spec.kind]);
   }
@@ -59,6 +62,8 @@ export function stageSqlType(spec: ColumnSpec): string {
       return 'BIGINT';
     case 'bool':
       return 'BOOLEAN';
+    case 'raw':
+      return 'VARCHAR';
     default:
       return spec.kind;
   }
@@ -71,6 +76,8 @@ function allocate(spec: ColumnSpec, n: number): Column {
       return new Int32Array(n);
     case 'i64':
       return new Float64Array(n);
+    case 'raw':
+      return new Array<string | null>(n).fill(null);
     default:
       return new Uint8Array(n);
   }
@@ -78,8 +85,8 @@ function allocate(spec: ColumnSpec, n: number): Column {
 
 /** A growable columnar buffer of at most `maxRows` rows. */
 export class TableBuffer {
-  /** one typed array per column, in spec order; re-read after `next()` (it may grow them) */
-  cols: Column[];
+  /** one typed array per column (a string array for `raw`), in spec order; re-read after `next()` */
+  cols: { [row: number]: number | string | null }[];
   /** rows buffered */
   length = 0;
   private capacity: number;
@@ -113,7 +120,8 @@ export class TableBuffer {
     if (cap <= this.capacity) throw new Error('TableBuffer is full: flush before pushing more rows');
     this.cols = this.cols.map((old, i) => {
       const col = allocate(this.specs[i]!, cap);
-      col.set(old as never);
+      if (Array.isArray(col)) for (let r = 0; r < this.length; r++) col[r] = (old as (string | null)[])[r]!;
+      else col.set(old as never);
       return col;
     });
     this.capacity = cap;
@@ -128,7 +136,7 @@ export class TableBuffer {
       bindings.data_chunk_reset(raw);
       for (let c = 0; c < this.specs.length; c++) {
         const vec = bindings.data_chunk_get_vector(raw, c);
-        fillVector(vec, this.specs[c]!, this.cols[c]!, off, n);
+        fillVector(vec, this.specs[c]!, this.cols[c] as Column, off, n);
       }
       bindings.data_chunk_set_size(raw, n);
       appender.appendDataChunk(this.chunk);
@@ -155,15 +163,22 @@ function fillVector(vec: bindings.Vector, spec: ColumnSpec, col: Column, off: nu
       }
     }
     bindings.copy_data_to_vector(vec, 0, i64Scratch.buffer, 0, n * 8);
+  } else if (Array.isArray(col)) {
+    for (let i = 0; i < n; i++) {
+      const v = col[off + i];
+      if (v == null) nulls++;
+      else bindings.vector_assign_string_element(vec, i, v);
+    }
   } else {
+    const t = col as Int32Array | Float64Array | Uint8Array;
     bindings.copy_data_to_vector(
       vec,
       0,
-      col.buffer as ArrayBuffer,
-      col.byteOffset + off * col.BYTES_PER_ELEMENT,
-      n * col.BYTES_PER_ELEMENT,
+      t.buffer as ArrayBuffer,
+      t.byteOffset + off * t.BYTES_PER_ELEMENT,
+      n * t.BYTES_PER_ELEMENT,
     );
-    if (spec.nullable) nulls = countNulls(spec, col, off, n);
+    if (spec.nullable) nulls = countNulls(spec, t, off, n);
   }
   if (nulls === 0) return;
   validityScratch.fill(0xffffffff);
@@ -174,7 +189,12 @@ function fillVector(vec: bindings.Vector, spec: ColumnSpec, col: Column, off: nu
   bindings.copy_data_to_vector_validity(vec, 0, validityScratch.buffer, 0, Math.ceil(n / 64) * 8);
 }
 
-function countNulls(spec: ColumnSpec, col: Column, off: number, n: number): number {
+function countNulls(
+  spec: ColumnSpec,
+  col: Int32Array | Float64Array | Uint8Array,
+  off: number,
+  n: number,
+): number {
   let nulls = 0;
   const sentinel = nullSentinel(spec);
   for (let i = off; i < off + n; i++) if (col[i] === sentinel) nulls++;
@@ -183,6 +203,7 @@ function countNulls(spec: ColumnSpec, col: Column, off: number, n: number): numb
 
 function isNull(spec: ColumnSpec, col: Column, i: number): boolean {
   const v = col[i]!;
+  if (spec.kind === 'raw') return v == null;
   return spec.kind === 'i64' ? Number.isNaN(v) : v === nullSentinel(spec);
 }
 

@@ -5,7 +5,8 @@
  */
 import type { AddressStatusName, Disposition, FailureType, Impact, SmtpPhase } from '../core/types.ts';
 import { bool, enumCode, i32, i64, strId } from './encode.ts';
-import type { Interner } from './interner.ts';
+import { StoreError } from './errors.ts';
+import { Interner } from './interner.ts';
 import type { AttemptOutcome, InmailKind, LogStatusName, QuarantineCause, SuspensionKind } from './rows.ts';
 import { TableBuffer } from './table-buffer.ts';
 import { type ColumnSpec, type EnumName, TABLES, type TableName } from './tables.ts';
@@ -21,15 +22,19 @@ export class TableWriter {
   count = 0;
   private readonly where: string[];
 
+  /** one interner per `str` column (undefined for other columns) */
+  readonly interners: (Interner | undefined)[];
+
   constructor(
     readonly table: TableName,
-    protected readonly interner: Interner,
+    internLimit: number,
     flushRows: number,
     protected readonly onFull: (w: TableWriter) => void,
   ) {
     this.specs = TABLES[table];
     this.buf = new TableBuffer(this.specs, flushRows);
     this.where = this.specs.map((s) => `${table}.${s.name}`);
+    this.interners = this.specs.map((s) => (s.kind === 'str' ? new Interner(internLimit) : undefined));
   }
 
   /** Appends one row given as an object keyed by column name (missing nullable columns are NULL). */
@@ -41,7 +46,7 @@ export class TableWriter {
     this.done();
   }
 
-  private encode(s: ColumnSpec, v: unknown, where: string): number {
+  private encode(s: ColumnSpec, v: unknown, where: string): number | string | null {
     switch (s.kind) {
       case 'i32':
         return i32(v as Num, s.nullable, where);
@@ -50,7 +55,8 @@ export class TableWriter {
       case 'bool':
         return bool(v as boolean, where);
       case 'str':
-        return strId(this.interner, v as Str, s.nullable, where);
+      case 'raw':
+        return this.s(v as Str, this.specs.indexOf(s));
       default:
         return enumCode(s.kind as EnumName, v as Str, s.nullable, where);
     }
@@ -62,8 +68,16 @@ export class TableWriter {
     if (this.buf.full) this.onFull(this);
   }
 
-  protected s(v: Str, c: number): number {
-    return strId(this.interner, v, this.specs[c]!.nullable, this.where[c]!);
+  /** Interned id of a `str` column value, or the string itself (or null) for a `raw` column. */
+  protected s(v: Str, c: number): number | string | null {
+    const interner = this.interners[c];
+    if (interner) return strId(interner, v, this.specs[c]!.nullable, this.where[c]!);
+    if (v == null) {
+      if (this.specs[c]!.nullable) return null;
+      throw new StoreError(`${this.where[c]}: NULL in a NOT NULL column`);
+    }
+    if (typeof v !== 'string') throw new StoreError(`${this.where[c]}: expected a string, got ${typeof v}`);
+    return v;
   }
   protected e(v: Str, c: number): number {
     const s = this.specs[c]!;

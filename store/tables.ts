@@ -1,8 +1,9 @@
 /**
  * The column layout of every run-store table, as the writer buffers it. `schema.sql` is the DDL;
  * this file mirrors it column by column (a test checks both agree) and adds how each column is
- * buffered: `i32`, `i64` (milliseconds, kept in a Float64Array), `bool`, `str` (interned to ids)
- * or an enum (stored as its one-byte index).
+ * buffered: `i32`, `i64` (milliseconds, kept in a Float64Array), `bool`, `str` (few distinct values:
+ * interned to ids, looked up at close), `raw` (mostly distinct, e.g. addresses: kept as strings) or an
+ * enum (stored as its one-byte index).
  */
 
 /** Bump with any column change; readers refuse a store with another version. */
@@ -28,7 +29,7 @@ export const ENUMS = {
 export type EnumName = keyof typeof ENUMS;
 
 /** How a column is buffered and which SQL type it has. */
-export type ColumnKind = 'i32' | 'i64' | 'bool' | 'str' | EnumName;
+export type ColumnKind = 'i32' | 'i64' | 'bool' | 'str' | 'raw' | EnumName;
 
 /** One column: SQL name, kind, and whether NULL is allowed. */
 export interface ColumnSpec {
@@ -41,10 +42,10 @@ const c = (name: string, kind: ColumnKind, nullable = false): ColumnSpec => ({ n
 
 /** Every table of the store with its columns in schema order. */
 export const TABLES = {
-  run_meta: [c('key', 'str'), c('value', 'str')],
+  run_meta: [c('key', 'raw'), c('value', 'raw')],
   recipients: [
     c('id', 'i32'),
-    c('address', 'str'),
+    c('address', 'raw'),
     c('domain', 'str'),
     c('truth', 'str'),
     c('complainer', 'bool'),
@@ -62,7 +63,7 @@ export const TABLES = {
   delivery_log: [
     c('delivery_id', 'i32'),
     c('recipient_id', 'i32'),
-    c('address', 'str'),
+    c('address', 'raw'),
     c('domain', 'str'),
     c('status', 'mx_log_status'),
     c('type', 'mx_failure_type', true),
@@ -96,7 +97,7 @@ export const TABLES = {
   ],
   inmail: [
     c('t', 'i64'),
-    c('recipient', 'str'),
+    c('recipient', 'raw'),
     c('kind', 'mx_inmail_kind'),
     c('type', 'mx_failure_type', true),
     c('reason', 'i32', true),
@@ -105,7 +106,7 @@ export const TABLES = {
     c('text', 'str', true),
   ],
   quarantine: [
-    c('address', 'str'),
+    c('address', 'raw'),
     c('status', 'mx_address_status'),
     c('error_count', 'i32'),
     c('reason', 'i32', true),
@@ -116,7 +117,7 @@ export const TABLES = {
   ],
   quarantine_history: [
     c('t', 'i64'),
-    c('address', 'str'),
+    c('address', 'raw'),
     c('old_status', 'mx_address_status'),
     c('new_status', 'mx_address_status'),
     c('reason', 'i32', true),
@@ -125,8 +126,8 @@ export const TABLES = {
     c('cause', 'mx_cause'),
   ],
   qualification: [
-    c('normalized', 'str'),
-    c('first_text', 'str'),
+    c('normalized', 'raw'),
+    c('first_text', 'raw'),
     c('occurrences', 'i32'),
     c('type', 'mx_failure_type'),
     c('reason', 'i32'),
@@ -165,6 +166,7 @@ export function sqlType(kind: ColumnKind): string {
     case 'bool':
       return 'BOOLEAN';
     case 'str':
+    case 'raw':
       return 'VARCHAR';
     default:
       return kind;

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { firstLine, StoreError } from './errors.ts';
-import { Interner } from './interner.ts';
+import type { Interner } from './interner.ts';
 import { storeFile } from './paths.ts';
 import type { InsertRow, TableRows } from './rows.ts';
 import { stageSqlType } from './table-buffer.ts';
@@ -30,8 +30,10 @@ import { SCHEMA_VERSION, TABLES, type TableName } from './tables.ts';
 export interface RunStoreOptions {
   /** rows buffered per table before a flush to the staging table (default 65,536) */
   flushRows?: number;
-  /** distinct strings remembered by the interner before it forgets them (default 1,048,576) */
+  /** distinct strings remembered per column before the interner forgets them (default 65,536) */
   internLimit?: number;
+  /** largest column dictionary looked up through a list variable; bigger ones are joined (default 4,096) */
+  listLookupMax?: number;
   /** DuckDB memory_limit (default '2GB'); staging spills to disk beyond it */
   memoryLimit?: string;
   /** DuckDB worker threads (default: DuckDB's own, the number of cores) */
@@ -54,7 +56,8 @@ export interface RunStoreSummary {
 /** Default settings. */
 export const STORE_DEFAULTS = {
   flushRows: 65_536,
-  internLimit: 1 << 20,
+  internLimit: 1 << 16,
+  listLookupMax: 4096,
   memoryLimit: '2GB',
 } as const;
 
@@ -104,6 +107,7 @@ export async function createRunStore(
     con,
     flushRows,
     options.internLimit ?? STORE_DEFAULTS.internLimit,
+    options.listLookupMax ?? STORE_DEFAULTS.listLookupMax,
   );
   await writer.init();
   await writer.setMeta({ schema_version: SCHEMA_VERSION, ...meta });
@@ -112,7 +116,6 @@ export async function createRunStore(
 
 /** The writer of one run store. Push rows, then `await close()`. */
 export class RunStoreWriter {
-  readonly interner: Interner;
   readonly attempts: AttemptsWriter;
   readonly recipients: RecipientsWriter;
   readonly deliveryLog: DeliveryLogWriter;
@@ -124,6 +127,7 @@ export class RunStoreWriter {
   private readonly writers = new Map<TableName, TableWriter>();
   private readonly appenders = new Map<TableName, DuckDBAppender>();
   private stringsAppender: DuckDBAppender | null = null;
+  private readonly dictionaries: { table: TableName; column: string; interner: Interner }[] = [];
   private closed = false;
 
   constructor(
@@ -132,14 +136,14 @@ export class RunStoreWriter {
     private readonly con: DuckDBConnection,
     flushRows: number,
     internLimit: number,
+    private readonly listLookupMax: number,
   ) {
-    this.interner = new Interner(internLimit);
     const onFull = (w: TableWriter) => this.flushTable(w);
     const make = <W extends TableWriter>(
       table: TableName,
-      Ctor: new (t: TableName, i: Interner, f: number, o: (w: TableWriter) => void) => W,
+      Ctor: new (t: TableName, i: number, f: number, o: (w: TableWriter) => void) => W,
     ): W => {
-      const w = new Ctor(table, this.interner, flushRows, onFull);
+      const w = new Ctor(table, internLimit, flushRows, onFull);
       this.writers.set(table, w);
       return w;
     };
@@ -156,7 +160,11 @@ export class RunStoreWriter {
 
   /** Creates the staging tables and their appenders (called by createRunStore). */
   async init(): Promise<void> {
-    await this.con.run(`CREATE TEMP TABLE ${STRINGS} (id INTEGER, s VARCHAR)`);
+    for (const w of this.writers.values())
+      w.interners.forEach((interner, c) => {
+        if (interner) this.dictionaries.push({ table: w.table, column: w.specs[c]!.name, interner });
+      });
+    await this.con.run(`CREATE TEMP TABLE ${STRINGS} (dict INTEGER, id INTEGER, s VARCHAR)`);
     this.stringsAppender = await this.con.createAppender(STRINGS, 'main', 'temp');
     for (const [table, w] of this.writers) {
       const cols = w.specs.map((s) => `"${s.name}" ${stageSqlType(s)}`).join(', ');
@@ -196,12 +204,15 @@ export class RunStoreWriter {
   }
 
   private flushStrings(): void {
-    const { start, strings } = this.interner.drain();
     const a = this.stringsAppender!;
-    for (let k = 0; k < strings.length; k++) {
-      a.appendInteger(start + k);
-      a.appendVarchar(strings[k]!);
-      a.endRow();
+    for (let d = 0; d < this.dictionaries.length; d++) {
+      const { start, strings } = this.dictionaries[d]!.interner.drain();
+      for (let k = 0; k < strings.length; k++) {
+        a.appendInteger(d);
+        a.appendInteger(start + k);
+        a.appendVarchar(strings[k]!);
+        a.endRow();
+      }
     }
     a.flushSync();
   }
@@ -228,22 +239,11 @@ export class RunStoreWriter {
     try {
       this.stringsAppender!.closeSync();
       for (const a of this.appenders.values()) a.closeSync();
-      await this.con.run(
-        `SET VARIABLE mx_strings = (SELECT coalesce(list(s ORDER BY id), []::VARCHAR[]) FROM temp.main.${STRINGS})`,
-      );
       for (const [table, w] of this.writers) {
         if (w.count === 0) continue;
-        const exprs = w.specs
-          .map((s) => (s.kind === 'str' ? `getvariable('mx_strings')["${s.name}" + 1]` : `"${s.name}"`))
-          .join(', ');
-        try {
-          await this.con.run(`INSERT INTO main.${table} SELECT ${exprs} FROM temp.main.${stageName(table)}`);
-        } catch (err) {
-          throw new StoreError(`${this.file}: ${table}: ${firstLine(err)}`, { cause: err });
-        }
+        await this.materialize(table, w);
         await this.con.run(`DROP TABLE temp.main.${stageName(table)}`);
       }
-      await this.con.run('RESET VARIABLE mx_strings');
       await this.con.run('CHECKPOINT');
     } finally {
       this.con.closeSync();
@@ -255,6 +255,40 @@ export class RunStoreWriter {
       bytes: statSync(this.file).size,
       closeMs: performance.now() - t0,
     };
+  }
+
+  /**
+   * Builds one table from its staging table. A small dictionary (<= listLookupMax strings) is looked
+   * up in a list variable (fast, order kept); a big one by a join, with ORDER BY the staging rowid.
+   */
+  private async materialize(table: TableName, w: TableWriter): Promise<void> {
+    const joins: string[] = [];
+    const exprs: string[] = [];
+    for (const spec of w.specs) {
+      const d = this.dictionaries.findIndex((x) => x.table === table && x.column === spec.name);
+      if (d < 0) {
+        exprs.push(`st."${spec.name}"`);
+        continue;
+      }
+      if (this.dictionaries[d]!.interner.size <= this.listLookupMax) {
+        await this.con.run(
+          `SET VARIABLE mx_d${d} = (SELECT coalesce(list(s ORDER BY id), []::VARCHAR[]) FROM temp.main.${STRINGS} WHERE dict = ${d})`,
+        );
+        exprs.push(`getvariable('mx_d${d}')[st."${spec.name}" + 1]`);
+      } else {
+        joins.push(
+          `LEFT JOIN (SELECT id, s FROM temp.main.${STRINGS} WHERE dict = ${d}) j${d} ON j${d}.id = st."${spec.name}"`,
+        );
+        exprs.push(`j${d}.s`);
+      }
+    }
+    const order = joins.length > 0 ? ' ORDER BY st.rowid' : '';
+    const sql = `INSERT INTO main.${table} SELECT ${exprs.join(', ')} FROM temp.main.${stageName(table)} st ${joins.join(' ')}${order}`;
+    try {
+      await this.con.run(sql);
+    } catch (err) {
+      throw new StoreError(`${this.file}: ${table}: ${firstLine(err)}`, { cause: err });
+    }
   }
 
   private assertOpen(): void {
