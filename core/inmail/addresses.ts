@@ -25,6 +25,7 @@ export function recipientAddress(value: string | undefined): string | null {
 
 /** All addresses in `text`, in order, duplicates kept. */
 export function findAddresses(text: string): string[] {
+  if (!text.includes('@')) return [];
   return text.match(ADDRESS_G) ?? [];
 }
 

@@ -22,7 +22,8 @@ function str(v: unknown): string | null {
 /** Reads an SES notification from the text of a mail; null when the text is not one. */
 export function readSesNotification(text: string): SesRecipient[] | null {
   const at = text.indexOf('{"notificationType"');
-  const alt = at < 0 ? text.search(/\{\s*"notificationType"/) : at;
+  const alt =
+    at >= 0 ? at : text.includes('"notificationType"') ? text.search(/\{\s*"notificationType"/) : -1;
   if (alt < 0) return null;
   const end = text.lastIndexOf('}');
   if (end <= alt) return null;

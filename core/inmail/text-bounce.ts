@@ -48,6 +48,7 @@ const ANCHORED_LINE =
 export function proseRecipients(human: string, exclude: ReadonlySet<string>): string[] {
   const anchored: string[] = [];
   for (const line of human.split(/\r?\n/)) {
+    if (!line.includes('@')) continue;
     const m = ANCHORED_LINE.exec(line);
     const addr = m ? findAddresses(m[1]!)[0] : undefined;
     if (addr) anchored.push(addr);
@@ -82,10 +83,14 @@ export function uniqueCi(list: readonly string[]): string[] {
  */
 export function proseDiagnostics(human: string, recipients: readonly string[]): ProseFinding[] {
   const lines = human.split(/\r?\n/);
-  const lower = lines.map((l) => l.toLowerCase());
+  // the line of the first mention of each recipient: one lower-casing of the text, line breaks counted
+  const lowerText = human.toLowerCase();
   const starts = recipients.map((r) => {
-    const k = r.toLowerCase();
-    return lower.findIndex((l) => l.includes(k));
+    const at = lowerText.indexOf(r.toLowerCase());
+    if (at < 0) return -1;
+    let line = 0;
+    for (let i = lowerText.indexOf('\n'); i >= 0 && i < at; i = lowerText.indexOf('\n', i + 1)) line++;
+    return line;
   });
   const sorted = starts.filter((s) => s >= 0).sort((x, y) => x - y);
   return recipients.map((recipient, i) => {
