@@ -1,0 +1,96 @@
+/**
+ * Wire mode for `runPlan`: `wirePorts()` starts a fleet of fake MX servers (one per simulated MX IP,
+ * on demand) and the dns2 DNS server for the world's ISP brains, and returns the SMTP transport and
+ * the DNS resolver the MTA then uses, sessions running as concurrent engine steps.
+ *
+ * The schedule stays virtual; every SMTP exchange and DNS query really happens on loopback. A
+ * session's duration on the virtual clock is the sum of the brain's latencies (capped by the
+ * timeouts), exactly as in-process, so a wire run and an in-process run with the same seed give
+ * the same outcomes; latencies are also slept for `latency × latencyScale` (default 0) and a
+ * stall lasts `max(minTimeoutMs, timeout × timeoutScale)` of wall time.
+ */
+import type { Clock } from '../core/ports.ts';
+import type { InProcessWorld } from '../simulators/index.ts';
+import { WireResolver } from '../simulators/wire/dns-resolver.ts';
+import { WireDnsServer } from '../simulators/wire/dns-server.ts';
+import { Fleet } from '../simulators/wire/fleet.ts';
+import { type DkimKey, dkimChecker, generateDkimKey } from '../simulators/wire/message.ts';
+import { WireTransport } from '../simulators/wire/smtp-transport.ts';
+import type { RunOptions, WorldPorts } from './run-scenario.ts';
+
+/** Options of wire mode. */
+export interface WireOptions {
+  /** real sleep per virtual ms of brain latency (default 0) */
+  latencyScale?: number;
+  /** wall timeout per virtual timeout ms (default 0, so stalls last `minTimeoutMs`) */
+  timeoutScale?: number;
+  /** shortest wall timeout (default 1000 ms) */
+  minTimeoutMs?: number;
+  /** STARTTLS (default true) */
+  tls?: boolean;
+  /** DKIM-sign and verify (default true) */
+  dkim?: boolean;
+  pipelining?: boolean;
+  /** sees the running pieces (tests, benchmarks) */
+  onStart?: (w: WireRun) => void;
+}
+
+/** The pieces of a wire run. */
+export interface WireRun {
+  fleet: Fleet;
+  dns: WireDnsServer;
+  transport: WireTransport;
+  resolver: WireResolver;
+  dkim: DkimKey | null;
+}
+
+/** The run's virtual clock, as the in-process world holds it. */
+function worldClock(world: InProcessWorld): Clock {
+  // the world does not expose its clock; its resolver keeps the one runPlan gave it
+  const c = (world.resolver as unknown as { clock?: Clock }).clock;
+  if (!c || typeof c.now !== 'function') throw new Error('wire: the in-process world has no clock');
+  return c;
+}
+
+/** A `ports` hook for `runPlan` (see the file comment). */
+export function wirePorts(options: WireOptions = {}): NonNullable<RunOptions['ports']> {
+  return async (world: InProcessWorld): Promise<WorldPorts> => {
+    const clock = worldClock(world);
+    const key = options.dkim === false ? null : generateDkimKey('mxlab.invalid');
+    const fleet = new Fleet({
+      directory: world.directory,
+      clock,
+      latencyScale: options.latencyScale ?? 0,
+      tls: options.tls,
+      dkim: key ? dkimChecker([key]) : undefined,
+    });
+    const dns = new WireDnsServer({ fleet, clock, dkim: key ? [key] : [] });
+    const port = await dns.listen();
+    const resolver = new WireResolver({ port });
+    const transport = new WireTransport({
+      portOf: async (ip, domain) => {
+        const p = fleet.portOf(ip);
+        if (p !== undefined) return p;
+        await fleet.ensureDomain(domain);
+        return fleet.portOf(ip);
+      },
+      contexts: fleet.contexts,
+      orderKey: (domain) => fleet.brainFor(domain),
+      timeoutScale: options.timeoutScale ?? 0,
+      minTimeoutMs: options.minTimeoutMs ?? 1000,
+      starttls: options.tls,
+      pipelining: options.pipelining,
+      dkim: key ?? undefined,
+    });
+    options.onStart?.({ fleet, dns, transport, resolver, dkim: key });
+    return {
+      transport,
+      resolver,
+      concurrentSessions: true,
+      async stop() {
+        await dns.close();
+        await fleet.stop();
+      },
+    };
+  };
+}

@@ -1,0 +1,482 @@
+/**
+ * One fake MX: an smtp-server listener bound to one simulated MX IP (127.a.b.c) whose every answer
+ * comes from the ISP brain, the same object the in-process transport drives: greeting, EHLO, MAIL,
+ * RCPT and end-of-DATA replies (multi-line ones included, with the ISP's own enhanced codes:
+ * `hideENHANCEDSTATUSCODES`), any 421 closes the connection, latencies are slept for
+ * `latency × latencyScale` (tarpitting), a latency above the client's timeout (known from the run
+ * mode's session context) or a scripted timeout is a stall, a scripted refusal is a reset before
+ * the greeting. Fault injection (`fault`) adds what brains never do: garbage lines, resets mid-DATA,
+ * TLS handshake failures, drops after the data. Accepted messages are counted and the last ones
+ * kept (envelope, headers, DKIM result) for assertions.
+ *
+ * smtp-server has no EHLO or greeting hook: the server's `connect` is wrapped to reach each
+ * connection object and replace `_sendGreeting`, `handler_EHLO` and `handler_STARTTLS` on that
+ * instance (smtp-server 3.21.6 is pinned; see STACK.md).
+ */
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import type { Clock } from '../../core/ports.ts';
+import { BrainReply, type Envelope, type IspBrain, SessionState } from '../isp/brain.ts';
+import type { BrainDirectory } from '../transport/resolver.ts';
+import { replyBody, replyError } from './reply-lines.ts';
+import type { SessionContext, SessionContexts } from './session-context.ts';
+
+/** Faults a test can inject on one fake MX (the brain never produces these). */
+export type FaultKind =
+  | 'none'
+  /** a 421 greeting with `text` (default `421 4.3.2 Service not available`) */
+  | 'greeting-421'
+  /** a line that is not SMTP instead of the greeting */
+  | 'garbage-greeting'
+  /** a line that is not SMTP instead of the MAIL reply */
+  | 'garbage-mail'
+  /** TCP reset once the message data starts to arrive */
+  | 'reset-data'
+  /** no reply after the data (the client's data timeout fires) */
+  | 'stall-data'
+  /** the connection is closed after the data ends, before the reply (the message may be a duplicate) */
+  | 'drop-after-data'
+  /** STARTTLS answered 220, then bytes that are not TLS */
+  | 'tls-fail';
+
+/** A fault and its optional reply text. */
+export interface Fault {
+  kind: FaultKind;
+  text?: string;
+}
+
+/** One accepted message, as kept for assertions. */
+export interface ReceivedMessage {
+  at: Millis;
+  clientIp: string;
+  mxIp: string;
+  from: string;
+  to: string;
+  messageId: string;
+  subject: string;
+  size: number;
+  /** 'pass' | 'fail' | 'none' (no signature or no verifier) */
+  dkim: string;
+}
+
+/** One reply the server sent (for serve's JSONL log). */
+export interface ReplyEvent {
+  at: Millis;
+  clientIp: string;
+  mxIp: string;
+  phase: string;
+  reply: string;
+}
+
+/** Counters of one fake MX. */
+export interface FakeMxStats {
+  connections: number;
+  accepted: number;
+  rejected: number;
+  dkimPass: number;
+  dkimFail: number;
+  bytes: number;
+}
+
+/** DKIM verification hook (mailauth's `dkimVerify` bound to a key source). */
+export type DkimCheck = (message: Buffer) => Promise<'pass' | 'fail' | 'none'>;
+
+/** Options of a `FakeMx`. */
+export interface FakeMxOptions {
+  ip: string;
+  /** 0 for a free port */
+  port?: number;
+  mxHost: string;
+  /** brain of this IP's profile, used when no context names the domain */
+  brain: IspBrain;
+  /** finds the brain of a context's domain (IP hash collisions, catch-all domains) */
+  directory?: BrainDirectory;
+  /** the brains' time: the run's virtual clock, or wall time since start × speed */
+  clock: Clock;
+  /** real sleep per virtual ms of brain latency (default 0: answer at once) */
+  latencyScale?: number;
+  /** run mode: contexts the transport registers before it connects */
+  contexts?: SessionContexts;
+  /** offer STARTTLS with smtp-server's built-in test certificate (default true) */
+  tls?: boolean;
+  /** SIZE limit in bytes (default 10 MiB); bigger messages get 552 */
+  maxSize?: number;
+  /** how many accepted messages to keep (default 1000; counters count all) */
+  keep?: number;
+  dkim?: DkimCheck;
+  onMessage?: (m: ReceivedMessage) => void;
+  onReply?: (e: ReplyEvent) => void;
+}
+
+type Millis = number;
+type Done = (err?: Error | null, message?: string) => void;
+
+interface Live {
+  s: SessionState;
+  brain: IspBrain;
+  ctx: SessionContext | null;
+  t: Millis;
+  socket: Socket;
+  ehlo: boolean;
+  clientIp: string;
+}
+
+interface ConnInternals {
+  session: SMTPServerSession;
+  _socket: Socket;
+  _sendGreeting(): void;
+  send(code: number, data: string | string[], context?: unknown): void;
+  handler_EHLO(command: Buffer, cb: () => void): void;
+  handler_STARTTLS(command: Buffer, cb: () => void): void;
+}
+
+const GARBAGE = Buffer.from('\x00\xff\xfe<html>garbage\x07\r\n', 'latin1');
+
+/** See the file comment. */
+export class FakeMx {
+  readonly ip: string;
+  port = 0;
+  readonly stats: FakeMxStats = {
+    connections: 0,
+    accepted: 0,
+    rejected: 0,
+    dkimPass: 0,
+    dkimFail: 0,
+    bytes: 0,
+  };
+  /** the last `keep` accepted messages */
+  readonly received: ReceivedMessage[] = [];
+  /** set by tests: a fault applied to every new connection until changed */
+  fault: Fault = { kind: 'none' };
+  private readonly server: SMTPServer;
+  private readonly live = new Map<string, Live>();
+  private readonly out = new BrainReply();
+  private readonly env: Envelope = { from: '', to: '', messageId: '' };
+  private readonly scale: number;
+  private readonly keep: number;
+
+  constructor(private readonly o: FakeMxOptions) {
+    this.ip = o.ip;
+    this.scale = o.latencyScale ?? 0;
+    this.keep = o.keep ?? 1000;
+    const ehlo = o.brain.profile.ehlo.replace('<mx>', o.mxHost);
+    this.server = new SMTPServer({
+      name: o.mxHost,
+      hideENHANCEDSTATUSCODES: true,
+      hideDSN: true,
+      hideSTARTTLS: o.tls === false,
+      hideREQUIRETLS: true,
+      size: o.maxSize ?? 10 * 1024 * 1024,
+      heloResponse: String(replyBody(ehlo.split('\n')[0]!)).replaceAll('%', '%%'),
+      disableReverseLookup: true,
+      authOptional: true,
+      disabledCommands: ['AUTH'],
+      logger: false,
+      socketTimeout: 10 * 60_000,
+      closeTimeout: 100,
+      onConnect: (session, cb) => this.onConnect(session, cb),
+      onMailFrom: (addr, session, cb) => this.onMail(addr, session, cb),
+      onRcptTo: (addr, session, cb) => this.onRcpt(addr, session, cb),
+      onData: (stream, session, cb) => this.onData(stream, session, cb),
+      onClose: (session) => {
+        this.live.delete(session.id);
+      },
+    });
+    this.server.on('error', () => {
+      // client resets and TLS failures are expected here; outcomes are values
+    });
+    const server = this.server as unknown as {
+      connect(socket: Socket, opts: unknown): void;
+      connections: Set<ConnInternals>;
+    };
+    const connect = server.connect.bind(this.server);
+    server.connect = (socket, opts) => {
+      this.pendingSocket = socket;
+      connect(socket, opts);
+      this.pendingSocket = null;
+    };
+  }
+
+  private pendingSocket: Socket | null = null;
+
+  /** Starts listening on `ip:port`; resolves the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const net = this.server.server;
+      const onError = (e: Error) =>
+        reject(new Error(`fake MX ${this.o.ip}:${this.o.port ?? 0}: ${e.message}`));
+      net.once('error', onError);
+      this.server.listen(this.o.port ?? 0, this.o.ip, () => {
+        net.off('error', onError);
+        const a = net.address();
+        this.port = typeof a === 'object' && a ? a.port : 0;
+        resolve(this.port);
+      });
+    });
+  }
+
+  /** Closes the listener and every open connection. */
+  close(): Promise<void> {
+    for (const l of this.live.values()) l.socket.destroy();
+    this.live.clear();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private conn(session: SMTPServerSession): ConnInternals | null {
+    const conns = (this.server as unknown as { connections: Set<ConnInternals> }).connections;
+    for (const c of conns) if (c.session === session) return c;
+    return null;
+  }
+
+  private log(l: Live, phase: string, reply: string): void {
+    this.o.onReply?.({ at: l.t, clientIp: l.clientIp, mxIp: this.ip, phase, reply });
+  }
+
+  /** Runs `then` after the brain latency (scaled), or at once. */
+  private later(latencyMs: number, then: () => void): void {
+    const ms = latencyMs * this.scale;
+    if (ms >= 1) setTimeout(then, ms);
+    else then();
+  }
+
+  /**
+   * Advances the session's virtual time like the in-process transport; returns 'stall' when the
+   * brain said timeout or took longer than the client waits, 'reset' for a scripted refusal.
+   */
+  private advance(l: Live, limit: number): 'ok' | 'stall' | 'reset' {
+    const out = this.out;
+    const adv = out.latencyMs > limit ? limit : out.latencyMs;
+    l.t += adv;
+    if (l.ctx) l.ctx.virtualMs += adv;
+    if (out.transportError === 'timeout' || out.latencyMs > limit) return 'stall';
+    if (out.transportError !== null) return 'reset';
+    return 'ok';
+  }
+
+  private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
+    this.stats.connections++;
+    const c = this.conn(session);
+    const socket = c?._socket ?? this.pendingSocket;
+    if (!c || !socket) {
+      cb(new Error('internal: connection not found'));
+      return;
+    }
+    const clientIp = session.remoteAddress;
+    const ctx = this.o.contexts?.take(clientIp, this.ip) ?? null;
+    const brain = (ctx && this.o.directory?.brainFor(ctx.domain)) || this.o.brain;
+    const l: Live = {
+      s: new SessionState().reset(clientIp, this.o.mxHost, this.ip),
+      brain,
+      ctx,
+      t: this.o.clock.now(),
+      socket,
+      ehlo: false,
+      clientIp,
+    };
+    this.live.set(session.id, l);
+    this.patch(c, l);
+    const fault = this.fault;
+    if (fault.kind === 'greeting-421') {
+      cb(replyError(fault.text ?? '421 4.3.2 Service not available'));
+      return;
+    }
+    if (fault.kind === 'garbage-greeting') {
+      c._sendGreeting = () => {
+        socket.end(GARBAGE);
+      };
+      cb();
+      return;
+    }
+    const out = this.out;
+    brain.connect(l.s, l.t, out);
+    const step = this.advance(l, ctx ? ctx.timeouts.connectMs : Number.POSITIVE_INFINITY);
+    if (step === 'stall') return; // no greeting: the client's connect timeout fires
+    if (step === 'reset') {
+      this.log(l, 'connect', 'reset');
+      socket.resetAndDestroy();
+      return;
+    }
+    const text = out.text;
+    this.log(l, 'connect', text);
+    this.later(out.latencyMs, () => {
+      // a refusing greeting (421, 554) goes through `_refuse`, which closes the connection
+      if (text.startsWith('220')) {
+        c._sendGreeting = () => c.send(220, replyBody(text), false);
+        cb();
+      } else cb(replyError(text));
+    });
+  }
+
+  private patch(c: ConnInternals, l: Live): void {
+    const ehlo = c.handler_EHLO;
+    c.handler_EHLO = (command, done) => {
+      if (l.ehlo) {
+        ehlo.call(c, command, done);
+        return;
+      }
+      l.ehlo = true;
+      const out = this.out;
+      l.brain.ehlo(l.s, l.t, out);
+      const step = this.advance(l, l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY);
+      if (step === 'stall') return;
+      if (step === 'reset') {
+        l.socket.resetAndDestroy();
+        return;
+      }
+      const text = out.text;
+      this.log(l, 'ehlo', text);
+      this.later(out.latencyMs, () => {
+        if (text.startsWith('2')) ehlo.call(c, command, done);
+        else {
+          c.send(Number(text.slice(0, 3)), replyBody(text), false);
+          done();
+        }
+      });
+    };
+    const starttls = c.handler_STARTTLS;
+    c.handler_STARTTLS = (command, done) => {
+      if (this.fault.kind === 'tls-fail') {
+        l.socket.write('220 2.0.0 Ready to start TLS\r\n');
+        l.socket.end(GARBAGE);
+        return;
+      }
+      starttls.call(c, command, done);
+    };
+  }
+
+  private onMail(addr: SMTPServerAddress, session: SMTPServerSession, cb: Done): void {
+    const l = this.live.get(session.id);
+    if (!l) {
+      cb(replyError('421 4.3.0 Internal error'));
+      return;
+    }
+    if (this.fault.kind === 'garbage-mail') {
+      l.socket.end(GARBAGE);
+      return;
+    }
+    const out = this.out;
+    l.brain.mail(l.s, addr.address, l.t, out);
+    this.reply(l, 'mail', l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY, cb);
+  }
+
+  private onRcpt(addr: SMTPServerAddress, session: SMTPServerSession, cb: Done): void {
+    const l = this.live.get(session.id);
+    if (!l) {
+      cb(replyError('421 4.3.0 Internal error'));
+      return;
+    }
+    l.brain.rcpt(l.s, addr.address, l.t, this.out);
+    this.reply(l, 'rcpt', l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY, cb);
+  }
+
+  /** Sends the brain's reply for MAIL or RCPT (success text is smtp-server's own, it is never logged). */
+  private reply(l: Live, phase: string, limit: number, cb: Done): void {
+    const out = this.out;
+    const step = this.advance(l, limit);
+    if (step === 'stall') return;
+    if (step === 'reset') {
+      l.socket.resetAndDestroy();
+      return;
+    }
+    const text = out.text;
+    const code = out.code;
+    this.log(l, phase, text);
+    this.later(out.latencyMs, () => (code < 400 ? cb() : cb(replyError(text))));
+  }
+
+  private onData(stream: Readable, session: SMTPServerSession, cb: Done): void {
+    const l = this.live.get(session.id);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fault = this.fault.kind;
+    stream.on('data', (b: Buffer) => {
+      if (fault === 'reset-data' && l) {
+        l.socket.resetAndDestroy();
+        return;
+      }
+      chunks.push(b);
+      size += b.length;
+    });
+    stream.on('end', () => {
+      if (!l || (stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+        cb(l ? null : replyError('421 4.3.0 Internal error'));
+        return;
+      }
+      if (fault === 'reset-data') return;
+      if (fault === 'stall-data') return;
+      if (fault === 'drop-after-data') {
+        l.socket.destroy();
+        return;
+      }
+      const message = Buffer.concat(chunks, size);
+      this.stats.bytes += size;
+      const dkim = this.o.dkim;
+      if (dkim) {
+        dkim(message).then(
+          (r) => this.dataReply(l, session, message, r, cb),
+          () => this.dataReply(l, session, message, 'fail', cb),
+        );
+      } else this.dataReply(l, session, message, 'none', cb);
+    });
+  }
+
+  private dataReply(
+    l: Live,
+    session: SMTPServerSession,
+    message: Buffer,
+    dkim: 'pass' | 'fail' | 'none',
+    cb: Done,
+  ): void {
+    if (dkim === 'pass') this.stats.dkimPass++;
+    else if (dkim === 'fail') this.stats.dkimFail++;
+    const env = this.env;
+    const head = headerBlock(message);
+    env.from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    env.to = session.envelope.rcptTo[0]?.address ?? '';
+    env.messageId = header(head, 'message-id');
+    const out = this.out;
+    l.brain.data(l.s, env, l.t, out);
+    const step = this.advance(l, l.ctx ? l.ctx.timeouts.dataMs : Number.POSITIVE_INFINITY);
+    if (step === 'stall') return;
+    if (step === 'reset') {
+      l.socket.resetAndDestroy();
+      return;
+    }
+    const text = out.text;
+    const code = out.code;
+    this.log(l, 'data', text);
+    if (code < 400) {
+      this.stats.accepted++;
+      const m: ReceivedMessage = {
+        at: l.t,
+        clientIp: l.clientIp,
+        mxIp: this.ip,
+        from: env.from,
+        to: env.to,
+        messageId: env.messageId,
+        subject: header(head, 'subject'),
+        size: message.length,
+        dkim,
+      };
+      if (this.received.length >= this.keep) this.received.shift();
+      this.received.push(m);
+      this.o.onMessage?.(m);
+    } else this.stats.rejected++;
+    this.later(out.latencyMs, () => (code < 400 ? cb(null, String(replyBody(text))) : cb(replyError(text))));
+  }
+}
+
+/** The header block of a message (up to the first empty line), unfolded. */
+function headerBlock(message: Buffer): string {
+  let end = message.indexOf('\r\n\r\n');
+  if (end < 0) end = Math.min(message.length, 65536);
+  return message.toString('latin1', 0, end).replace(/\r\n[ \t]+/g, ' ');
+}
+
+/** The first value of header `name` (lower case), trimmed, or ''. */
+function header(block: string, name: string): string {
+  const re = new RegExp(`(?:^|\\r\\n)${name}:[ \\t]*([^\\r\\n]*)`, 'i');
+  const m = re.exec(block);
+  return m ? m[1]!.trim() : '';
+}
