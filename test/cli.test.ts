@@ -1,0 +1,110 @@
+/**
+ * The `mxlab` command as a user runs it: help and version, exit codes, and one clear line naming the
+ * place for every kind of malformed scenario (wrong type, unknown field, bad time window, missing rule
+ * file, YAML syntax error).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', 'bin', 'mxlab.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'mxlab-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function mxlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { cwd: dir, timeout: 60_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const GOOD = `name: tiny
+seed: 1
+horizon: 2d
+population:
+  size: 50
+  mix: consumer-us
+deliveries:
+  - name: d
+    at: day1 06:00
+`;
+
+function scenario(name: string, text: string): string {
+  const f = join(dir, `${name}.yaml`);
+  writeFileSync(f, text);
+  return f;
+}
+
+describe('mxlab', () => {
+  it('--help lists the subcommands and exits 0', async () => {
+    const r = await mxlab('--help');
+    expect(r.code).toBe(0);
+    for (const c of ['run', 'qualify', 'inmail', 'report', 'compare', 'remediate'])
+      expect(r.stdout).toContain(c);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await mxlab('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('an unknown subcommand is bad usage: exit 2', async () => {
+    expect((await mxlab('frobnicate')).code).toBe(2);
+  });
+
+  it('runs a tiny scenario and prints the headline', async () => {
+    const r = await mxlab('run', scenario('good', GOOD), '--out', join(dir, 'out'), '--no-progress');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/50 targeted/);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    [
+      'wrong-type',
+      GOOD.replace('size: 50', 'size: fifty'),
+      /wrong-type\.yaml:5:\d+: population\.size: .*number/,
+    ],
+    [
+      'unknown-field',
+      GOOD.replace('seed: 1', 'seed: 1\ncolour: blue'),
+      /unknown-field\.yaml:3:\d+: colour: unknown field/,
+    ],
+    [
+      'bad-window',
+      `${GOOD}isps:\n  windows:\n    - profile: gmail\n      from: day1 09:00\n      to: day1 07:00\n      reply: '550 5.1.1 no'\n`,
+      /bad-window\.yaml:\d+:\d+: isps\.windows\[0\]\.to: /,
+    ],
+    [
+      'missing-rules',
+      `${GOOD}rules:\n  inbound: no-such-rules.yaml\n`,
+      /missing-rules\.yaml:\d+:\d+: rules\.inbound: .*no-such-rules\.yaml/,
+    ],
+    ['yaml-syntax', GOOD.replace('horizon: 2d', 'horizon: [2d'), /yaml-syntax\.yaml:\d+:\d+: syntax error/],
+  ];
+  for (const [name, text, message] of bad) {
+    it(`a malformed scenario (${name}) exits 2 with one line naming the place`, async () => {
+      const r = await mxlab('run', scenario(name, text), '--out', join(dir, name), '--no-progress');
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^mxlab: /);
+      expect(lines[0]).toMatch(message);
+    });
+  }
+
+  it('a scenario that does not exist, and a bad --recipients, exit 2', async () => {
+    expect((await mxlab('run', 'no-such-scenario', '--no-progress')).code).toBe(2);
+    const r = await mxlab('run', scenario('good2', GOOD), '--recipients', 'many', '--no-progress');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--recipients/);
+  });
+});
