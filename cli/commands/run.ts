@@ -10,6 +10,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Summary } from '../../reports/index.ts';
 import { CATALOG_DIR, loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
+import { wirePorts } from '../../scenarios/wire.ts';
 import { CliError } from '../errors.ts';
 
 interface RunFlags {
@@ -18,6 +19,7 @@ interface RunFlags {
   recipients?: string;
   json?: boolean;
   progress?: boolean;
+  wire?: boolean;
 }
 
 /** A scenario argument: a path, or the name of a catalog scenario. */
@@ -47,6 +49,7 @@ export function register(program: Command): void {
     .option('--recipients <n>', 'population size (overrides the scenario)')
     .option('--json', 'print summary.json instead of the headline')
     .option('--no-progress', 'no progress output')
+    .option('--wire', 'real SMTP and DNS on loopback: fake MX servers on 127.x.y.z, dns2 on 127.0.0.1')
     .action(async (arg: string, flags: RunFlags) => {
       const file = resolveScenarioPath(arg);
       const scenario = loadScenario(file, {
@@ -57,7 +60,12 @@ export function register(program: Command): void {
       const out = flags.out ?? join('out', plan.name || basename(file));
       const progress = flags.progress === false ? null : makeProgress(plan.horizonMs);
       try {
-        const result = await runPlan(plan, { out, onProgress: progress?.update, openStore: false });
+        const result = await runPlan(plan, {
+          out,
+          onProgress: progress?.update,
+          openStore: false,
+          ports: flags.wire ? wirePorts() : undefined,
+        });
         progress?.stop();
         if (flags.json) process.stdout.write(result.summaryJson);
         else process.stdout.write(headline(result.summary, out, result.wallMs));
