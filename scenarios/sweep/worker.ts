@@ -1,0 +1,68 @@
+/**
+ * The piscina worker of a sweep: one task is one run. It validates the point's scenario input with the
+ * run's seed, runs it, and optionally exports the run store's tables to Parquet. A run that throws
+ * comes back as `{ ok: false, error }`, so the worker stays alive for the next run.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { TABLES } from '../../store/index.ts';
+import { defineScenario } from '../define-scenario.ts';
+import { applyOverrides } from '../load-scenario.ts';
+import { planOf } from '../plan-of.ts';
+import { runPlan } from '../run-scenario.ts';
+import type { ScenarioInput } from '../schema.ts';
+
+/** Test-only fault injection: throw out of the task, or end the worker thread. */
+export type RunFault = 'throw' | 'exit';
+
+/** One run as sent to a worker (structured-clone friendly). */
+export interface RunTask {
+  /** the scenario file (relative paths in the input resolve against its folder) */
+  file: string;
+  /** the point's scenario input */
+  input: unknown;
+  seed: number;
+  /** the run's output folder */
+  out: string;
+  parquet: boolean;
+  fault?: RunFault;
+}
+
+export interface RunTaskResult {
+  ok: boolean;
+  error?: string;
+  wallMs: number;
+}
+
+/** Runs one task (the worker's default export). */
+export default async function runTask(task: RunTask): Promise<RunTaskResult> {
+  const t0 = performance.now();
+  if (task.fault === 'throw') throw new Error('injected fault: the worker threw');
+  if (task.fault === 'exit') process.exit(3);
+  try {
+    const scenario = applyOverrides(
+      defineScenario(task.input as ScenarioInput, { baseDir: dirname(task.file), file: task.file }),
+      { seed: task.seed },
+    );
+    const result = await runPlan(planOf(scenario), { out: task.out, openStore: task.parquet });
+    if (result.store) {
+      try {
+        const dir = join(task.out, 'parquet');
+        mkdirSync(dir, { recursive: true });
+        for (const table of Object.keys(TABLES))
+          await result.store.exportParquet(table, join(dir, `${table}.parquet`));
+      } finally {
+        result.store.close();
+      }
+    }
+    return { ok: true, wallMs: performance.now() - t0 };
+  } catch (err) {
+    return { ok: false, error: errorText(err), wallMs: performance.now() - t0 };
+  }
+}
+
+/** The first line of an error's message (no stack: the aggregate must not depend on where it ran). */
+export function errorText(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split('\n')[0]!.trim() || (err instanceof Error ? err.name : 'error');
+}
