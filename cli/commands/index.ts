@@ -9,6 +9,8 @@ import { register as compare } from './compare.ts';
 import { register as remediate } from './remediate.ts';
 import { register as qualify } from './qualify.ts';
 import { register as run } from './run.ts';
+import { register as sweep } from './sweep.ts';
+import { register as merge } from './merge.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -19,4 +21,6 @@ export const COMMANDS: RegisterCommand[] = [
   remediate,
   qualify,
   run,
+  sweep,
+  merge,
 ];
