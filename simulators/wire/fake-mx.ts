@@ -16,6 +16,7 @@
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { Clock } from '../../core/ports.ts';
 import { BrainReply, type Envelope, type IspBrain, SessionState } from '../isp/brain.ts';
 import type { BrainDirectory } from '../transport/resolver.ts';
@@ -186,14 +187,25 @@ export class FakeMx {
     this.server.on('error', () => {
       // client resets and TLS failures are expected here; outcomes are values
     });
+    // smtp-server's connect() waits 100 ms before the greeting to catch early talkers; this one
+    // greets at once (the connection object is what connect() builds, minus that timer)
     const server = this.server as unknown as {
       connect(socket: Socket, opts: unknown): void;
-      connections: Set<ConnInternals>;
+      connections: Set<unknown>;
+      _onError(err: Error): void;
+      _onClientConnect(data: unknown): void;
     };
-    const connect = server.connect.bind(this.server);
     server.connect = (socket, opts) => {
+      const conn = new SMTPConnection(this.server, socket, opts as never);
+      server.connections.add(conn);
+      conn.on('error', (err: Error) => server._onError(err));
+      conn.on('connect', (data: unknown) => server._onClientConnect(data));
       this.pendingSocket = socket;
-      connect(socket, opts);
+      conn._setListeners(() => {
+        this.pendingSocket = socket;
+        conn.connectionReady();
+        this.pendingSocket = null;
+      });
       this.pendingSocket = null;
     };
   }
@@ -262,6 +274,7 @@ export class FakeMx {
       cb(new Error('internal: connection not found'));
       return;
     }
+    socket.setNoDelay(true); // replies are small writes: no Nagle wait behind the client's delayed ACK
     const clientIp = session.remoteAddress;
     const ctx = this.o.contexts?.take(clientIp, this.ip) ?? null;
     const brain = (ctx && this.o.directory?.brainFor(ctx.domain)) || this.o.brain;
