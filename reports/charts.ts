@@ -161,7 +161,7 @@ export function durationHistogram(opts: {
         nameGap: 28,
         axisLabel: { hideOverlap: true },
       },
-      yAxis: { type: 'value', name: 'retries', minInterval: 1 },
+      yAxis: { type: 'value', minInterval: 1 },
       series: [{ type: 'bar', name: 'retries', data: opts.bins, barCategoryGap: '10%' }],
     },
     opts.size ?? DEFAULT_CHART_SIZE,

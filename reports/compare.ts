@@ -13,7 +13,7 @@ import { int } from './format.ts';
 import type { AddressFinding } from './ground-truth.ts';
 import { metricMap } from './metric-map.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
-import { QUARANTINE_CTES } from './sql.ts';
+import { QUARANTINED_CTES } from './sql.ts';
 import { type ReportStore, rows } from './store-port.ts';
 import { buildSummary, type Summary } from './summary.ts';
 import { formatTimeNotation } from './time-notation.ts';
@@ -54,7 +54,7 @@ export interface CompareResult {
 export function quarantinedAddresses(store: ReportStore): Promise<AddressFinding[]> {
   return rows<AddressFinding>(
     store,
-    `WITH ${QUARANTINE_CTES} SELECT address, domain, truth, t, reason, rule, text FROM quarantined ORDER BY address`,
+    `WITH ${QUARANTINED_CTES} SELECT address, domain, truth, t, reason, rule, text FROM quarantined ORDER BY address`,
   );
 }
 

@@ -4,9 +4,11 @@
  * quarantined and are not), precision and recall. The population is every targeted address the
  * run decided on (not quarantined or denylisted before the run).
  */
+
+import { type QuarantineFact, quarantineFacts } from './quarantine.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings, sqlList } from './settings.ts';
-import { QUARANTINE_CTES } from './sql.ts';
-import { num, one, type ReportStore, rows } from './store-port.ts';
+import { PRE_STATUSES, QUARANTINED_CTES } from './sql.ts';
+import { type ReportStore, rows } from './store-port.ts';
 
 export interface QuarantineAccuracy {
   /** addresses the run decided on */
@@ -39,36 +41,37 @@ export interface AddressFinding {
   text: string | null;
 }
 
-/** Confusion matrix of the quarantine decision. */
+/** Confusion matrix of the quarantine decision (from `quarantineFacts`, computed unless given). */
 export async function quarantineAccuracy(
   store: ReportStore,
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
+  facts?: QuarantineFact[],
 ): Promise<QuarantineAccuracy> {
-  const should = sqlList(settings.shouldQuarantine);
-  const r = await one<Record<string, number>>(
-    store,
-    `WITH ${QUARANTINE_CTES},
-     d AS (SELECT a.truth IN ${should} AS should, q.address IS NOT NULL AS quar, a.truth = ? AS valid
-           FROM addr a LEFT JOIN quarantined q ON q.address = a.address WHERE NOT a.pre)
-     SELECT count(*) AS population,
-            count(*) FILTER (WHERE should AND quar) AS tp,
-            count(*) FILTER (WHERE NOT should AND quar) AS fp,
-            count(*) FILTER (WHERE should AND NOT quar) AS fn,
-            count(*) FILTER (WHERE NOT should AND NOT quar) AS tn,
-            count(*) FILTER (WHERE valid AND quar) AS fq
-     FROM d`,
-    [settings.validTruth],
-  );
-  const tp = num(r.tp);
-  const fp = num(r.fp);
-  const fn = num(r.fn);
+  const f = facts ?? (await quarantineFacts(store));
+  const should = new Set(settings.shouldQuarantine);
+  let population = 0;
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  let fq = 0;
+  for (const x of f) {
+    if (x.pre) continue;
+    population += x.n;
+    const sh = should.has(x.truth);
+    if (sh && x.quar) tp += x.n;
+    else if (!sh && x.quar) fp += x.n;
+    else if (sh) fn += x.n;
+    else tn += x.n;
+    if (x.quar && x.truth === settings.validTruth) fq += x.n;
+  }
   return {
-    population: num(r.population),
+    population,
     truePositives: tp,
     falsePositives: fp,
     falseNegatives: fn,
-    trueNegatives: num(r.tn),
-    falseQuarantines: num(r.fq),
+    trueNegatives: tn,
+    falseQuarantines: fq,
     missedQuarantines: fn,
     precision: tp + fp > 0 ? tp / (tp + fp) : 1,
     recall: tp + fn > 0 ? tp / (tp + fn) : 1,
@@ -83,7 +86,7 @@ export async function falseQuarantineList(
 ): Promise<AddressFinding[]> {
   return rows<AddressFinding>(
     store,
-    `WITH ${QUARANTINE_CTES}
+    `WITH ${QUARANTINED_CTES}
      SELECT address, domain, truth, t, reason, rule, text FROM quarantined
      WHERE truth = ? ORDER BY t, address LIMIT ?`,
     [settings.validTruth, limit],
@@ -98,14 +101,16 @@ export async function missedQuarantineList(
 ): Promise<AddressFinding[]> {
   return rows<AddressFinding>(
     store,
-    `WITH ${QUARANTINE_CTES},
+    `WITH ${QUARANTINED_CTES},
+     cand AS (SELECT address, min(domain) AS domain, min(truth) AS truth, bool_or(initial_status IN ${PRE_STATUSES}) AS pre
+              FROM recipients WHERE address <> '' AND truth IN ${sqlList(settings.shouldQuarantine)} GROUP BY address),
+     missed AS (SELECT c.* FROM cand c WHERE NOT c.pre AND c.address NOT IN (SELECT address FROM quarantined)),
      last_log AS (SELECT address, reason, text FROM (
        SELECT address, reason, text, row_number() OVER (PARTITION BY address ORDER BY last_attempt_ms DESC NULLS LAST, delivery_id DESC) AS rn
-       FROM delivery_log) WHERE rn = 1)
-     SELECT a.address, a.domain, a.truth, NULL::BIGINT AS t, l.reason, NULL::VARCHAR AS rule, l.text
-     FROM addr a LEFT JOIN quarantined q ON q.address = a.address LEFT JOIN last_log l ON l.address = a.address
-     WHERE NOT a.pre AND q.address IS NULL AND a.truth IN ${sqlList(settings.shouldQuarantine)}
-     ORDER BY a.address LIMIT ?`,
+       FROM delivery_log WHERE address IN (SELECT address FROM missed)) WHERE rn = 1)
+     SELECT m.address, m.domain, m.truth, NULL::BIGINT AS t, l.reason, NULL::VARCHAR AS rule, l.text
+     FROM missed m LEFT JOIN last_log l ON l.address = m.address
+     ORDER BY m.address LIMIT ?`,
     [limit],
   );
 }

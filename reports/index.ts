@@ -46,10 +46,12 @@ export {
 export {
   type QuarantineByDomain,
   type QuarantineByReason,
+  type QuarantineFact,
   type QuarantineOverTime,
   type QuarantineRate,
   quarantineByDomain,
   quarantineByReason,
+  quarantineFacts,
   quarantineOverTime,
   quarantineRate,
 } from './quarantine.ts';

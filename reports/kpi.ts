@@ -7,7 +7,8 @@
  * | Enhanced MTA | message relayed to the MTA (first attempt) | sync hard failure or expiry; async hard bounce |
  * | feedback service (EFS) | remote server accepts (a retry succeeds: goes up) | none (bounces leave it unchanged) |
  *
- * Success % = running count / processed messages (not excluded at preparation). Ratios are 0..1.
+ * Success % = running count / processed messages (not excluded at preparation; excluded ones have
+ * no attempts; a message has one first attempt and at most one failed or expired one). Ratios are 0..1.
  */
 import { bucketWidth, DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import { COMPLETED_AT } from './sql.ts';
@@ -37,16 +38,13 @@ const EVENTS = `
 acc AS (SELECT delivery_id, recipient_id, address, delivered_ms FROM delivery_log WHERE NOT excluded AND delivered_ms IS NOT NULL),
 async_hard AS (SELECT a.delivery_id, a.recipient_id, min(i.t) AS t FROM acc a
   JOIN inmail i ON i.recipient = a.address AND i.t >= a.delivered_ms AND i.kind = 'dsn' AND i.type = 'hard' GROUP BY ALL),
-msg AS (SELECT delivery_id, recipient_id FROM delivery_log WHERE NOT excluded),
-first_try AS (SELECT x.delivery_id, x.recipient_id, min(x.t) AS t FROM attempts x JOIN msg USING (delivery_id, recipient_id) GROUP BY ALL),
-fails AS (SELECT x.delivery_id, x.recipient_id, min(x.t) AS t FROM attempts x JOIN msg USING (delivery_id, recipient_id)
-  WHERE x.outcome IN ('failed', 'expired') GROUP BY ALL),
+
 ev AS (
   SELECT 'legacy' AS m, delivered_ms AS t, 1 AS d FROM acc
   UNION ALL SELECT 'legacy', t, -1 FROM async_hard
   UNION ALL SELECT 'efs', delivered_ms, 1 FROM acc
-  UNION ALL SELECT 'enhanced', t, 1 FROM first_try
-  UNION ALL SELECT 'enhanced', t, -1 FROM fails
+  UNION ALL SELECT 'enhanced', t, 1 FROM attempts WHERE attempt = 1
+  UNION ALL SELECT 'enhanced', t, -1 FROM attempts WHERE outcome IN ('failed', 'expired')
   UNION ALL SELECT 'enhanced', t, -1 FROM async_hard
 )`;
 

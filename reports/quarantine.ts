@@ -5,7 +5,7 @@
  */
 import { REASON_NAMES } from '../core/types.ts';
 import { bucketWidth, DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
-import { QUARANTINE_CTES } from './sql.ts';
+import { QUARANTINE_CTES, QUARANTINED_CTES } from './sql.ts';
 import { num, one, type ReportStore, rows } from './store-port.ts';
 
 export interface QuarantineRate {
@@ -48,49 +48,87 @@ export interface QuarantineOverTime {
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
 
-/** Quarantine rate over targeted addresses. */
-export async function quarantineRate(store: ReportStore): Promise<QuarantineRate> {
-  const r = await one<{ targeted: number; quarantined: number }>(
+/**
+ * One row per (domain, truth, decided-before-the-run, quarantined, reason) with its count of distinct
+ * targeted addresses: every quarantine and ground-truth figure derives from these few rows, so a
+ * report groups the recipients once. Pass the result to the functions below to reuse it.
+ */
+export interface QuarantineFact {
+  domain: string;
+  truth: string;
+  /** quarantined or denylisted before the run */
+  pre: boolean;
+  /** left in quarantine by the run */
+  quar: boolean;
+  reason: number | null;
+  n: number;
+}
+
+/** Computes the quarantine facts of a run (one pass over the recipients). */
+export async function quarantineFacts(store: ReportStore): Promise<QuarantineFact[]> {
+  const r = await rows<QuarantineFact>(
     store,
     `WITH ${QUARANTINE_CTES}
-     SELECT (SELECT count(*) FROM addr) AS targeted, (SELECT count(*) FROM quarantined) AS quarantined`,
+     SELECT a.domain, a.truth, a.pre, q.address IS NOT NULL AS quar, q.reason, count(*) AS n
+     FROM addr a LEFT JOIN quarantined q ON q.address = a.address
+     GROUP BY ALL ORDER BY a.domain, a.truth, a.pre, quar, q.reason NULLS FIRST`,
   );
-  const targetedAddresses = num(r.targeted);
-  const quarantined = num(r.quarantined);
+  for (const x of r) x.n = num(x.n);
+  return r;
+}
+
+/** Quarantine rate over targeted addresses. */
+export async function quarantineRate(store: ReportStore, facts?: QuarantineFact[]): Promise<QuarantineRate> {
+  const f = facts ?? (await quarantineFacts(store));
+  let targetedAddresses = 0;
+  let quarantined = 0;
+  for (const x of f) {
+    targetedAddresses += x.n;
+    if (x.quar) quarantined += x.n;
+  }
   return { targetedAddresses, quarantined, rate: ratio(quarantined, targetedAddresses) };
 }
 
-/** Quarantined addresses by reason (most first, then by reason value). */
-export async function quarantineByReason(store: ReportStore): Promise<QuarantineByReason[]> {
-  const r = await rows<{ reason: number | null; n: number; targeted: number }>(
-    store,
-    `WITH ${QUARANTINE_CTES}
-     SELECT reason, count(*) AS n, (SELECT count(*) FROM addr) AS targeted
-     FROM quarantined GROUP BY reason ORDER BY n DESC, reason NULLS LAST`,
-  );
-  return r.map((x) => ({
-    reason: x.reason,
-    name: x.reason === null ? 'unknown' : (REASON_NAMES[x.reason] ?? `reason ${x.reason}`),
-    addresses: num(x.n),
-    rate: ratio(num(x.n), num(x.targeted)),
-  }));
+/** Quarantined addresses by reason (most first, then by reason value, unknown last). */
+export async function quarantineByReason(
+  store: ReportStore,
+  facts?: QuarantineFact[],
+): Promise<QuarantineByReason[]> {
+  const f = facts ?? (await quarantineFacts(store));
+  const targeted = f.reduce((a, x) => a + x.n, 0);
+  const by = new Map<number | null, number>();
+  for (const x of f) if (x.quar) by.set(x.reason, (by.get(x.reason) ?? 0) + x.n);
+  return [...by]
+    .sort((a, b) => b[1] - a[1] || (a[0] ?? Number.MAX_SAFE_INTEGER) - (b[0] ?? Number.MAX_SAFE_INTEGER))
+    .map(([reason, n]) => ({
+      reason,
+      name: reason === null ? 'unknown' : (REASON_NAMES[reason] ?? `reason ${reason}`),
+      addresses: n,
+      rate: ratio(n, targeted),
+    }));
 }
 
 /** Per recipient domain: targeted addresses, quarantined, rate (most quarantined first, then by name). */
-export async function quarantineByDomain(store: ReportStore): Promise<QuarantineByDomain[]> {
-  const r = await rows<{ domain: string; targeted: number; quarantined: number }>(
-    store,
-    `WITH ${QUARANTINE_CTES}
-     SELECT a.domain, count(*) AS targeted, count(q.address) AS quarantined
-     FROM addr a LEFT JOIN quarantined q ON q.address = a.address
-     GROUP BY a.domain ORDER BY quarantined DESC, a.domain`,
-  );
-  return r.map((x) => ({
-    domain: x.domain,
-    targeted: num(x.targeted),
-    quarantined: num(x.quarantined),
-    rate: ratio(num(x.quarantined), num(x.targeted)),
-  }));
+export async function quarantineByDomain(
+  store: ReportStore,
+  facts?: QuarantineFact[],
+): Promise<QuarantineByDomain[]> {
+  const f = facts ?? (await quarantineFacts(store));
+  const by = new Map<string, { targeted: number; quarantined: number }>();
+  for (const x of f) {
+    let d = by.get(x.domain);
+    if (!d) {
+      d = { targeted: 0, quarantined: 0 };
+      by.set(x.domain, d);
+    }
+    d.targeted += x.n;
+    if (x.quar) d.quarantined += x.n;
+  }
+  return [...by]
+    .map(([domain, d]) => ({ domain, ...d, rate: ratio(d.quarantined, d.targeted) }))
+    .sort(
+      (a, b) => b.quarantined - a.quarantined || (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0),
+    );
 }
 
 /** Addresses entering quarantine per hour (or a wider bucket so there are at most `maxPoints` points). */
@@ -100,12 +138,12 @@ export async function quarantineOverTime(
 ): Promise<QuarantineOverTime> {
   const span = await one<{ hi: number | null }>(
     store,
-    `WITH ${QUARANTINE_CTES} SELECT max(t) AS hi FROM quarantined`,
+    `WITH ${QUARANTINED_CTES} SELECT max(t) AS hi FROM quarantined`,
   );
   const bucketMs = bucketWidth(num(span.hi) + 1, settings.hourMs, settings.maxPoints);
   const r = await rows<{ b: number; n: number }>(
     store,
-    `WITH ${QUARANTINE_CTES}
+    `WITH ${QUARANTINED_CTES}
      SELECT (t // ?::BIGINT)::BIGINT AS b, count(*) AS n FROM quarantined GROUP BY b ORDER BY b`,
     [bucketMs],
   );

@@ -37,6 +37,7 @@ section.t h3{font-size:14px;margin:10px 0 6px}
 table{border-collapse:collapse;width:100%;font-size:12.5px}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600}
+td.n,th.n,td.w{white-space:nowrap}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.x{max-width:420px;overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 .none{color:var(--muted);font-style:italic}
@@ -45,8 +46,8 @@ td.x{max-width:420px;overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regu
 interface Col<T> {
   head: string;
   cell: (r: T) => string;
-  /** n: number (right-aligned), x: remote text (monospace, wraps) */
-  cls?: 'n' | 'x';
+  /** n: number (right-aligned), x: remote text (monospace, wraps), w: no wrap (times) */
+  cls?: 'n' | 'x' | 'w';
 }
 
 function table<T>(title: string, rows: T[], cols: Col<T>[], id: string): string {
@@ -86,7 +87,6 @@ export function renderHtml(d: ReportData): string {
         times: tp.times,
         series: tp.domains.map((name, i) => ({ name, data: tp.attempts[i]! })),
         stacked: true,
-        yName: `per ${dur(tp.bucketMs)}`,
       }),
       `Attempts per ${dur(tp.bucketMs)} slice, top ${topN} domains stacked.`,
     ),
@@ -135,8 +135,8 @@ export function renderHtml(d: ReportData): string {
       `chart-kpi-${mode}`,
       timeLineChart({
         title: REPORTING_MODE_NAMES[mode],
-        times: d.kpi.times,
-        series: [{ name: 'success', data: d.kpi.curves[mode] }],
+        times: [0, ...d.kpi.times],
+        series: [{ name: 'success', data: [0, ...d.kpi.curves[mode]] }],
         percent: true,
         size: kpiSize,
       }),
@@ -194,7 +194,7 @@ export function renderHtml(d: ReportData): string {
       d.falseQuarantines,
       [
         { head: 'address', cell: (r) => h(r.address) },
-        { head: 'when', cell: (r) => (r.t === null ? '—' : at(r.t)) },
+        { head: 'when', cell: (r) => (r.t === null ? '—' : at(r.t)), cls: 'w' },
         { head: 'rule', cell: (r) => h(r.rule ?? '—') },
         { head: 'text', cell: (r) => h(r.text), cls: 'x' },
       ],
@@ -261,8 +261,8 @@ export function renderHtml(d: ReportData): string {
       d.deferrals.slice(0, topN * 3),
       [
         { head: 'domain', cell: (r) => h(r.domain) },
-        { head: 'from', cell: (r) => at(r.startMs) },
-        { head: 'to', cell: (r) => at(r.endMs) },
+        { head: 'from', cell: (r) => at(r.startMs), cls: 'w' },
+        { head: 'to', cell: (r) => at(r.endMs), cls: 'w' },
         { head: 'deferrals', cell: (r) => int(r.deferrals), cls: 'n' },
         { head: 'top text', cell: (r) => h(r.topText), cls: 'x' },
       ],
@@ -274,8 +274,8 @@ export function renderHtml(d: ReportData): string {
       [
         { head: 'kind', cell: (r) => h(r.kind) },
         { head: 'domain', cell: (r) => h(r.domain) },
-        { head: 'from', cell: (r) => at(r.startMs) },
-        { head: 'to', cell: (r) => at(r.endMs) },
+        { head: 'from', cell: (r) => at(r.startMs), cls: 'w' },
+        { head: 'to', cell: (r) => at(r.endMs), cls: 'w' },
         { head: 'rule', cell: (r) => h(r.rule ?? '—') },
         { head: 'text', cell: (r) => h(r.text), cls: 'x' },
       ],

@@ -3,7 +3,7 @@
  * capped at `topN`), so that Markdown, HTML and CSV render the same numbers.
  */
 import { type AddressFinding, falseQuarantineList, missedQuarantineList } from './ground-truth.ts';
-import { type KpiCurves, kpiCurves } from './kpi.ts';
+import type { KpiCurves } from './kpi.ts';
 import { type BlockPeriod, blockPeriods, type DeferralPeriod, deferralPeriods } from './periods.ts';
 import { type QualificationEntry, qualificationTable } from './qualification-table.ts';
 import {
@@ -12,16 +12,11 @@ import {
   quarantineByDomain,
   quarantineOverTime,
 } from './quarantine.ts';
-import { type RetryTiming, retryTiming } from './retries.ts';
+import type { RetryTiming } from './retries.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import type { ReportStore } from './store-port.ts';
-import { buildSummary, type Summary } from './summary.ts';
-import {
-  type DomainThroughput,
-  domainThroughput,
-  type ThroughputSeries,
-  throughputSeries,
-} from './throughput.ts';
+import { type Summary, summaryFromParts, summaryParts } from './summary.ts';
+import { type DomainThroughput, type ThroughputSeries, throughputSeries } from './throughput.ts';
 
 export interface ReportData {
   summary: Summary;
@@ -48,18 +43,19 @@ export async function collectReport(
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
   limit: number = settings.topN,
 ): Promise<ReportData> {
-  // one query at a time: a DuckDB connection runs them in sequence anyway
-  const summary = await buildSummary(store, settings);
-  const qbd = await quarantineByDomain(store);
+  // one query at a time: a DuckDB connection runs them in sequence anyway; each family once
+  const parts = await summaryParts(store, settings);
+  const summary = await summaryFromParts(parts, settings);
+  const qbd = await quarantineByDomain(store, parts.quarantineFacts);
   const qot = await quarantineOverTime(store, settings);
   const fq = await falseQuarantineList(store, settings, limit);
   const mq = await missedQuarantineList(store, settings, limit);
   const tp = await throughputSeries(store, settings);
-  const dt = await domainThroughput(store, settings);
+  const dt = parts.perDomain;
   const def = await deferralPeriods(store, settings);
   const blocks = await blockPeriods(store);
-  const retries = await retryTiming(store, settings);
-  const kpi = await kpiCurves(store, settings);
+  const retries = parts.retries;
+  const kpi = parts.kpi;
   const toQualify = await qualificationTable(store, { status: 'toQualify', limit });
   const qualification = await qualificationTable(store, { limit });
   return {

@@ -68,16 +68,15 @@ export async function retryTiming(
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
 ): Promise<RetryTiming> {
   const qs = settings.quantiles;
-  const all = await one<Record<string, unknown>>(
-    store,
-    `WITH ${DELAYS} SELECT (SELECT count(*) FROM attempts) AS attempts, count(*) AS count, min(delay) AS min, max(delay) AS max,
-     ${quantileSql('delay', qs)} FROM r`,
-  );
-  const per = await rows<Record<string, unknown>>(
+  const attempts = num((await one<{ n: number }>(store, 'SELECT count(*) AS n FROM attempts')).n);
+  // one pass for the overall figures (attempt IS NULL) and per attempt number
+  const grouped = await rows<Record<string, unknown>>(
     store,
     `WITH ${DELAYS} SELECT attempt, count(*) AS count, min(delay) AS min, max(delay) AS max, ${quantileSql('delay', qs)}
-     FROM r GROUP BY attempt ORDER BY attempt`,
+     FROM r GROUP BY GROUPING SETS ((attempt), ()) ORDER BY attempt NULLS FIRST`,
   );
+  const all = grouped.find((g) => g.attempt === null) ?? { count: 0 };
+  const per = grouped.filter((g) => g.attempt !== null);
   const maxDelay = num(all.max);
   const bins = settings.histogramBins;
   const binMs = Math.max(1, Math.ceil((maxDelay + 1) / bins));
@@ -96,7 +95,7 @@ export async function retryTiming(
   );
   const delay = percentiles(all, qs);
   return {
-    attempts: num(all.attempts),
+    attempts,
     retries: delay.count,
     delay,
     byAttempt: per.map((p) => ({ ...percentiles(p, qs), attempt: num(p.attempt) })),

@@ -3,17 +3,19 @@
  * All of them read only the run-store tables (store/schema.sql).
  */
 
+/** Initial statuses that mean the run took no quarantine decision on the address. */
+export const PRE_STATUSES = "('quarantine', 'denylisted')";
+
 /**
- * CTEs `addr` (one row per distinct targeted address with its ground truth; `pre` = quarantined or
- * denylisted before the run, so the run took no decision on it), `entered` (last transition into
- * quarantine during the run) and `quarantined` (addresses the run left in quarantine, with reason,
- * rule, text and time of entry).
+ * CTEs `entered` (last transition into quarantine during the run) and `quarantined` (addresses the
+ * run left in quarantine, not quarantined or denylisted before it, with domain, truth, reason, rule,
+ * text and time of entry). Cheap: recipients are grouped only for the quarantined addresses.
  */
-export const QUARANTINE_CTES = `
-addr AS (
-  SELECT address, min(domain) AS domain, min(truth) AS truth,
-         bool_or(initial_status IN ('quarantine', 'denylisted')) AS pre
-  FROM recipients WHERE address <> '' GROUP BY address
+export const QUARANTINED_CTES = `
+qz AS (SELECT address, reason, updated_ms, text FROM quarantine WHERE status = 'quarantine'),
+rz AS (
+  SELECT address, min(domain) AS domain, min(truth) AS truth, bool_or(initial_status IN ${PRE_STATUSES}) AS pre
+  FROM recipients WHERE address IN (SELECT address FROM qz) GROUP BY address
 ),
 entered AS (
   SELECT address, t, rule, text FROM (
@@ -23,11 +25,22 @@ entered AS (
   ) WHERE rn = 1
 ),
 quarantined AS (
-  SELECT q.address, a.domain, a.truth, q.reason,
+  SELECT q.address, r.domain, r.truth, q.reason,
          coalesce(e.t, q.updated_ms) AS t, e.rule, coalesce(e.text, q.text) AS text
-  FROM quarantine q JOIN addr a ON a.address = q.address LEFT JOIN entered e ON e.address = q.address
-  WHERE q.status = 'quarantine' AND NOT a.pre
+  FROM qz q JOIN rz r ON r.address = q.address LEFT JOIN entered e ON e.address = q.address
+  WHERE NOT r.pre
 )`;
+
+/**
+ * QUARANTINED_CTES plus `addr`: one row per distinct targeted address with its ground truth
+ * (`pre` = quarantined or denylisted before the run). Groups every recipient: use once per report.
+ */
+export const QUARANTINE_CTES = `
+addr AS (
+  SELECT address, min(domain) AS domain, min(truth) AS truth,
+         bool_or(initial_status IN ${PRE_STATUSES}) AS pre
+  FROM recipients WHERE address <> '' GROUP BY address
+),${QUARANTINED_CTES}`;
 
 /**
  * The class of a delivery-log row, each row in exactly one: excluded (at preparation), failed,

@@ -3,17 +3,17 @@
  * the run store with the metric families, and serialised byte-identically for the same store.
  */
 import { quarantineAccuracy } from './ground-truth.ts';
-import { kpiCurves } from './kpi.ts';
-import { messageCounts } from './messages.ts';
-import { qualificationSummary } from './qualification-table.ts';
-import { quarantineByReason, quarantineRate } from './quarantine.ts';
-import { type Percentiles, retryTiming } from './retries.ts';
-import { runFacts } from './run-meta.ts';
+import { type KpiCurves, kpiCurves } from './kpi.ts';
+import { type MessageCounts, messageCounts } from './messages.ts';
+import { type QualificationSummary, qualificationSummary } from './qualification-table.ts';
+import { type QuarantineFact, quarantineByReason, quarantineFacts, quarantineRate } from './quarantine.ts';
+import { type Percentiles, type RetryTiming, retryTiming } from './retries.ts';
+import { type RunFacts, runFacts } from './run-meta.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import { COMPLETED_AT } from './sql.ts';
 import { num, one, type ReportStore } from './store-port.ts';
 import { SUMMARY_SCHEMA_VERSION, type Summary, SummarySchema } from './summary-schema.ts';
-import { domainThroughput, peakHour } from './throughput.ts';
+import { type DomainThroughput, domainThroughput, type PeakHour, peakHour } from './throughput.ts';
 import { formatTimeNotation } from './time-notation.ts';
 
 export { SUMMARY_SCHEMA_VERSION, type Summary, SummarySchema } from './summary-schema.ts';
@@ -34,31 +34,52 @@ function pct(p: Percentiles) {
   };
 }
 
-/** Builds the summary of a run (validated against SummarySchema). */
-export async function buildSummary(
+/** The metric results a summary is made of (collectReport computes them once and reuses them). */
+export interface SummaryParts {
+  facts: RunFacts;
+  end: number;
+  messages: MessageCounts;
+  quarantineFacts: QuarantineFact[];
+  peak: PeakHour;
+  perDomain: DomainThroughput[];
+  retries: RetryTiming;
+  kpi: KpiCurves;
+  qualification: QualificationSummary;
+}
+
+/** Computes the parts of a summary, one query family at a time. */
+export async function summaryParts(
   store: ReportStore,
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
-): Promise<Summary> {
+): Promise<SummaryParts> {
   const s = { ...settings, quantiles: [0.5, 0.9, 0.99] };
-  const [facts, end, messages, rate, byReason, acc, peak, perDomain, retries, kpi, qual] = await Promise.all([
-    runFacts(store),
-    completedAt(store),
-    messageCounts(store),
-    quarantineRate(store),
-    quarantineByReason(store),
-    quarantineAccuracy(store, s),
-    peakHour(store, s),
-    domainThroughput(store, s),
-    retryTiming(store, s),
-    kpiCurves(store, s),
-    qualificationSummary(store),
-  ]);
+  return {
+    facts: await runFacts(store),
+    end: await completedAt(store),
+    messages: await messageCounts(store),
+    quarantineFacts: await quarantineFacts(store),
+    peak: await peakHour(store, s),
+    perDomain: await domainThroughput(store, s),
+    retries: await retryTiming(store, s),
+    kpi: await kpiCurves(store, s),
+    qualification: await qualificationSummary(store),
+  };
+}
+
+/** Assembles and validates a summary from its parts. */
+export async function summaryFromParts(
+  p: SummaryParts,
+  settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
+): Promise<Summary> {
+  const rate = await quarantineRate(NO_STORE, p.quarantineFacts);
+  const byReason = await quarantineByReason(NO_STORE, p.quarantineFacts);
+  const acc = await quarantineAccuracy(NO_STORE, settings, p.quarantineFacts);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
-    scenario: { name: facts.scenario.name, hash: facts.scenario.hash },
-    seed: facts.seed,
-    completedAt: { ms: end, text: formatTimeNotation(end) },
-    messages,
+    scenario: { name: p.facts.scenario.name, hash: p.facts.scenario.hash },
+    seed: p.facts.seed,
+    completedAt: { ms: p.end, text: formatTimeNotation(p.end) },
+    messages: p.messages,
     quarantine: {
       targetedAddresses: rate.targetedAddresses,
       addresses: rate.quarantined,
@@ -70,9 +91,9 @@ export async function buildSummary(
       recall: acc.recall,
     },
     throughput: {
-      peakPerHour: peak.attempts,
-      peakHourMs: peak.t,
-      perDomain: perDomain.map((d) => ({
+      peakPerHour: p.peak.attempts,
+      peakHourMs: p.peak.t,
+      perDomain: p.perDomain.map((d) => ({
         domain: d.domain,
         attempts: d.attempts,
         delivered: d.delivered,
@@ -82,16 +103,30 @@ export async function buildSummary(
       })),
     },
     retries: {
-      attempts: retries.attempts,
-      retries: retries.retries,
-      delay: pct(retries.delay),
-      attemptsPerDelivered: retries.attemptsPerDelivered,
+      attempts: p.retries.attempts,
+      retries: p.retries.retries,
+      delay: pct(p.retries.delay),
+      attemptsPerDelivered: p.retries.attemptsPerDelivered,
     },
-    timeToDeliver: pct(retries.timeToDeliver),
-    kpi: { processed: kpi.processed, ...kpi.final },
-    qualification: qual,
+    timeToDeliver: pct(p.retries.timeToDeliver),
+    kpi: { processed: p.kpi.processed, ...p.kpi.final },
+    qualification: p.qualification,
   };
   return SummarySchema.parse(summary);
+}
+
+/** A store that is never queried: the quarantine functions get their facts precomputed. */
+const NO_STORE: ReportStore = {
+  all: () => Promise.reject(new Error('reports: unexpected query')),
+  run: () => Promise.reject(new Error('reports: unexpected query')),
+};
+
+/** Builds the summary of a run (validated against SummarySchema). */
+export async function buildSummary(
+  store: ReportStore,
+  settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
+): Promise<Summary> {
+  return summaryFromParts(await summaryParts(store, settings), settings);
 }
 
 /** Rounds non-integers to 6 decimals so that float noise never changes the bytes. */

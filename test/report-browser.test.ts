@@ -1,0 +1,99 @@
+/**
+ * The HTML report in a real browser (Debian's Chromium via playwright-core): no console errors, no
+ * dialog (a hostile reply text that ran would fire `alert`), every chart's SVG drawn, hostile texts
+ * shown as text. Saves a screenshot to test-results/report.png.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { collectReport, renderHtml } from '../reports/index.ts';
+import { HOSTILE_IMG, HOSTILE_SCRIPT, tinyStore } from '../reports/test-helpers/tiny-store.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+describe('report.html in Chromium', () => {
+  it('renders charts and tables, runs nothing from remote texts', async () => {
+    expect(existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install -y chromium`).toBe(true);
+    const store = await tinyStore();
+    const dir = mkdtempSync(join(tmpdir(), 'mxlab-report-'));
+    const file = join(dir, 'report.html');
+    try {
+      writeFileSync(file, renderHtml(await collectReport(store)));
+    } finally {
+      store.close();
+    }
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const consoleErrors: string[] = [];
+      const dialogs: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+      page.on('dialog', async (d) => {
+        dialogs.push(d.message());
+        await d.dismiss();
+      });
+      page.on('request', (r) => requests.push(r.url()));
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+
+      const charts = await page.$$eval('figure.chart', (figs) =>
+        figs.map((f) => {
+          const svg = f.querySelector('svg');
+          const box = svg?.getBoundingClientRect();
+          return {
+            id: f.id,
+            shapes: svg ? svg.querySelectorAll('path, rect, text').length : 0,
+            width: box?.width ?? 0,
+            height: box?.height ?? 0,
+          };
+        }),
+      );
+      expect(charts.map((c) => c.id).sort()).toEqual(
+        [
+          'chart-kpi-efs',
+          'chart-kpi-enhanced',
+          'chart-kpi-legacy',
+          'chart-quarantine',
+          'chart-retry-delay',
+          'chart-suspensions',
+          'chart-throughput',
+        ].sort(),
+      );
+      for (const c of charts) {
+        expect(c.shapes, c.id).toBeGreaterThan(10);
+        expect(c.width, c.id).toBeGreaterThan(100);
+        expect(c.height, c.id).toBeGreaterThan(100);
+      }
+      const text = await page.innerText('body');
+      expect(text).toContain(HOSTILE_SCRIPT);
+      expect(text).toContain(HOSTILE_IMG);
+      expect(await page.$$eval('main img, main script', (els) => els.length)).toBe(0);
+      expect(await page.locator('td.x').count()).toBeGreaterThan(5);
+
+      mkdirSync('test-results', { recursive: true });
+      await page.screenshot({ path: 'test-results/report.png', fullPage: true });
+
+      expect(dialogs).toEqual([]);
+      expect(consoleErrors).toEqual([]);
+      expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+    } finally {
+      await browser.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
