@@ -98,7 +98,10 @@ export function renderHtml(d: ReportData): string {
         series: [
           { name: 'cumulative', data: d.quarantineOverTime.points.map((p) => p.cumulative) },
           {
-            name: `per ${dur(d.quarantineOverTime.bucketMs)}`,
+            name:
+              d.quarantineOverTime.bucketMs === d.settings.hourMs
+                ? 'in the hour'
+                : `per ${dur(d.quarantineOverTime.bucketMs)}`,
             data: d.quarantineOverTime.points.map((p) => p.count),
           },
         ],
