@@ -29,11 +29,11 @@ import { DeliveryPreparation, type PreparationTarget, SEND } from '../preparatio
 import type { Qualifier } from '../qualification/index.ts';
 import type { QualificationTable } from '../qualification/qualification-table.ts';
 import type { QuarantineTable } from '../quarantine/index.ts';
-import { parseReply } from '../reply/index.ts';
 import { decideRetry, GIVE_UP_PERMANENT, isRetry, type RetryPolicy } from '../retry/index.ts';
 import type { Shaper } from '../shaping/index.ts';
-import type { Millis, Qualification } from '../types.ts';
+import type { Millis, ParsedReply, Qualification } from '../types.ts';
 import { IntQueue } from './int-queue.ts';
+import { ReplyCache } from './reply-cache.ts';
 import { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
 import type { AttemptOutcome, MtaSink } from './sink.ts';
 
@@ -151,10 +151,12 @@ export class Mta {
   private slice = -1;
   private readonly sliceCounts = new Map<number, Int32Array>();
   private readonly localIpIndex = new Map<string, number>();
+  private readonly replies: ReplyCache;
 
   constructor(options: MtaOptions) {
     this.o = options;
     this.settings = Object.freeze({ ...DEFAULT_MTA_SETTINGS, ...options.settings });
+    this.replies = new ReplyCache(this.settings.replyCacheSize);
     this.k = this.settings.kindBase;
     for (let i = 0; i < options.localIps.length; i++) this.localIpIndex.set(options.localIps[i]!, i);
     if (options.localIps.length === 0) throw new Error('mta: localIps: at least one local IP is needed');
@@ -209,6 +211,15 @@ export class Mta {
   messageAddress(id: number): string {
     const a = this.msgAddr[id]!;
     return a < 0 ? '' : this.o.quarantine.addressOf(a);
+  }
+
+  /** Domain of a message as the MTA queued it (lower case); for an excluded one, from its address. */
+  messageDomain(id: number): string {
+    const d = this.msgDomain[id]!;
+    if (d >= 0) return this.domainNames[d]!;
+    const address = this.messageAddress(id);
+    const at = address.lastIndexOf('@');
+    return at < 0 ? '' : address.slice(at + 1).toLowerCase();
   }
 
   /** Messages still queued or waiting for a retry at the end of the run are the log's pending ones. */
@@ -330,7 +341,7 @@ export class Mta {
       for (let n = q.size; n > 0; n--) {
         const id = q.shift();
         if (this.expireIfDue(id, t)) continue;
-        this.failed(id, reply, t, -1, null, null);
+        this.failed(id, reply, this.replies.parse(reply.reply), t, -1, null, null);
       }
       return;
     }
@@ -385,7 +396,7 @@ export class Mta {
         domain: path.domain,
         size: del.sizeBytes,
         attempt: log.attempts(id) + 1,
-        messageId: `<${del.id}.${log.row(id).recipientId}@mxlab.invalid>`,
+        messageId: `<${del.id}.${log.recipientId(id)}@mxlab.invalid>`,
       };
     });
     const session: Session = {
@@ -425,12 +436,13 @@ export class Mta {
       if (connectionFailure) this.o.shaper.onConnectionError(s.pathId, t);
       // SPEC §7.1: a session failure re-routes to another path, or leaves the message pending
       const other = connectionFailure ? this.otherPathNow(s, t) : false;
+      const parsed = other || e.transportError ? null : this.replies.parse(e.reply);
       for (let i = s.msgs.length - 1; i >= 0; i--) {
         const id = s.msgs[i]!;
         if (other) {
           this.counters.reroutes++;
           this.queues[s.d]!.unshift(id);
-        } else this.failed(id, e, t, s.pathId, s.localIp, s.mxIp);
+        } else this.failed(id, e, parsed, t, s.pathId, s.localIp, s.mxIp);
       }
       if (other) this.scheduleWake(s.d, t);
       return;
@@ -438,9 +450,10 @@ export class Mta {
     for (let i = 0; i < s.msgs.length; i++) {
       const id = s.msgs[i]!;
       const reply = r.replies[i] ?? { phase: 'data', reply: '', transportError: 'reset' };
-      const parsed = reply.transportError ? null : parseReply(reply.reply);
-      if (parsed?.parseable && parsed.code !== null && parsed.code < 400) this.delivered(id, reply, t, s);
-      else this.failed(id, reply, t, s.pathId, s.localIp, s.mxIp);
+      const parsed = reply.transportError ? null : this.replies.parse(reply.reply);
+      if (parsed?.parseable && parsed.code !== null && parsed.code < 400)
+        this.delivered(id, reply, parsed, t, s);
+      else this.failed(id, reply, parsed, t, s.pathId, s.localIp, s.mxIp);
     }
   }
 
@@ -460,7 +473,7 @@ export class Mta {
 
   // ------------------------------------------------------------------ outcomes
 
-  private delivered(id: number, reply: MessageReply, t: Millis, s: Session): void {
+  private delivered(id: number, reply: MessageReply, parsed: ParsedReply, t: Millis, s: Session): void {
     const o = this.o;
     const addr = this.msgAddr[id]!;
     o.log.apply(id, LogEvent.Delivered, t, null, null);
@@ -470,7 +483,6 @@ export class Mta {
     this.lastMsgOfAddr[addr] = id;
     this.counters.attempts++;
     this.counters.delivered++;
-    const parsed = parseReply(reply.reply);
     this.record(
       id,
       t,
@@ -485,9 +497,11 @@ export class Mta {
     );
   }
 
+  /** `parsed`: the reply parsed (null for a transport error) */
   private failed(
     id: number,
     reply: MessageReply,
+    parsed: ParsedReply | null,
     t: Millis,
     pathId: number,
     localIp: string | null,
@@ -496,7 +510,6 @@ export class Mta {
     const o = this.o;
     const d = this.msgDomain[id]!;
     const domain = this.domainNames[d]!;
-    const parsed = reply.transportError ? null : parseReply(reply.reply);
     let q = o.qualifier.qualify(parsed?.parseable ? parsed : reply, { phase: reply.phase, domain });
     const text = reply.transportError ? transportText(reply) : reply.reply;
     let notBefore = 0;
@@ -570,7 +583,7 @@ export class Mta {
     this.o.sink.attempt(
       t,
       del.id,
-      log.row(id).recipientId,
+      log.recipientId(id),
       log.attempts(id),
       this.domainNames[d]!,
       localIp,

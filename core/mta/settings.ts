@@ -20,6 +20,8 @@ export interface MtaSettings {
   rerouteWithinMs: Millis;
   /** throughput is counted per slice of this length (SPEC §7.1: 5 minutes) */
   sliceMs: Millis;
+  /** distinct reply texts whose parse is kept (each repeated reply is parsed once); 0 turns it off */
+  replyCacheSize: number;
 }
 
 export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
@@ -33,4 +35,5 @@ export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
   slotRetryMs: 1_000,
   rerouteWithinMs: 0,
   sliceMs: 5 * MINUTE,
+  replyCacheSize: 4096,
 });
