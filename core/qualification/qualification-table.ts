@@ -9,6 +9,7 @@
  */
 import { stringify } from 'yaml';
 import type { FailureType, Qualification } from '../types.ts';
+import { NormalizeCache } from './normalize-cache.ts';
 import { normalizeText, VARIABLE } from './normalize-text.ts';
 
 export type TableStatus = 'toQualify' | 'keep' | 'ignore';
@@ -27,10 +28,14 @@ export interface TableEntry {
 export interface QualificationTableOptions {
   /** occurrence counter cap; default 100,000 (SPEC §6.1) */
   occurrenceCap?: number;
+  /** normalised texts remembered, shared between replies that differ only in the address; default 20,000 */
+  normalizeCacheSize?: number;
 }
 
 /** The default occurrence cap. */
 export const DEFAULT_OCCURRENCE_CAP = 100_000;
+/** The default size of the normalisation memo. */
+export const DEFAULT_NORMALIZE_CACHE_SIZE = 20_000;
 
 const STATUSES: readonly TableStatus[] = ['toQualify', 'keep', 'ignore'];
 const TYPES: readonly FailureType[] = ['hard', 'soft', 'ignored', 'undefined'];
@@ -40,9 +45,11 @@ export class QualificationTable {
   readonly occurrenceCap: number;
   private readonly entries = new Map<string, TableEntry>();
   private readonly ignored = new WeakMap<Qualification, Qualification>();
+  private readonly normalizer: NormalizeCache;
 
   constructor(options: QualificationTableOptions = {}) {
     this.occurrenceCap = options.occurrenceCap ?? DEFAULT_OCCURRENCE_CAP;
+    this.normalizer = new NormalizeCache(options.normalizeCacheSize ?? DEFAULT_NORMALIZE_CACHE_SIZE);
   }
 
   /**
@@ -52,7 +59,7 @@ export class QualificationTable {
    */
   record(text: string, q: Qualification): Qualification {
     if (q.impact === 'ok') return q;
-    const key = normalizeText(text);
+    const key = this.normalizer.normalize(text);
     let e = this.entries.get(key);
     if (!e) {
       e = {
