@@ -356,24 +356,23 @@ function writeRecipients(store: RunStoreWriter, population: Population, quaranti
 }
 
 function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta): void {
+  // accessors, not log.row(id): one object per message would cost more than the push itself
+  const w = store.deliveryLog;
   for (let id = 0; id < log.size; id++) {
-    const row = log.row(id);
-    const address = mta.messageAddress(id);
-    const at = address.lastIndexOf('@');
-    store.deliveryLog.push(
-      row.deliveryId,
-      row.recipientId,
-      address,
-      at < 0 ? '' : address.slice(at + 1).toLowerCase(),
-      LOG_STATUS_NAMES[row.status],
-      row.type,
-      row.reason,
-      row.excluded,
-      row.text,
-      row.attempts,
-      row.firstAttemptMs,
-      row.lastAttemptMs,
-      row.deliveredMs,
+    w.push(
+      log.deliveryId(id),
+      log.recipientId(id),
+      mta.messageAddress(id),
+      mta.messageDomain(id),
+      LOG_STATUS_NAMES[log.status(id)],
+      log.type(id),
+      log.reason(id),
+      log.excluded(id),
+      log.text(id),
+      log.attempts(id),
+      log.firstAttemptMs(id),
+      log.lastAttemptMs(id),
+      log.deliveredMs(id),
     );
   }
 }

@@ -160,6 +160,31 @@ export class DeliveryLog {
     return this.attemptArr[id]!;
   }
 
+  /** Failure type of the last qualification (null when none or delivered); no allocation. */
+  type(id: number): FailureType | null {
+    return TYPES[this.typeArr[id]!] ?? null;
+  }
+
+  /** True when the message was excluded at preparation. */
+  excluded(id: number): boolean {
+    return this.phaseArr[id] === Phase.Excluded;
+  }
+
+  /** Time of the first attempt, or null. */
+  firstAttemptMs(id: number): Millis | null {
+    return nullable(this.firstArr[id]!);
+  }
+
+  /** Time of the last attempt, or null. */
+  lastAttemptMs(id: number): Millis | null {
+    return nullable(this.lastArr[id]!);
+  }
+
+  /** Time of delivery, or null. */
+  deliveredMs(id: number): Millis | null {
+    return nullable(this.deliveredArr[id]!);
+  }
+
   /** The row of a message for export. */
   row(id: number, mode: ReportingMode = this.mode): DeliveryLogRow {
     this.check(id);
