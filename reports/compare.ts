@@ -3,7 +3,7 @@
  * deltas, who is quarantined in one run and not the other (with the rule and text that did it, and
  * ground truth), and the `--fail-on` verdict. Pure over two stores; renders as Markdown or JSON.
  *
- * TODO(simulation): `mxlab compare --rules OLD NEW SCENARIO` runs the scenario twice and then calls
+ * `mxlab compare --rules OLD NEW SCENARIO` (cli/commands/compare.ts) runs the scenario twice and then calls
  * `compareRuns(storeA, storeB, ...)`; the hook is `compareRuns`, nothing here runs a simulation.
  */
 

@@ -107,4 +107,27 @@ describe('mxlab', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--recipients/);
   });
+
+  it('compare --rules runs the scenario with both rule sets and gates on the new one', async () => {
+    const root = join(import.meta.dirname, '..');
+    const fix = join(root, 'scenarios/catalog/rules/apple-outage-fix');
+    const defaults = join(root, 'core/qualification/rules/default');
+    const out = join(dir, 'rules-compare');
+    const r = await mxlab(
+      'compare',
+      '--rules',
+      fix,
+      defaults,
+      'isp-outage',
+      '--recipients',
+      '6000',
+      '--out',
+      out,
+      '--fail-on',
+      'falseQuarantines>0',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Quarantined in B, not in A: [1-9]/);
+    expect((await mxlab('compare', '--rules', fix, defaults)).code).toBe(2);
+  });
 });

@@ -2,28 +2,75 @@
  * `mxlab compare RUN_A RUN_B [--fail-on EXPR] [--json]`: headline deltas and who is quarantined in
  * one run and not the other. Exit 1 when a `--fail-on` condition holds, 0 otherwise, 2 on bad input.
  *
- * TODO(simulation): `mxlab compare --rules OLD NEW SCENARIO` runs SCENARIO once per rule set into two
- * run folders and then does exactly what this action does with them (`compareRuns(a, b, ...)`).
+ * `mxlab compare --rules OLD NEW SCENARIO [--seed N] [--recipients N] [--out DIR]` runs SCENARIO once
+ * per inbound rule set (same seed) into DIR/a and DIR/b, then compares them the same way.
  */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { compareRuns, renderCompareJson, renderCompareMarkdown } from '../../reports/index.ts';
+import { loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
 import { openRunStore } from '../../store/index.ts';
 import { CliError, ExitCode } from '../errors.ts';
+import { intFlag, resolveScenarioPath } from './run.ts';
+
+interface CompareFlags {
+  failOn?: string;
+  json?: boolean;
+  rules?: boolean;
+  seed?: string;
+  recipients?: string;
+  out?: string;
+}
+
+/** Runs SCENARIO with each rule set (file or folder) into OUT/a and OUT/b; returns the two run folders. */
+async function runBoth(
+  oldRules: string,
+  newRules: string,
+  scenarioArg: string,
+  flags: CompareFlags,
+): Promise<[string, string]> {
+  for (const r of [oldRules, newRules])
+    if (!existsSync(r)) throw new CliError(`--rules: ${r}: no such rule file or folder`);
+  const file = resolveScenarioPath(scenarioArg);
+  const overrides = {
+    seed: intFlag('seed', flags.seed),
+    recipients: intFlag('recipients', flags.recipients),
+  };
+  const base = planOf(loadScenario(file, overrides));
+  const out = flags.out ?? join('out', `${base.name}-rules`);
+  const dirs: [string, string] = [join(out, 'a'), join(out, 'b')];
+  for (const [i, rules] of [oldRules, newRules].entries()) {
+    const plan = { ...base, rules: { ...base.rules, inbound: resolve(rules) } };
+    process.stderr.write(`running ${base.name} with ${rules} into ${dirs[i]}\n`);
+    await runPlan(plan, { out: dirs[i]!, openStore: false });
+  }
+  return dirs;
+}
 
 export function register(program: Command): void {
   program
     .command('compare')
     .description('compare two runs of the same scenario and seed (different rules or settings)')
-    .argument('<runA>', 'baseline run folder or .duckdb file')
-    .argument('<runB>', 'candidate run folder or .duckdb file')
+    .argument('<runA>', 'baseline run folder or .duckdb file (with --rules: the old rule file or folder)')
+    .argument('<runB>', 'candidate run folder or .duckdb file (with --rules: the new rule file or folder)')
+    .argument('[scenario]', 'with --rules: the scenario to run with each rule set')
+    .option('--rules', 'run SCENARIO with the rule sets RUN_A and RUN_B first, then compare')
+    .option('--seed <n>', 'with --rules: seed (overrides the scenario)')
+    .option('--recipients <n>', 'with --rules: population size (overrides the scenario)')
+    .option('--out <dir>', 'with --rules: where the two runs go (default out/<scenario>-rules)')
     .option(
       '--fail-on <expr>',
       'exit 1 when a condition holds on B or on B vs A, e.g. "falseQuarantines>0,quarantine.rate>+0.5pp,timeToDeliver.p90>+10%"',
     )
     .option('--json', 'print JSON instead of Markdown')
-    .action(async (runA: string, runB: string, opts: { failOn?: string; json?: boolean }) => {
+    .action(async (argA: string, argB: string, scenario: string | undefined, opts: CompareFlags) => {
       if (opts.failOn !== undefined && opts.failOn.trim() === '')
         throw new CliError('--fail-on needs an expression');
+      if (opts.rules && !scenario) throw new CliError('--rules needs OLD NEW SCENARIO');
+      if (!opts.rules && scenario)
+        throw new CliError(`unexpected argument '${scenario}' (did you mean --rules?)`);
+      const [runA, runB] = opts.rules ? await runBoth(argA, argB, scenario!, opts) : [argA, argB];
       const a = await openRunStore(runA, { readonly: true });
       try {
         const b = await openRunStore(runB, { readonly: true });
