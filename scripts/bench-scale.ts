@@ -1,0 +1,149 @@
+/**
+ * Capacity-planning benchmark (issue #8).
+ *
+ *   npx tsx scripts/bench-scale.ts                   (a) and (b)
+ *   npx tsx scripts/bench-scale.ts --skip-10m        (a) only
+ *   npx tsx scripts/bench-scale.ts --recipients 1000000 --small 5000
+ *
+ * (a) A sweep of 8 small runs (baseline at --small recipients, 4 points x 2 seeds) with 1 worker
+ *     thread, then with 2: wall time of each and the speed-up (target >= 1.7x on 2 cores). The
+ *     machine is shared, so the load average is printed beside each figure.
+ * (b) `mxlab run baseline --recipients N` (default 10,000,000; baseline's horizon is 5 days) in a child
+ *     process: wall time and peak RSS (VmHWM polled from /proc), targets <= 120 s and <= 4 GB. A run
+ *     that outlives --timeout-s is stopped and reported as such.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { CATALOG_DIR, loadScenario } from '../scenarios/index.ts';
+import { parseGrid, planSweep, runSweep } from '../scenarios/sweep/index.ts';
+
+const TARGET_SPEEDUP = 1.7;
+const TARGET_WALL_S = 120;
+const TARGET_RSS_GB = 4;
+const BIN = fileURLToPath(new URL('../bin/mxlab.mjs', import.meta.url));
+const BASELINE = join(CATALOG_DIR, 'baseline.yaml');
+
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+async function sweepBench(small: number, tmp: string): Promise<void> {
+  const plan = planSweep({
+    file: BASELINE,
+    axes: parseGrid(['mta.localIps=1,2,3,4']),
+    seeds: 2,
+    recipients: small,
+  });
+  console.log(
+    `(a) sweep: baseline at ${small} recipients, ${plan.points.length} points x 2 seeds = ${plan.runs.length} runs`,
+  );
+  console.log(`    cores: ${availableParallelism()}`);
+  const walls: number[] = [];
+  for (const workers of [1, 2]) {
+    const before = load();
+    const r = await runSweep(plan, { out: join(tmp, `sweep-${workers}`), workers });
+    walls.push(r.wallMs);
+    console.log(
+      `    ${workers} worker(s): ${(r.wallMs / 1000).toFixed(1)} s wall, ${r.ok} ok, ${r.failed} failed` +
+        ` (load average before ${before}, after ${load()})`,
+    );
+  }
+  const same =
+    readFileSync(join(tmp, 'sweep-1', 'aggregate.json'), 'utf8') ===
+    readFileSync(join(tmp, 'sweep-2', 'aggregate.json'), 'utf8');
+  const speedup = walls[0]! / walls[1]!;
+  console.log(
+    `    speed-up 2 vs 1: ${speedup.toFixed(2)}x (target >= ${TARGET_SPEEDUP}x: ${speedup >= TARGET_SPEEDUP ? 'met' : 'NOT met'}); aggregates identical: ${same}`,
+  );
+}
+
+function peakRssKb(pid: number): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function bigRun(recipients: number, timeoutS: number, tmp: string): Promise<void> {
+  const horizon = loadScenario(BASELINE).horizon;
+  console.log(
+    `(b) one run: baseline, ${recipients.toLocaleString('en-US')} recipients, horizon ${horizon / 86_400_000} days, child process (timeout ${timeoutS} s)`,
+  );
+  const before = load();
+  const t0 = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-old-space-size=8192',
+      BIN,
+      'run',
+      BASELINE,
+      '--recipients',
+      String(recipients),
+      '--out',
+      join(tmp, 'big'),
+      '--no-progress',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  let peak = 0;
+  const poll = setInterval(() => {
+    const kb = child.pid ? peakRssKb(child.pid) : null;
+    if (kb !== null && kb > peak) peak = kb;
+  }, 200);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, timeoutS * 1000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(poll);
+  clearTimeout(timer);
+  const wallS = (performance.now() - t0) / 1000;
+  const gb = peak / 1024 / 1024;
+  const status = timedOut ? `STOPPED after ${timeoutS} s` : code === 0 ? 'ok' : `exit ${code}`;
+  console.log(
+    `    ${status}: ${wallS.toFixed(1)} s wall, peak RSS ${gb.toFixed(2)} GB (sampled every 200 ms)`,
+  );
+  console.log(
+    `    targets: wall <= ${TARGET_WALL_S} s ${!timedOut && wallS <= TARGET_WALL_S ? 'met' : 'NOT met'}, RSS <= ${TARGET_RSS_GB} GB ${gb <= TARGET_RSS_GB ? 'met' : 'NOT met'}; load average before ${before}, after ${load()}`,
+  );
+  if (code !== 0 && !timedOut) console.log(out.split('\n').slice(-5).join('\n'));
+  else if (!timedOut) console.log(out.trim().replace(/^/gm, '    | '));
+}
+
+const program = new Command('bench-scale')
+  .option('--skip-10m', 'skip (b), the one big run')
+  .option('--recipients <n>', 'recipients of (b)', '10000000')
+  .option('--small <n>', 'recipients of each run of (a)', '20000')
+  .option('--timeout-s <n>', 'stop (b) after this many seconds', '900')
+  .option('--skip-sweep', 'skip (a)')
+  .parse();
+const opts = program.opts<{
+  skip10m?: boolean;
+  recipients: string;
+  small: string;
+  timeoutS: string;
+  skipSweep?: boolean;
+}>();
+const tmp = mkdtempSync(join(tmpdir(), 'mxlab-bench-scale-'));
+try {
+  if (!opts.skipSweep) await sweepBench(Number(opts.small), tmp);
+  if (!opts.skip10m) await bigRun(Number(opts.recipients), Number(opts.timeoutS), tmp);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
