@@ -114,6 +114,8 @@ type Millis = number;
 type Done = (err?: Error | null, message?: string) => void;
 
 interface Live {
+  /** the connection's current socket (the TLS one after STARTTLS) */
+  conn: ConnInternals;
   s: SessionState;
   brain: IspBrain;
   ctx: SessionContext | null;
@@ -279,6 +281,7 @@ export class FakeMx {
     const ctx = this.o.contexts?.take(clientIp, this.ip) ?? null;
     const brain = (ctx && this.o.directory?.brainFor(ctx.domain)) || this.o.brain;
     const l: Live = {
+      conn: c,
       s: new SessionState().reset(clientIp, this.o.mxHost, this.ip),
       brain,
       ctx,
@@ -365,7 +368,7 @@ export class FakeMx {
       return;
     }
     if (this.fault.kind === 'garbage-mail') {
-      l.socket.end(GARBAGE);
+      l.conn._socket.end(GARBAGE);
       return;
     }
     const out = this.out;
@@ -412,8 +415,13 @@ export class FakeMx {
       size += b.length;
     });
     stream.on('end', () => {
-      if (!l || (stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
-        cb(l ? null : replyError('421 4.3.0 Internal error'));
+      if (!l) {
+        cb(replyError('421 4.3.0 Internal error'));
+        return;
+      }
+      if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
+        this.stats.rejected++;
+        cb(replyError(`552 5.3.4 Message size exceeds fixed maximum message size ${this.o.maxSize ?? 0}`));
         return;
       }
       if (fault === 'reset-data') return;

@@ -83,7 +83,9 @@ export async function buildMessage(m: OutboundMessage, key?: DkimKey): Promise<B
     signingDomain: key.domain,
     selector: key.selector,
     privateKey: key.privateKey,
-  });
+    // mailauth 4.13 reads the keys from signatureData; its .d.ts only lists the flat fields
+    signatureData: [{ signingDomain: key.domain, selector: key.selector, privateKey: key.privateKey }],
+  } as Parameters<typeof dkimSign>[1]);
   return Buffer.concat([Buffer.from(signed.signatures), raw]);
 }
 

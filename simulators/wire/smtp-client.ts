@@ -168,8 +168,11 @@ export class SmtpClient {
         rejectUnauthorized: false,
         servername: /^[\d.]+$/.test(servername) ? undefined : servername,
       });
+      let settled = false;
       const timer = setTimeout(() => done(false), timeoutMs);
       const done = (ok: boolean) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         secure.removeAllListeners('secureConnect');
         if (ok) {
