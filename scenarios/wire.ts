@@ -9,7 +9,6 @@
  * the same outcomes; latencies are also slept for `latency × latencyScale` (default 0) and a
  * stall lasts `max(minTimeoutMs, timeout × timeoutScale)` of wall time.
  */
-import type { Clock } from '../core/ports.ts';
 import type { InProcessWorld } from '../simulators/index.ts';
 import { WireResolver } from '../simulators/wire/dns-resolver.ts';
 import { WireDnsServer } from '../simulators/wire/dns-server.ts';
@@ -44,18 +43,10 @@ export interface WireRun {
   dkim: DkimKey | null;
 }
 
-/** The run's virtual clock, as the in-process world holds it. */
-function worldClock(world: InProcessWorld): Clock {
-  // the world does not expose its clock; its resolver keeps the one runPlan gave it
-  const c = (world.resolver as unknown as { clock?: Clock }).clock;
-  if (!c || typeof c.now !== 'function') throw new Error('wire: the in-process world has no clock');
-  return c;
-}
-
 /** A `ports` hook for `runPlan` (see the file comment). */
 export function wirePorts(options: WireOptions = {}): NonNullable<RunOptions['ports']> {
   return async (world: InProcessWorld): Promise<WorldPorts> => {
-    const clock = worldClock(world);
+    const clock = world.clock;
     const key = options.dkim === false ? null : generateDkimKey('mxlab.invalid');
     const fleet = new Fleet({
       directory: world.directory,

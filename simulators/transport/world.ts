@@ -40,6 +40,8 @@ export interface InProcessWorld {
   mailbox: SimulatedMailbox;
   brains: readonly IspBrain[];
   directory: BrainDirectory;
+  /** the run's virtual clock the brains and resolver read (wire mode gives it to its servers) */
+  clock: Clock;
 }
 
 /** Builds the world (see the file comment). */
@@ -63,5 +65,6 @@ export function createInProcessWorld(opts: WorldOptions): InProcessWorld {
     mailbox,
     brains,
     directory,
+    clock: opts.clock,
   };
 }
