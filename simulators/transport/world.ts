@@ -7,9 +7,10 @@ import type { BuildOptions } from '../async-mail/build.ts';
 import { IspBrain } from '../isp/brain.ts';
 import type { IspProfile } from '../isp/profile-schema.ts';
 import { loadIspProfiles } from '../isp/profiles-load.ts';
-import { SimulatedMailbox } from '../mailbox/technical-mailbox.ts';
+import type { SimulatedMailbox } from '../mailbox/technical-mailbox.ts';
 import { fastStream } from '../population/hash.ts';
 import type { RecipientTruth } from '../population/truth.ts';
+import { FastMailbox } from './fast-mailbox.ts';
 import { InProcessTransport } from './in-process-transport.ts';
 import { BrainDirectory, InProcessResolver } from './resolver.ts';
 
@@ -47,7 +48,7 @@ export interface InProcessWorld {
 /** Builds the world (see the file comment). */
 export function createInProcessWorld(opts: WorldOptions): InProcessWorld {
   const profiles = opts.profiles ?? loadIspProfiles();
-  const mailbox = new SimulatedMailbox(opts.mail);
+  const mailbox = new FastMailbox(opts.mail);
   const truthOf = (a: string) => opts.population.truthOf(a);
   const brains = profiles.map(
     (profile) =>

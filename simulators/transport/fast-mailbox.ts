@@ -1,0 +1,36 @@
+/**
+ * The technical mailbox of the in-process world: the same mails, in the same order, as
+ * `SimulatedMailbox.drain`, but auto-replies whose bytes are certain are written directly
+ * ({@link fastAutoReply}) instead of through MailComposer's streams.
+ */
+import type { RawMail } from '../../core/ports.ts';
+import type { Millis } from '../../core/types.ts';
+import { type BuildOptions, buildFollowUpMail } from '../async-mail/build.ts';
+import { SimulatedMailbox } from '../mailbox/technical-mailbox.ts';
+import { fastAutoReply } from './fast-auto-reply.ts';
+
+/** See the file comment. */
+export class FastMailbox extends SimulatedMailbox {
+  /** mails built by the fast path, and by MailComposer */
+  readonly built = { fast: 0, composer: 0 };
+  private readonly options: Omit<BuildOptions, 'seq'>;
+
+  constructor(build: Omit<BuildOptions, 'seq'> = {}) {
+    super(build);
+    this.options = build;
+  }
+
+  override async drain(now: Millis): Promise<RawMail[]> {
+    const due = this.takeDue(now);
+    const mails: RawMail[] = [];
+    for (const e of due) {
+      let data = fastAutoReply(e.f, e.seq, this.options.startEpochMs);
+      if (data === null) {
+        this.built.composer++;
+        data = await buildFollowUpMail(e.f, { ...this.options, seq: e.seq });
+      } else this.built.fast++;
+      mails.push({ source: `sim:${e.f.isp}:${e.f.kind}:${e.seq}`, data });
+    }
+    return mails;
+  }
+}
