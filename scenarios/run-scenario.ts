@@ -323,11 +323,12 @@ function* targetsOf(population: Population, n: number): Generator<PreparationTar
     address: '',
     inControlGroup: false,
   };
+  // what population.recipient(i) gives, without its truth object (only the control-group draw is needed)
   for (let i = 0; i < n; i++) {
-    const r = population.recipient(i);
+    const owner = population.ownerOf(i);
     target.recipientId = i;
-    target.address = r.address;
-    target.inControlGroup = r.truth.controlGroup;
+    target.address = population.isMissing(i) ? '' : population.canonicalAddress(owner);
+    target.inControlGroup = population.inControlGroup(owner);
     yield target;
   }
 }

@@ -28,6 +28,23 @@ describe('population', () => {
     },
   );
 
+  test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.nat(20_000)], { numRuns: 60 })(
+    'the streaming accessors (ownerOf, inControlGroup) agree with recipient(i)',
+    (seed, i) => {
+      const p = createPopulation({
+        seed,
+        size: 20_001,
+        mix: us,
+        settings: { duplicateRate: 0.3, missingRate: 0.1, controlGroupRate: 0.5 },
+      });
+      const r = p.recipient(i);
+      const owner = p.ownerOf(i);
+      expect(owner).toBe(r.duplicateOf === -1 ? i : r.duplicateOf);
+      expect(p.isMissing(i) ? '' : p.canonicalAddress(owner)).toBe(r.address);
+      expect(p.inControlGroup(owner)).toBe(r.truth.controlGroup);
+    },
+  );
+
   test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.nat(99_999)], { numRuns: 40 })(
     'truthOf(address) finds the owner from the address alone',
     (seed, i) => {

@@ -152,6 +152,18 @@ export class Population {
     return this.canonicalAddress(j === -1 ? i : j);
   }
 
+  /** Index whose address and truth entry `i` carries: the earlier entry it repeats, else `i` (cheap). */
+  ownerOf(i: number): number {
+    if (this.isMissing(i)) return i;
+    const j = this.duplicateOf(i);
+    return j === -1 ? i : j;
+  }
+
+  /** `truth(i).controlGroup` without building the truth (allocation-free, for streaming targets). */
+  inControlGroup(i: number): boolean {
+    return unitOf(baseHash(this.seed, i), P.control) < this.settings.controlGroupRate;
+  }
+
   /** Full truth of the recipient who owns address index `i`. */
   truth(i: number): RecipientTruth {
     const s = this.settings;
