@@ -28,7 +28,7 @@ describe('MX rules', () => {
     });
     expect(set.rules[matchMxRule(set, 'gmail-smtp-in.l.google.com')]!.name).toBe('gmail');
     expect(set.rules[matchMxRule(set, 'mx1.mail.icloud.com')]!.name).toBe('apple');
-    expect(set.rules[matchMxRule(set, 'mx10.mail.icloud.com')]!.name).toBe('general');
+    expect(set.rules[matchMxRule(set, 'mx01.mail.icloud.com')]!.name).toBe('apple');
     expect(set.rules[matchMxRule(set, 'smtp-in.orange.fr')]!.name).toBe('orange');
     expect(set.rules[matchMxRule(set, 'mx.example.org')]!.name).toBe('general');
     expect(set.rules.at(-1)!.mask).toBe('*');
