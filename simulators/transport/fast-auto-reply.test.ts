@@ -24,7 +24,14 @@ const followUp = fc.record({
   kind: fc.constant('autoReply' as const),
   atMs: fc.integer({ min: 0, max: 30 * 86_400_000 }),
   isp: fc.constant('gmail'),
-  reportingMta: fc.oneof(host, fc.constant('mx.gmail.com')),
+  reportingMta: fc.oneof(
+    host,
+    fc.constant('mx.gmail.com'),
+    fc.constant('mx1.{domain}'),
+    fc.stringMatching(/^[!-~]{1,20}$/),
+    fc.stringMatching(/^[!-~]{40,90}$/),
+    fc.constant('BN8NAM12HT123.mail.protection.outlook.com'),
+  ),
   from: fc.oneof(address, fc.constant('news@brand.example'), fc.string({ maxLength: 20 })),
   to: fc.oneof(address, address, fc.string({ maxLength: 30 })),
   messageId: fc.oneof(

@@ -3,17 +3,19 @@
  * gives, written by string concatenation: MailComposer builds each mail through streams and header
  * parsers, which made auto-replies the costliest part of a million-recipient run. Only inputs whose
  * output is certain take the fast path: plain addresses and message ids, printable ASCII subject and
- * text on lines of at most 76 characters (so nothing is encoded or folded); anything else returns
+ * text on lines of at most 76 characters (so nothing is encoded or folded but the Message-ID, folded
+ * by nodemailer's own `foldLines` when a long reporting host makes it long); anything else returns
  * null and the caller uses `buildAutoReply`. A property test compares both byte for byte.
  */
+import { foldLines } from 'nodemailer/lib/mime-funcs';
 import { rfc2822 } from '../async-mail/original-headers.ts';
 import type { FollowUp } from '../isp/follow-up.ts';
 
 /** plain `local@host`: nothing for an address parser to quote, decode or punycode */
 const PLAIN_ADDRESS =
   /^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-const PLAIN_HOST =
-  /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+/** the reporting MTA only appears inside the Message-ID's angle brackets, which are kept as they are */
+const PLAIN_HOST = /^[!-;=?-~]+$/;
 const PLAIN_MESSAGE_ID = /^<[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+>$/;
 /** printable ASCII words separated by single spaces, no encoded-word look-alike (body text) */
 const PLAIN_TEXT = /^[!-~]+(?: [!-~]+)*$/;
@@ -46,7 +48,6 @@ export function fastAutoReply(f: FollowUp, seq: number, startEpochMs = DEFAULT_E
     `From: ${f.to}`.length > MAX_LINE ||
     `To: ${f.from}`.length > MAX_LINE ||
     `References: ${f.messageId}`.length > MAX_LINE ||
-    `Message-ID: ${id}`.length > MAX_LINE ||
     !Number.isSafeInteger(f.atMs) ||
     !Number.isSafeInteger(seq) ||
     seq < 0
@@ -57,7 +58,7 @@ export function fastAutoReply(f: FollowUp, seq: number, startEpochMs = DEFAULT_E
   const thread = f.messageId === '' ? '' : `In-Reply-To: ${f.messageId}\r\nReferences: ${f.messageId}\r\n`;
   return Buffer.from(
     'Auto-Submitted: auto-replied\r\nX-Autoreply: yes\r\nPrecedence: auto_reply\r\n' +
-      `From: ${f.to}\r\nTo: ${f.from}\r\n${thread}Subject: ${subject}\r\nMessage-ID: ${id}\r\n` +
+      `From: ${f.to}\r\nTo: ${f.from}\r\n${thread}Subject: ${subject}\r\n${foldLines(`Message-ID: ${id}`, MAX_LINE)}\r\n` +
       `Date: ${rfc2822(date)}\r\nContent-Transfer-Encoding: 7bit\r\nMIME-Version: 1.0\r\n` +
       `Content-Type: text/plain; charset=utf-8\r\n\r\n${f.text}\r\n`,
     'latin1',
