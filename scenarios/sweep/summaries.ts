@@ -46,7 +46,7 @@ export async function writeSummariesParquet(jsonlFile: string, parquetFile: stri
   try {
     const q = (s: string) => s.replaceAll("'", "''");
     await con.run(
-      `COPY (SELECT * FROM read_json('${q(jsonlFile)}', format = 'newline_delimited')) TO '${q(parquetFile)}' (FORMAT parquet)`,
+      `COPY (SELECT * REPLACE (CAST(error AS VARCHAR) AS error) FROM read_json('${q(jsonlFile)}', format = 'newline_delimited')) TO '${q(parquetFile)}' (FORMAT parquet)`,
     );
   } finally {
     con.closeSync();

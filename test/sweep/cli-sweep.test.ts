@@ -49,7 +49,7 @@ describe('mxlab sweep and merge', () => {
       '--seeds',
       '1',
       '--recipients',
-      '150',
+      '100',
       '--workers',
       '2',
       '--out',

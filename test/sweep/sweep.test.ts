@@ -2,9 +2,10 @@
  * Sweeps end to end with real worker threads: the aggregate is the same bytes with 1 worker, 2
  * workers, or 3 shards merged; a run that throws or a worker that dies fails only that run.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG_DIR } from '../../scenarios/index.ts';
 import { mergeSweeps, parseGrid, planSweep, runSweep } from '../../scenarios/sweep/index.ts';
@@ -17,7 +18,7 @@ const plan = planSweep({
   file: baseline,
   axes: parseGrid(['mode=legacy,enhanced']),
   seeds: 2,
-  recipients: 200,
+  recipients: 100,
 });
 const read = (dir: string, f = 'aggregate.json') => readFileSync(join(dir, f), 'utf8');
 
@@ -25,18 +26,18 @@ describe('sweep aggregate', () => {
   it('is byte-identical with 1 worker, 2 workers and 3 shards merged', async () => {
     const one = join(root, 'one');
     const two = join(root, 'two');
-    const r1 = await runSweep(plan, { out: one, workers: 1 });
-    const r2 = await runSweep(plan, { out: two, workers: 2 });
-    expect(r1.workers).toBe(1);
-    expect(r2.workers).toBe(2);
-    expect(r1.failed).toBe(0);
-    expect(r1.aggregate.runs).toEqual({ total: 4, ok: 4, failed: 0, missing: 0 });
     const shards = [0, 1, 2].map((i) => join(root, `shard-${i}`));
-    const shardRuns: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await runSweep(plan, { out: shards[i]!, workers: 1, shard: { index: i, count: 3 } });
-      shardRuns.push(r.ok);
-    }
+    // all at once: the outputs must not depend on what else runs beside them
+    const [r1, r2, ...rs] = await Promise.all([
+      runSweep(plan, { out: one, workers: 1 }),
+      runSweep(plan, { out: two, workers: 2 }),
+      ...shards.map((out, i) => runSweep(plan, { out, workers: 1, shard: { index: i, count: 3 } })),
+    ]);
+    expect(r1!.workers).toBe(1);
+    expect(r2!.workers).toBe(2);
+    expect(r1!.failed).toBe(0);
+    expect(r1!.aggregate.runs).toEqual({ total: 4, ok: 4, failed: 0, missing: 0 });
+    const shardRuns = rs.map((r) => r.ok);
     expect(shardRuns).toEqual([2, 1, 1]); // runs 0,3 / 1 / 2
     const merged = join(root, 'merged');
     await mergeSweeps([shards[2]!, shards[0]!, shards[1]!], merged);
@@ -66,6 +67,7 @@ describe('sweep aggregate', () => {
     const r = await runSweep(plan, {
       out,
       workers: 2,
+      parquet: true,
       faults: (run) => (run.index === 0 ? 'throw' : run.index === 3 ? 'exit' : undefined),
       onRun: (e) => events.push(e.ok),
     });
@@ -82,5 +84,21 @@ describe('sweep aggregate', () => {
     expect(agg.points[1].errors[0].error).toMatch(/^worker failed: /);
     expect(agg.points[0].metrics.completionMs.n).toBe(1);
     expect(read(out, 'aggregate.md')).toContain('## Failed runs');
+    // Parquet: every store table of the completed runs, and one summary row per run (failed ones too)
+    expect(existsSync(join(out, plan.runs[1]!.dir, 'parquet', 'attempts.parquet'))).toBe(true);
+    expect(existsSync(join(out, plan.runs[1]!.dir, 'parquet', 'delivery_log.parquet'))).toBe(true);
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const rows = (
+      await con.runAndReadAll(
+        `SELECT status, count(*)::INT AS n FROM '${join(out, 'summaries.parquet')}' GROUP BY ALL ORDER BY status`,
+      )
+    ).getRowObjectsJS();
+    con.closeSync();
+    db.closeSync();
+    expect(rows).toEqual([
+      { status: 'failed', n: 2 },
+      { status: 'ok', n: 2 },
+    ]);
   });
 });
