@@ -11,6 +11,7 @@ import { register as qualify } from './qualify.ts';
 import { register as run } from './run.ts';
 import { register as sweep } from './sweep.ts';
 import { register as merge } from './merge.ts';
+import { register as serve } from './serve.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -23,4 +24,5 @@ export const COMMANDS: RegisterCommand[] = [
   run,
   sweep,
   merge,
+  serve,
 ];

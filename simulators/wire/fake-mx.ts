@@ -20,7 +20,7 @@ import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import type { Clock } from '../../core/ports.ts';
 import { BrainReply, type Envelope, type IspBrain, SessionState } from '../isp/brain.ts';
 import type { BrainDirectory } from '../transport/resolver.ts';
-import { replyBody, replyError } from './reply-lines.ts';
+import { replyBody, replyCode, replyError } from './reply-lines.ts';
 import type { SessionContext, SessionContexts } from './session-context.ts';
 
 /** Faults a test can inject on one fake MX (the brain never produces these). */
@@ -123,6 +123,8 @@ interface Live {
   socket: Socket;
   ehlo: boolean;
   clientIp: string;
+  /** the brain's success text for the MAIL/RCPT reply smtp-server is about to send as `250 Accepted` */
+  okText: string | null;
 }
 
 interface ConnInternals {
@@ -289,6 +291,7 @@ export class FakeMx {
       socket,
       ehlo: false,
       clientIp,
+      okText: null,
     };
     this.live.set(session.id, l);
     this.patch(c, l);
@@ -325,6 +328,17 @@ export class FakeMx {
   }
 
   private patch(c: ConnInternals, l: Live): void {
+    // MAIL and RCPT successes: the brain's own text (`250 2.1.5 OK - gsmtp`), not smtp-server's `250 Accepted`
+    const send = c.send;
+    c.send = (code, data, context) => {
+      const ok = l.okText;
+      if (ok !== null && (context === 'MAIL_FROM_OK' || context === 'RCPT_TO_OK')) {
+        l.okText = null;
+        send.call(c, replyCode(ok), replyBody(ok), context);
+        return;
+      }
+      send.call(c, code, data, context);
+    };
     const ehlo = c.handler_EHLO;
     c.handler_EHLO = (command, done) => {
       if (l.ehlo) {
@@ -386,7 +400,7 @@ export class FakeMx {
     this.reply(l, 'rcpt', l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY, cb);
   }
 
-  /** Sends the brain's reply for MAIL or RCPT (success text is smtp-server's own, it is never logged). */
+  /** Sends the brain's reply for MAIL or RCPT (a success through `send`'s patch, see `patch`). */
   private reply(l: Live, phase: string, limit: number, cb: Done): void {
     const out = this.out;
     const step = this.advance(l, limit);
@@ -398,7 +412,12 @@ export class FakeMx {
     const text = out.text;
     const code = out.code;
     this.log(l, phase, text);
-    this.later(out.latencyMs, () => (code < 400 ? cb() : cb(replyError(text))));
+    this.later(out.latencyMs, () => {
+      if (code < 400) {
+        l.okText = text;
+        cb();
+      } else cb(replyError(text));
+    });
   }
 
   private onData(stream: Readable, session: SMTPServerSession, cb: Done): void {

@@ -26,6 +26,8 @@ export interface FleetOptions {
   latencyScale?: number;
   /** offer STARTTLS (default true) */
   tls?: boolean;
+  /** TCP port of every fake MX, each on its own IP (default 0: a free port each) */
+  port?: number;
   maxSize?: number;
   keep?: number;
   dkim?: DkimCheck;
@@ -86,6 +88,7 @@ export class Fleet {
     const o = this.options;
     const mx = new FakeMx({
       ip,
+      port: o.port,
       mxHost,
       brain,
       directory: o.directory,

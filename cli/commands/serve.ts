@@ -1,0 +1,160 @@
+/**
+ * `mxlab serve PROFILE_OR_SCENARIO [--speed X] [--at TIME] [--log DIR] [--port-base N]`: the fake
+ * ISP fleet (one smtp-server per simulated MX IP, 127.a.b.c) and the DNS server (dns2 on 127.0.0.1)
+ * standalone, for your own MTA, swaks or smtp-source. The argument is a shipped profile name
+ * (`gmail`), a profile file, a catalog scenario name (`isp-outage`) or a scenario file (its
+ * profiles, windows and population). Time windows follow the wall clock since start, `--speed`
+ * times faster, from run time `--at`. Prints the map domain → MX → address:port and a `dig` line,
+ * writes received.jsonl / replies.jsonl / dns.jsonl to `--log`, and stops cleanly on SIGINT/SIGTERM.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { CATALOG_DIR, loadScenario, planOf } from '../../scenarios/index.ts';
+import { planPopulation, planProfiles } from '../../scenarios/wire.ts';
+import { type IspProfile, loadIspProfile, loadIspProfiles, parseDayTime } from '../../simulators/index.ts';
+import { formatServeMap, type ServeOptions, startServe } from '../../simulators/wire/serve.ts';
+import { scaledWallClock } from '../../simulators/wire/wall-clock.ts';
+import { CliError } from '../errors.ts';
+
+interface ServeFlags {
+  speed: string;
+  at?: string;
+  log?: string;
+  portBase?: string;
+  seed?: string;
+  latencyScale?: string;
+  tls?: boolean;
+}
+
+/** What to serve: profiles, and the population when a scenario gives one. */
+export interface ServeTarget {
+  label: string;
+  seed: number;
+  profiles: IspProfile[];
+  population?: ServeOptions['population'];
+}
+
+/** Resolves the argument (see the file comment); `seed` overrides the scenario's. */
+export function resolveServeTarget(arg: string, seed?: number): ServeTarget {
+  const shipped = loadIspProfiles();
+  const byName = shipped.find((p) => p.name === arg);
+  if (byName && !existsSync(arg)) return { label: `profile ${arg}`, seed: seed ?? 1, profiles: [byName] };
+  let file = arg;
+  if (!existsSync(file)) {
+    const inCatalog = ['.yaml', '.yml', '.json', '.ts']
+      .map((e) => join(CATALOG_DIR, `${arg}${e}`))
+      .find(existsSync);
+    if (!inCatalog)
+      throw new CliError(
+        `${arg}: not a profile (${shipped.map((p) => p.name).join(', ')}), a catalog scenario or a file`,
+      );
+    file = inCatalog;
+  }
+  if (isProfileFile(file))
+    return { label: `profile file ${file}`, seed: seed ?? 1, profiles: [loadIspProfile(file)] };
+  const plan = planOf(loadScenario(file, { seed }));
+  return {
+    label: `scenario ${plan.name || file}`,
+    seed: plan.seed,
+    profiles: planProfiles(plan),
+    population: planPopulation(plan),
+  };
+}
+
+/** A YAML/JSON file whose top level has `mx` or `greeting` is an ISP profile; anything else a scenario. */
+function isProfileFile(file: string): boolean {
+  if (file.endsWith('.ts')) return false;
+  try {
+    const doc = parseYaml(readFileSync(file, 'utf8')) as unknown;
+    return typeof doc === 'object' && doc !== null && ('mx' in doc || 'greeting' in doc);
+  } catch {
+    return false; // the scenario loader reports the syntax error with its place
+  }
+}
+
+function numberFlag(
+  name: string,
+  value: string | undefined,
+  min: number,
+  integer: boolean,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n)))
+    throw new CliError(
+      `--${name}: expected ${integer ? 'an integer' : 'a number'} >= ${min}, got '${value}'`,
+    );
+  return n;
+}
+
+function runTimeFlag(value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (/^\d+$/.test(value)) return Number(value);
+  const ms = parseDayTime(value);
+  if (ms === null)
+    throw new CliError(`--at: expected "dayN HH:MM[:SS]" or ms since the run start, got '${value}'`);
+  return ms;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'serve the fake ISP fleet (SMTP on 127.x.y.z) and DNS (127.0.0.1) for your own MTA; Ctrl-C stops',
+    )
+    .argument(
+      '<target>',
+      'profile name (gmail), profile file, catalog scenario name (isp-outage) or scenario file',
+    )
+    .option('--speed <x>', 'run time per wall time: windows open this many times faster', '1')
+    .option('--at <time>', 'run time at start, "dayN HH:MM[:SS]" or ms (default day1 00:00)')
+    .option('--log <dir>', 'write received.jsonl, replies.jsonl and dns.jsonl there')
+    .option(
+      '--port-base <n>',
+      'every fake MX on TCP port N of its own IP, DNS on UDP 127.0.0.1:N (default: free ports)',
+    )
+    .option('--seed <n>', 'seed of the brains (default: the scenario seed, or 1)')
+    .option(
+      '--latency-scale <x>',
+      'wall ms slept per virtual ms of ISP latency (default 1/speed; 0 answers at once)',
+    )
+    .option('--no-tls', 'do not offer STARTTLS')
+    .action(async (arg: string, flags: ServeFlags) => {
+      const speed = numberFlag('speed', flags.speed, 0, false)!;
+      if (!(speed > 0)) throw new CliError(`--speed: expected a number > 0, got '${flags.speed}'`);
+      const startAtMs = runTimeFlag(flags.at);
+      const portBase = numberFlag('port-base', flags.portBase, 0, true);
+      if (portBase !== undefined && portBase > 65535)
+        throw new CliError(`--port-base: ${portBase} is not a port`);
+      const latencyScale = numberFlag('latency-scale', flags.latencyScale, 0, false) ?? 1 / speed;
+      const target = resolveServeTarget(arg, numberFlag('seed', flags.seed, 0, true));
+      const handle = await startServe({
+        profiles: target.profiles,
+        population: target.population,
+        seed: target.seed,
+        clock: scaledWallClock({ speed, startAtMs }),
+        latencyScale,
+        portBase,
+        logDir: flags.log,
+        tls: flags.tls,
+      }).catch((e: Error) => {
+        throw new CliError(`serve: ${e.message}`);
+      });
+      const out = process.stdout;
+      out.write(`mxlab serve: ${target.label}, seed ${target.seed}, speed ${speed}x\n`);
+      out.write(formatServeMap(handle));
+      if (flags.log) out.write(`logs: ${join(flags.log, 'received.jsonl')} replies.jsonl dns.jsonl\n`);
+      out.write('ready (Ctrl-C to stop)\n');
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      const t = handle.fleet.totals(); // before stop: stop forgets the servers
+      await handle.stop();
+      process.stderr.write(
+        `mxlab serve: ${signal}, stopped: ${t.connections} connections, ${t.accepted} accepted, ${t.rejected} rejected at DATA, ${handle.counts.replies} replies logged\n`,
+      );
+    });
+}

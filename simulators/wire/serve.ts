@@ -1,0 +1,175 @@
+/**
+ * Serve mode: the fake ISP fleet and the DNS server standalone, for a user's own MTA or a load
+ * tool. `startServe` builds the same world a run builds (brains from the profiles, the population's
+ * ground truth, the technical mailbox for follow-ups) on a scaled wall clock, starts one fake MX per
+ * MX IP of every listed domain (catch-all and pattern domains start when first looked up), the dns2
+ * server, and JSONL logs of accepted messages, replies and DNS queries. Addresses no recipient owns
+ * are `stranger`s to the brains (accepted unless a script says otherwise) and magic local parts
+ * (`tempfail@`, `permfail@`, `550-x@`, `full@`, …) work as in every mode.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../../core/ports.ts';
+import type { IspProfile } from '../isp/profile-schema.ts';
+import type { RecipientTruth } from '../population/truth.ts';
+import { createInProcessWorld, type InProcessWorld } from '../transport/world.ts';
+import { WireDnsServer } from './dns-server.ts';
+import { Fleet } from './fleet.ts';
+
+/** Options of `startServe`. */
+export interface ServeOptions {
+  /** profiles in priority order (a scenario's, or one profile) */
+  profiles: readonly IspProfile[];
+  /** ground truth by address (default: nobody, so every address is a stranger) */
+  population?: { truthOf(address: string): RecipientTruth | null };
+  seed: number;
+  /** the brains' time (see wall-clock.ts) */
+  clock: Clock;
+  /** real sleep per virtual ms of brain latency (default 1: real tarpitting) */
+  latencyScale?: number;
+  /** TCP port of every fake MX (each on its own IP) and UDP port of the DNS server; 0: free ports */
+  portBase?: number;
+  /** folder for received.jsonl, replies.jsonl and dns.jsonl (none when absent) */
+  logDir?: string;
+  /** offer STARTTLS (default true) */
+  tls?: boolean;
+}
+
+/** One MX host of a served domain with the addresses its fake MX servers listen on. */
+export interface ServedMx {
+  host: string;
+  preference: number;
+  /** `ip:port` */
+  addresses: string[];
+}
+
+/** A served domain (`*` for a catch-all profile, a glob for domain patterns: started on lookup). */
+export interface ServedDomain {
+  domain: string;
+  profile: string;
+  /** empty for `*` and patterns */
+  mx: ServedMx[];
+}
+
+/** Counters of the logs. */
+export interface ServeCounts {
+  received: number;
+  replies: number;
+  dnsQueries: number;
+}
+
+/** A running serve (see the file comment). */
+export interface ServeHandle {
+  dnsPort: number;
+  domains: ServedDomain[];
+  fleet: Fleet;
+  dns: WireDnsServer;
+  world: InProcessWorld;
+  counts: ServeCounts;
+  /** closes every server, then flushes and closes the logs */
+  stop(): Promise<void>;
+}
+
+/** Starts serving (see the file comment). */
+export async function startServe(o: ServeOptions): Promise<ServeHandle> {
+  if (o.profiles.length === 0) throw new Error('serve: no ISP profile to serve');
+  const world = createInProcessWorld({
+    population: o.population ?? { truthOf: () => null },
+    profiles: o.profiles,
+    seed: o.seed,
+    clock: o.clock,
+  });
+  const counts: ServeCounts = { received: 0, replies: 0, dnsQueries: 0 };
+  const logs = o.logDir === undefined ? null : openLogs(o.logDir);
+  const fleet = new Fleet({
+    directory: world.directory,
+    clock: o.clock,
+    latencyScale: o.latencyScale ?? 1,
+    tls: o.tls,
+    port: o.portBase || undefined,
+    onMessage: (m) => {
+      counts.received++;
+      logs?.received.write(`${JSON.stringify({ time: new Date().toISOString(), ...m })}\n`);
+    },
+    onReply: (e) => {
+      counts.replies++;
+      logs?.replies.write(`${JSON.stringify({ time: new Date().toISOString(), ...e })}\n`);
+    },
+  });
+  const dns = new WireDnsServer({
+    fleet,
+    clock: o.clock,
+    onQuery: (name, type, rcode) => {
+      counts.dnsQueries++;
+      logs?.dns.write(`${JSON.stringify({ time: new Date().toISOString(), name, type, rcode })}\n`);
+    },
+  });
+  const stopAll = async () => {
+    await dns.close().catch(() => {});
+    await fleet.stop();
+    if (logs) await Promise.all([close(logs.received), close(logs.replies), close(logs.dns)]);
+  };
+  try {
+    const dnsPort = await dns.listen(o.portBase ?? 0);
+    const domains: ServedDomain[] = [];
+    for (const p of o.profiles) {
+      for (const d of p.domains) {
+        const domain = d.toLowerCase();
+        // a domain listed by two profiles belongs to the first (the directory's order)
+        if (world.directory.brainFor(domain)?.profile !== p) continue;
+        const hosts = (await fleet.ensureDomain(domain)) ?? [];
+        domains.push({
+          domain,
+          profile: p.name,
+          mx: hosts.map((h) => ({
+            host: h.host,
+            preference: h.preference,
+            addresses: h.ips.map((ip) => `${ip}:${fleet.portOf(ip)}`),
+          })),
+        });
+      }
+      for (const pattern of p.domainPatterns) domains.push({ domain: pattern, profile: p.name, mx: [] });
+      if (p.catchAll) domains.push({ domain: '*', profile: p.name, mx: [] });
+    }
+    return { dnsPort, domains, fleet, dns, world, counts, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}
+
+/** The map a user reads: one line per MX host, then the resolver line. */
+export function formatServeMap(h: Pick<ServeHandle, 'domains' | 'dnsPort'>): string {
+  const lines: string[] = [];
+  const width = Math.max(8, ...h.domains.map((d) => d.domain.length));
+  for (const d of h.domains) {
+    if (d.mx.length === 0) {
+      const what = d.domain === '*' ? 'any other domain' : 'matching domains';
+      lines.push(`${d.domain.padEnd(width)}  (${d.profile}: ${what}, fake MX started on first lookup)`);
+      continue;
+    }
+    for (const m of d.mx)
+      lines.push(
+        `${d.domain.padEnd(width)}  MX ${String(m.preference).padStart(3)} ${m.host}  ${m.addresses.join(' ')}`,
+      );
+  }
+  const example = h.domains.find((d) => d.mx.length > 0)?.domain ?? 'example.com';
+  lines.push(`dns: 127.0.0.1:${h.dnsPort} (udp)  try: dig @127.0.0.1 -p ${h.dnsPort} MX ${example}`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface Logs {
+  received: WriteStream;
+  replies: WriteStream;
+  dns: WriteStream;
+}
+
+function openLogs(dir: string): Logs {
+  mkdirSync(dir, { recursive: true });
+  const open = (name: string) => createWriteStream(join(dir, name), { flags: 'a' });
+  return { received: open('received.jsonl'), replies: open('replies.jsonl'), dns: open('dns.jsonl') };
+}
+
+function close(s: WriteStream): Promise<void> {
+  return new Promise((resolve) => s.end(() => resolve()));
+}
