@@ -341,18 +341,24 @@ function writeRecipients(store: RunStoreWriter, population: Population, quaranti
     denylisted: AddressStatus.Denylisted,
     allowlisted: AddressStatus.Allowlisted,
   } as const;
-  for (const r of population.recipients()) {
-    store.recipients.push(
-      r.index,
-      r.address,
-      r.domain,
-      r.truth.kind,
-      r.truth.complainer,
-      r.truth.initialStatus,
-      r.truth.controlGroup,
+  // population.recipients() field by field, without a Recipient and truth object per entry
+  const w = store.recipients;
+  for (let i = 0; i < population.size; i++) {
+    const missing = population.isMissing(i);
+    const owner = population.ownerOf(i);
+    const address = missing ? '' : population.canonicalAddress(owner);
+    const status = population.initialStatusOf(owner);
+    w.push(
+      i,
+      address,
+      missing ? '' : address.slice(address.lastIndexOf('@') + 1),
+      population.kindOf(owner),
+      population.isComplainer(owner),
+      status,
+      population.inControlGroup(owner),
     );
-    if (r.address !== '' && r.duplicateOf === -1 && r.truth.initialStatus !== 'valid')
-      quarantine.setInitial(quarantine.idOf(r.address), initial[r.truth.initialStatus], 0);
+    if (address !== '' && owner === i && status !== 'valid')
+      quarantine.setInitial(quarantine.idOf(address), initial[status], 0);
   }
 }
 

@@ -29,19 +29,28 @@ describe('population', () => {
   );
 
   test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.nat(20_000)], { numRuns: 60 })(
-    'the streaming accessors (ownerOf, inControlGroup) agree with recipient(i)',
+    'the streaming accessors (ownerOf, inControlGroup, isComplainer, initialStatusOf) agree with recipient(i)',
     (seed, i) => {
       const p = createPopulation({
         seed,
         size: 20_001,
         mix: us,
-        settings: { duplicateRate: 0.3, missingRate: 0.1, controlGroupRate: 0.5 },
+        settings: {
+          duplicateRate: 0.3,
+          missingRate: 0.1,
+          controlGroupRate: 0.5,
+          initial: { quarantine: 0.2, denylisted: 0.2, allowlisted: 0.2 },
+          complainers: { rate: 0.4 },
+        },
       });
       const r = p.recipient(i);
       const owner = p.ownerOf(i);
       expect(owner).toBe(r.duplicateOf === -1 ? i : r.duplicateOf);
       expect(p.isMissing(i) ? '' : p.canonicalAddress(owner)).toBe(r.address);
       expect(p.inControlGroup(owner)).toBe(r.truth.controlGroup);
+      expect(p.isComplainer(owner)).toBe(r.truth.complainer);
+      expect(p.initialStatusOf(owner)).toBe(r.truth.initialStatus);
+      expect(p.kindOf(owner)).toBe(r.truth.kind);
     },
   );
 

@@ -164,6 +164,28 @@ export class Population {
     return unitOf(baseHash(this.seed, i), P.control) < this.settings.controlGroupRate;
   }
 
+  /** `truth(i).complainer` without building the truth (allocation-free). */
+  isComplainer(i: number): boolean {
+    return unitOf(baseHash(this.seed, i), P.complainer) < this.settings.complainers.rate;
+  }
+
+  /** `truth(i).initialStatus` without building the truth (allocation-free). */
+  initialStatusOf(i: number): InitialStatus {
+    return this.initialOfBase(baseHash(this.seed, i));
+  }
+
+  private initialOfBase(b: number): InitialStatus {
+    const u = unitOf(b, P.initial);
+    const q = this.settings.initial;
+    return u < q.quarantine
+      ? 'quarantine'
+      : u < q.quarantine + q.denylisted
+        ? 'denylisted'
+        : u < q.quarantine + q.denylisted + q.allowlisted
+          ? 'allowlisted'
+          : 'valid';
+  }
+
   /** Full truth of the recipient who owns address index `i`. */
   truth(i: number): RecipientTruth {
     const s = this.settings;
@@ -176,16 +198,7 @@ export class Population {
     }
     const complainer = unitOf(b, P.complainer) < s.complainers.rate;
     const d = s.complainers.delay;
-    const u = unitOf(b, P.initial);
-    const q = s.initial;
-    const initialStatus: InitialStatus =
-      u < q.quarantine
-        ? 'quarantine'
-        : u < q.quarantine + q.denylisted
-          ? 'denylisted'
-          : u < q.quarantine + q.denylisted + q.allowlisted
-            ? 'allowlisted'
-            : 'valid';
+    const initialStatus = this.initialOfBase(b);
     const priorErrorText =
       initialStatus === 'quarantine'
         ? s.priorErrorTexts[hashOf(b, P.prior) % s.priorErrorTexts.length]!.replaceAll(
