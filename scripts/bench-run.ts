@@ -189,12 +189,12 @@ async function main(): Promise<void> {
   const r = row(`${o.scenario} (full run)`, run);
   console.log('');
   console.log(
-    `${pad('', 22)}  ${lpad('wall s', 8)}  ${lpad('process s', 9)}  ${lpad('cpu s', 8)}  ${lpad('peak RSS', 9)}  ${lpad('msgs/s', 9)}  ratio`,
+    `${pad('', 22)}  ${lpad('wall s', 8)}  ${lpad('process s', 9)}  ${lpad('cpu s', 8)}  ${lpad('peak RSS', 9)}  ${lpad('msgs/s', 9)}  ratio  cpu ratio`,
   );
   for (const x of [e, r]) {
     console.log(
       `${pad(x.label, 22)}  ${lpad((x.wall / 1000).toFixed(2), 8)}  ${lpad((x.proc / 1000).toFixed(2), 9)}  ${lpad((x.cpu / 1000).toFixed(2), 8)}  ` +
-        `${lpad(`${fmtInt(x.rss)} MB`, 9)}  ${lpad(fmtRate(x.rate), 9)}  ${(x.wall / e.wall).toFixed(1)}x`,
+        `${lpad(`${fmtInt(x.rss)} MB`, 9)}  ${lpad(fmtRate(x.rate), 9)}  ${lpad(`${(x.wall / e.wall).toFixed(1)}x`, 5)}  ${lpad(`${(x.cpu / e.cpu).toFixed(1)}x`, 9)}`,
     );
   }
   const phases = Object.keys(run[0]!.phases ?? {});
