@@ -158,7 +158,12 @@ async function runWorld(
     rules: plan.rules.inbound === 'default' ? undefined : plan.rules.inbound,
     bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
   });
-  const quarantine = new QuarantineTable(plan.quarantine);
+  // sized up front: growing by doubling leaves up to half of each per-message array unused and copies it
+  const expectedMessages = plan.deliveries.reduce(
+    (n, d) => n + Math.round(plan.population.size * d.targetShare),
+    0,
+  );
+  const quarantine = new QuarantineTable(plan.quarantine, null, Math.max(1024, plan.population.size));
   const qualificationTable = new QualificationTable();
   const levels = loadThroughputLevels();
   const mxRules = loadMxRules(plan.mta.mxRules === 'default' ? undefined : plan.mta.mxRules);
@@ -187,7 +192,7 @@ async function runWorld(
     ipAges,
     listener: (s) => sink.suspension(s),
   });
-  const log = new DeliveryLog(mode === 'enhanced' ? 'enhanced' : 'legacy', 1024);
+  const log = new DeliveryLog(mode === 'enhanced' ? 'enhanced' : 'legacy', Math.max(1024, expectedMessages));
 
   writeRecipients(store, population, quarantine);
 
@@ -206,6 +211,7 @@ async function runWorld(
     mailbox: world.mailbox,
     inmail: createInMail({ qualifier }),
     qualificationTable,
+    expectedMessages,
     settings: {
       inmailEveryMs: plan.mta.inmailEveryMs,
       cleanup: plan.mta.cleanup,

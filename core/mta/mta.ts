@@ -81,6 +81,8 @@ export interface MtaOptions {
   settings?: Partial<MtaSettings>;
   /** run the SESSION step as a concurrent two-phase step (wire mode); needs `scheduler.onConcurrent` */
   concurrentSessions?: boolean;
+  /** messages the deliveries will add (a capacity hint: per-message arrays start at this size) */
+  expectedMessages?: number;
 }
 
 interface Session {
@@ -129,12 +131,12 @@ export class Mta {
   private readonly deliveries: MtaDelivery[] = [];
   private readonly deliveryValidity: number[] = [];
   // per message (delivery-log id)
-  private msgAddr = new Int32Array(1024);
-  private msgDomain = new Int32Array(1024);
-  private msgDelivery = new Int32Array(1024);
-  private msgIp = new Int16Array(1024);
+  private msgAddr: Int32Array<ArrayBuffer>;
+  private msgDomain: Int32Array<ArrayBuffer>;
+  private msgDelivery: Int32Array<ArrayBuffer>;
+  private msgIp: Int16Array<ArrayBuffer>;
   // per address id: last message sent to it, for async bounces
-  private lastMsgOfAddr = new Int32Array(1024).fill(-1);
+  private lastMsgOfAddr: Int32Array<ArrayBuffer>;
   // per domain
   private readonly domainNames: string[] = [];
   private readonly domainIds = new Map<string, number>();
@@ -158,6 +160,12 @@ export class Mta {
     this.settings = Object.freeze({ ...DEFAULT_MTA_SETTINGS, ...options.settings });
     this.replies = new ReplyCache(this.settings.replyCacheSize);
     this.k = this.settings.kindBase;
+    const cap = Math.max(1024, Math.min(options.expectedMessages ?? 0, 2 ** 30) | 0);
+    this.msgAddr = new Int32Array(cap);
+    this.msgDomain = new Int32Array(cap);
+    this.msgDelivery = new Int32Array(cap);
+    this.msgIp = new Int16Array(cap);
+    this.lastMsgOfAddr = new Int32Array(cap).fill(-1);
     for (let i = 0; i < options.localIps.length; i++) this.localIpIndex.set(options.localIps[i]!, i);
     if (options.localIps.length === 0) throw new Error('mta: localIps: at least one local IP is needed');
     const s = options.scheduler;
