@@ -45,6 +45,39 @@ export function splitEnhanced(enhanced: string | null): [number, number, number]
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null;
 }
 
+/**
+ * Reads `5.1.1` into `out[0..2]` without allocating; false (and `out` untouched) when `enhanced` is
+ * null or not a code (same acceptance as {@link splitEnhanced}).
+ */
+export function readEnhancedParts(enhanced: string | null, out: Int32Array): boolean {
+  if (!enhanced) return false;
+  const n = enhanced.length;
+  const c0 = enhanced.charCodeAt(0);
+  if ((c0 !== 50 && c0 !== 52 && c0 !== 53) || n < 5 || enhanced.charCodeAt(1) !== 46) return false;
+  let i = 2;
+  let a = 0;
+  let k = 0;
+  for (; i < n && k < 4; i++, k++) {
+    const d = enhanced.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    a = a * 10 + d;
+  }
+  if (k < 1 || k > 3 || i >= n || enhanced.charCodeAt(i) !== 46) return false;
+  i++;
+  let b = 0;
+  k = 0;
+  for (; i < n && k < 4; i++, k++) {
+    const d = enhanced.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    b = b * 10 + d;
+  }
+  if (k < 1 || k > 3 || i !== n) return false;
+  out[0] = c0 - 48;
+  out[1] = a;
+  out[2] = b;
+  return true;
+}
+
 interface DomainMask {
   exact: string[];
   suffix: string[];
@@ -131,6 +164,25 @@ export class CompiledRules {
     this.seen = new Uint32Array(Math.max(n, 1));
   }
 
+  /**
+   * The domain rules that accept `domain` (lower case), as a string of rule indices: two domains with
+   * the same signature get the same result from every text, so a cache can share their entries.
+   */
+  domainSignature(domain: string): string {
+    let sig = '';
+    for (let r = 0; r < this.rules.length; r++) {
+      const dm = this.domain[r];
+      if (dm && !dm.any && this.domainPasses(dm, domain)) sig += `${r},`;
+    }
+    return sig;
+  }
+
+  private domainPasses(dm: DomainMask, domain: string): boolean {
+    if (dm.any) return true;
+    if (!domain) return false;
+    return dm.exact.includes(domain) || dm.suffix.some((s) => domain.endsWith(s));
+  }
+
   /** number of candidate-finding automaton states (for benchmarks) */
   get automatonStates(): number {
     return this.ac.states;
@@ -200,10 +252,7 @@ export class CompiledRules {
       if (!ok) return false;
     }
     const dm = this.domain[r];
-    if (dm && !dm.any) {
-      if (!domain) return false;
-      if (!dm.exact.includes(domain) && !dm.suffix.some((s) => domain.endsWith(s))) return false;
-    }
+    if (dm && !this.domainPasses(dm, domain)) return false;
     switch (this.kind[r]) {
       case TextKind.ContainsCaseSensitive:
         return this.csContains[r]!.some((c) => text.includes(c));

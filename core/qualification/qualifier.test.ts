@@ -150,6 +150,46 @@ describe('createQualifier', () => {
     expect(Object.isFrozen(a)).toBe(true);
   });
 
+  it('keys parsed replies on their code and enhanced code too, not on the text alone (inMail bug)', () => {
+    const q2 = createQualifier({ mode: 'legacy' });
+    const dsn = (enhanced: string | null, code: number | null = null) => ({
+      parseable: code !== null,
+      code,
+      enhanced,
+      text: '',
+      raw: '',
+    });
+    const unknown = q2.qualify(dsn('5.1.1'), { phase: 'async' });
+    const full = q2.qualify(dsn('4.2.2'), { phase: 'async' });
+    const none = q2.qualify(dsn(null), { phase: 'async' });
+    expect([unknown.type, unknown.reason]).toEqual(['hard', 1]);
+    expect([full.type, full.reason]).toEqual(['soft', 5]);
+    expect(none.rule).toBeNull();
+    const fresh = createQualifier({ mode: 'legacy', cacheSize: 0 });
+    for (const [e, c] of [
+      ['4.2.2', null],
+      ['5.1.1', 550],
+      ['5.1.1', null],
+      [null, 550],
+      [null, 421],
+    ] as const)
+      expect(q2.qualify(dsn(e, c), { phase: 'async' })).toEqual(fresh.qualify(dsn(e, c), { phase: 'async' }));
+    // the same text with different statuses, in both orders
+    const t = (enhanced: string) => ({ parseable: false, code: null, enhanced, text: 'gone', raw: 'gone' });
+    expect(q2.qualify(t('5.2.2'), { phase: 'async' }).reason).toBe(5);
+    expect(q2.qualify(t('5.1.1'), { phase: 'async' }).reason).toBe(1);
+    expect(q2.qualify(t('5.2.2'), { phase: 'async' }).reason).toBe(5);
+  });
+
+  it('shares cache entries between domains only when the same domain rules accept them', () => {
+    const a = q.qualify('550 5.7.1 posting refused', { phase: 'async', domain: 'googlegroups.com' });
+    const b = q.qualify('550 5.7.1 posting refused', { phase: 'async', domain: 'example.com' });
+    const c = q.qualify('550 5.7.1 posting refused', { phase: 'async', domain: 'GoogleGroups.com' });
+    expect(a.rule).toBe('bounce_group_refused');
+    expect(b.rule).not.toBe('bounce_group_refused');
+    expect(c).toBe(a);
+  });
+
   it('applies domain-restricted rules only to their domains', () => {
     const rules: RuleSet = {
       sources: [],

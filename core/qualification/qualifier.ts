@@ -17,11 +17,18 @@ import type {
   QualificationMode,
   SmtpPhase,
 } from '../types.ts';
-import { CompiledRules, splitEnhanced } from './compile-rules.ts';
+import { CompiledRules, readEnhancedParts } from './compile-rules.ts';
 import { defaultBounceRuleSet, defaultRuleSet, loadRuleSet } from './load-rules.ts';
 import { defaultMomentumClasses, type MomentumClassMap, momentumRuleName } from './momentum-classes.ts';
 import { codeDisposition, DEFAULT_NO_IMPACT_REASONS, defaultImpact } from './outcome.ts';
 import type { Rule, RuleSet } from './rule-schema.ts';
+import { SlotCache } from './slot-cache.ts';
+
+/** A parsed reply's memo entry: the result and the code/enhanced/parseable packing it was computed for. */
+interface ParsedEntry {
+  readonly head: number;
+  readonly q: Qualification;
+}
 
 /** Where a reply came from. */
 export interface QualifyContext {
@@ -198,34 +205,14 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     mode === 'enhanced' ? 21 : null,
   );
 
-  // Keyed by the raw text (a string the caller reuses keeps its hash: no concatenation on a hit),
-  // then by (kind, phase) in a 16-slot array. Two generations: lookups try `young` then `old`; when
-  // `young` is full it becomes `old` (an LRU approximation with O(1) eviction).
+  // Two memos. Raw texts (`qualify(string | MessageReply)`, `qualifyText`) are keyed by the text
+  // itself: everything the result depends on is read from it. Parsed replies are keyed by their
+  // `text` and checked against a number packing `parseable`, `code` and the enhanced code, which a
+  // caller may set apart from the text (inMail: a DSN's Status field beside its diagnostic); a
+  // mismatch recomputes. The slot is (domain class, raw/diagnostic/parsed, phase).
   const cacheSize = options.cacheSize ?? 20_000;
-  const half = Math.max(1, Math.ceil(cacheSize / 2));
-  let young = new Map<string, (Qualification | undefined)[]>();
-  let old = new Map<string, (Qualification | undefined)[]>();
-  const lookup = (key: string, slot: number): Qualification | undefined => {
-    const y = young.get(key)?.[slot];
-    if (y !== undefined) return y;
-    const o = old.get(key)?.[slot];
-    if (o !== undefined) remember(key, slot, o);
-    return o;
-  };
-  const remember = (key: string, slot: number, q: Qualification): Qualification => {
-    if (cacheSize <= 0) return q;
-    let slots = young.get(key);
-    if (!slots) {
-      if (young.size >= half) {
-        old = young;
-        young = new Map();
-      }
-      slots = new Array<Qualification | undefined>(16);
-      young.set(key, slots);
-    }
-    slots[slot] = q;
-    return q;
-  };
+  const rawCache = new SlotCache<Qualification>(cacheSize);
+  const parsedCache = new SlotCache<ParsedEntry>(cacheSize);
   const PHASE_SLOT: Readonly<Record<SmtpPhase, number>> = {
     dns: 0,
     connect: 1,
@@ -236,20 +223,48 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     async: 6,
   };
   const usesDomains = inbound.usesDomains || (bounce?.usesDomains ?? false);
+  // domain → domain class (same domain rules accept it): raw domain memo, then signature interning
+  const domainClass = new Map<string, number>();
+  const signatureClass = new Map<string, number>();
+  const classOf = (domain: string): number => {
+    let c = domainClass.get(domain);
+    if (c !== undefined) return c;
+    const lower = domain.toLowerCase();
+    const sig = `${inbound.domainSignature(lower)}|${bounce?.domainSignature(lower) ?? ''}`;
+    c = signatureClass.get(sig);
+    if (c === undefined) {
+      c = signatureClass.size;
+      signatureClass.set(sig, c);
+    }
+    if (domainClass.size >= 65_536) domainClass.clear();
+    domainClass.set(domain, c);
+    return c;
+  };
+  const parts = new Int32Array(3);
 
   function qualifyParsed(p: ParsedReply, phase: SmtpPhase, domain: string): Qualification {
     const code = p.code ?? 0;
     if (code >= 200 && code < 400) return ok;
-    const e = splitEnhanced(p.enhanced);
-    const e0 = e ? e[0] : -1;
+    const hasE = readEnhancedParts(p.enhanced, parts);
+    const e0 = hasE ? parts[0]! : -1;
     const useBounce = bounce !== null && SYNC_PHASES.has(phase) && p.parseable;
     const compiled = useBounce ? bounce! : inbound;
-    const idx = compiled.match(p.text, code, e0, e ? e[1] : -1, e ? e[2] : -1, phase, domain);
+    const idx = compiled.match(p.text, code, e0, hasE ? parts[1]! : -1, hasE ? parts[2]! : -1, phase, domain);
     const disp = codeDisposition(code, e0, phase) === 'transient' ? 0 : 1;
     if (idx >= 0) return (useBounce ? bounceResults : inboundResults)[idx]![disp]!;
     if (phase === 'dns') return dnsFailure;
     if (!p.parseable && SYNC_PHASES.has(phase)) return transport.get('garbage')!;
     return (useBounce ? undetermined : notDefined)[disp]!;
+  }
+
+  /** What a parsed reply's result depends on besides its text and the context, as one number (-1: not cacheable). */
+  function headOf(p: ParsedReply): number {
+    const code = p.code ?? 0;
+    if (!Number.isInteger(code) || code < 0 || code > 999) return -1;
+    const enh = readEnhancedParts(p.enhanced, parts)
+      ? (parts[0]! * 1000 + parts[1]!) * 1000 + parts[2]! + 1
+      : 0;
+    return (code * 2 + (p.parseable ? 1 : 0)) * 6_000_001 + enh;
   }
 
   return {
@@ -272,21 +287,30 @@ export function createQualifier(options: QualifierOptions): Qualifier {
         if (reply.transportError) return transport.get(reply.transportError) ?? transport.get('garbage')!;
         raw = reply.reply;
       }
-      const domain = usesDomains ? (ctx.domain ?? '').toLowerCase() : '';
-      const key = usesDomains ? `${domain}\u0001${raw}` : raw;
-      const slot = PHASE_SLOT[phase];
-      const hit = lookup(key, slot);
+      const d = usesDomains ? (ctx.domain ?? '') : '';
+      const base = (usesDomains ? classOf(d) : 0) * 24;
+      if (parsed) {
+        const slot = base + 16 + PHASE_SLOT[phase];
+        const head = headOf(parsed);
+        if (head < 0) return qualifyParsed(parsed, phase, d.toLowerCase());
+        const e = parsedCache.get(slot, parsed.text);
+        if (e !== undefined && e.head === head) return e.q;
+        const q = qualifyParsed(parsed, phase, d.toLowerCase());
+        parsedCache.set(slot, parsed.text, { head, q });
+        return q;
+      }
+      const slot = base + PHASE_SLOT[phase];
+      const hit = rawCache.get(slot, raw);
       if (hit) return hit;
-      return remember(key, slot, qualifyParsed(parsed ?? parseReply(raw), phase, domain));
+      return rawCache.set(slot, raw, qualifyParsed(parseReply(raw), phase, d.toLowerCase()));
     },
     qualifyText(text, ctx = {}) {
       const phase = ctx.phase ?? 'async';
-      const domain = usesDomains ? (ctx.domain ?? '').toLowerCase() : '';
-      const key = usesDomains ? `${domain}\u0001${text}` : text;
-      const slot = 8 + PHASE_SLOT[phase];
-      const hit = lookup(key, slot);
+      const d = usesDomains ? (ctx.domain ?? '') : '';
+      const slot = (usesDomains ? classOf(d) : 0) * 24 + 8 + PHASE_SLOT[phase];
+      const hit = rawCache.get(slot, text);
       if (hit) return hit;
-      return remember(key, slot, qualifyParsed(parseDiagnostic(text), phase, domain));
+      return rawCache.set(slot, text, qualifyParsed(parseDiagnostic(text), phase, d.toLowerCase()));
     },
   };
 }
