@@ -514,9 +514,16 @@ function headerBlock(message: Buffer): string {
   return message.toString('latin1', 0, end).replace(/\r\n[ \t]+/g, ' ');
 }
 
+const HEADER_RE = new Map<string, RegExp>();
+
 /** The first value of header `name` (lower case), trimmed, or ''. */
 function header(block: string, name: string): string {
-  const re = new RegExp(`(?:^|\\r\\n)${name}:[ \\t]*([^\\r\\n]*)`, 'i');
+  let re = HEADER_RE.get(name);
+  if (re === undefined) {
+    // compiled once per header name, not once per message
+    re = new RegExp(`(?:^|\\r\\n)${name}:[ \\t]*([^\\r\\n]*)`, 'i');
+    HEADER_RE.set(name, re);
+  }
   const m = re.exec(block);
   return m ? m[1]!.trim() : '';
 }
