@@ -11,6 +11,10 @@ export class AhoCorasick {
   private readonly delta: Int32Array;
   private readonly outStart: Int32Array;
   private readonly outTags: Int32Array;
+  /** row offset (state * width) of the start state */
+  private readonly start: number;
+  /** row offsets from this one on belong to states that report tags */
+  private readonly outBase: number;
   /** number of DFA states */
   readonly states: number;
 
@@ -81,16 +85,33 @@ export class AhoCorasick {
       }
     }
     this.states = n;
-    this.delta = delta.slice(0, n * width);
-    this.outStart = new Int32Array(n + 1);
-    let total = 0;
-    for (let s = 0; s < n; s++) {
-      this.outStart[s] = total;
-      total += outs[s]!.length;
+    // renumber: states without output first, so the scan tests one bound per character; the table
+    // holds row offsets (state * width), so a step is one add and two reads
+    const order: number[] = [];
+    for (let st = 0; st < n; st++) if (outs[st]!.length === 0) order.push(st);
+    const firstOut = order.length;
+    for (let st = 0; st < n; st++) if (outs[st]!.length > 0) order.push(st);
+    const newId = new Int32Array(n);
+    order.forEach((old, i) => {
+      newId[old] = i;
+    });
+    this.delta = new Int32Array(n * width);
+    for (let st = 0; st < n; st++) {
+      const row = newId[st]! * width;
+      for (let a = 0; a < width; a++) this.delta[row + a] = newId[delta[st * width + a]!]! * width;
     }
-    this.outStart[n] = total;
+    this.start = newId[0]! * width;
+    this.outBase = firstOut * width;
+    const outCount = n - firstOut;
+    this.outStart = new Int32Array(outCount + 1);
+    let total = 0;
+    for (let i = 0; i < outCount; i++) {
+      this.outStart[i] = total;
+      total += outs[order[firstOut + i]!]!.length;
+    }
+    this.outStart[outCount] = total;
     this.outTags = new Int32Array(total);
-    for (let s = 0; s < n; s++) this.outTags.set(outs[s]!, this.outStart[s]!);
+    for (let i = 0; i < outCount; i++) this.outTags.set(outs[order[firstOut + i]!]!, this.outStart[i]!);
   }
 
   /**
@@ -98,14 +119,15 @@ export class AhoCorasick {
    * returns how many. `seen`/`stamp` deduplicate tags without clearing: `seen[tag] === stamp` means found.
    */
   scan(text: string, found: Int32Array, seen: Uint32Array, stamp: number): number {
-    const { symbolOf, delta, width, outStart, outTags } = this;
-    let s = 0;
+    const { symbolOf, delta, width, outStart, outTags, outBase } = this;
+    let s = this.start;
     let k = 0;
     for (let i = 0; i < text.length; i++) {
-      s = delta[s * width + symbolOf[text.charCodeAt(i)]!]!;
-      const a = outStart[s]!;
-      const b = outStart[s + 1]!;
-      for (let j = a; j < b; j++) {
+      s = delta[s + symbolOf[text.charCodeAt(i)]!]!;
+      if (s < outBase) continue;
+      const o = (s - outBase) / width;
+      const b = outStart[o + 1]!;
+      for (let j = outStart[o]!; j < b; j++) {
         const tag = outTags[j]!;
         if (seen[tag] !== stamp) {
           seen[tag] = stamp;

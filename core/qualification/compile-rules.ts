@@ -1,13 +1,17 @@
 /**
- * Compiles an ordered rule set ONCE into a matcher: one Aho-Corasick pass over the text finds the
- * `contains` rules and the regex rules whose required literal occurs; rules without a text pattern
- * (code / enhanced-code / phase rules) are always candidates. Candidates are then checked in rule
- * order (code, enhanced code, phase and domain first, the regex last) and the first that passes wins.
- * No allocation per match.
+ * Compiles an ordered rule set ONCE into a matcher. A regex rule is split at its top-level `|` into
+ * alternatives (`/A|B/.test(t)` is `/A/.test(t) || /B/.test(t)` when no backreference crosses
+ * them); each alternative, and each `contains` string, is one tag of a single case-insensitive
+ * Aho-Corasick automaton, reached by its required literal. One pass over the text yields the tags
+ * found; their rules, merged in rule order with the rules that need no literal (code / enhanced-code
+ * / phase rules, alternatives without a literal), are checked in order (phase, code, enhanced code and
+ * domain first, the text last) and the first that passes wins. Only the alternatives whose literal
+ * occurs are tested, and an alternative that is a plain literal needs no regex at all. No allocation
+ * per match.
  */
 import type { SmtpPhase } from '../types.ts';
 import { AhoCorasick } from './aho-corasick.ts';
-import { requiredLiterals } from './literal-prefilter.ts';
+import { pureLiteral, requiredLiterals, topLevelAlternatives } from './literal-prefilter.ts';
 import { PHASES, type Rule } from './rule-schema.ts';
 
 /** Bit of a phase in a rule's phase mask. */
@@ -84,6 +88,10 @@ interface DomainMask {
   any: boolean;
 }
 
+const BACKREFERENCE = /\\(?:[1-9]|k<)/;
+/** Kelvin sign: lower-cases to `k` (so the automaton folds it) but `/k/i` does not match it. */
+const KELVIN = '\u212a';
+
 /** The compiled form of an ordered rule set. */
 export class CompiledRules {
   readonly rules: readonly Rule[];
@@ -96,12 +104,24 @@ export class CompiledRules {
   private readonly classOk: (Uint8Array | null)[];
   private readonly enh: (Int16Array | null)[];
   private readonly domain: (DomainMask | null)[];
-  private readonly regex: (RegExp | null)[];
   private readonly csContains: (string[] | null)[];
+  /** alternatives of rule r: altStart[r] .. altStart[r + 1] - 1 */
+  private readonly altStart: Int32Array;
+  private readonly altRule: Int32Array;
+  /** the alternative's own regex (null for a `contains` string) */
+  private readonly altRegex: (RegExp | null)[];
+  /** 2: found means matched; 1: the same unless the text holds a Kelvin sign; 0: test the regex */
+  private readonly altExact: Uint8Array;
+  /** 1: no literal, tested whenever its rule is a candidate */
+  private readonly altAlways: Uint8Array;
   private readonly always: Int32Array;
-  private readonly found: Int32Array;
-  private readonly seen: Uint32Array;
+  private readonly foundAlts: Int32Array;
+  private readonly altSeen: Uint32Array;
+  private readonly foundRules: Int32Array;
+  private readonly ruleSeen: Uint32Array;
   private stamp = 0;
+  /** per match: -1 not looked at yet, 0 no Kelvin sign in the text, 1 one */
+  private kelvin = -1;
 
   constructor(rules: readonly Rule[]) {
     this.rules = rules;
@@ -112,17 +132,22 @@ export class CompiledRules {
     this.classOk = new Array(n).fill(null);
     this.enh = new Array(n).fill(null);
     this.domain = new Array(n).fill(null);
-    this.regex = new Array(n).fill(null);
     this.csContains = new Array(n).fill(null);
+    this.altStart = new Int32Array(n + 1);
+    const altRule: number[] = [];
+    const altRegex: (RegExp | null)[] = [];
+    const altExact: number[] = [];
+    const altAlways: number[] = [];
     const literalTags = new Map<string, number[]>();
-    const addLiteral = (lit: string, rule: number) => {
+    const addLiteral = (lit: string, alt: number) => {
       const key = lit.toLowerCase();
       const tags = literalTags.get(key);
-      if (tags) tags.push(rule);
-      else literalTags.set(key, [rule]);
+      if (!tags) literalTags.set(key, [alt]);
+      else if (!tags.includes(alt)) tags.push(alt);
     };
     const always: number[] = [];
     rules.forEach((r, i) => {
+      this.altStart[i] = altRule.length;
       if (r.phases) for (const p of r.phases) this.phaseMask[i]! |= PHASE_BIT[p];
       if (r.codes) {
         const mask = new Uint8Array(400);
@@ -145,23 +170,54 @@ export class CompiledRules {
         }
         this.domain[i] = d;
       }
+      const flags = r.caseSensitive ? '' : 'i';
       if (r.contains) {
         this.kind[i] = r.caseSensitive ? TextKind.ContainsCaseSensitive : TextKind.Contains;
         if (r.caseSensitive) this.csContains[i] = r.contains;
-        for (const c of r.contains) addLiteral(c, i);
+        const alt = altRule.length;
+        altRule.push(i);
+        altRegex.push(null);
+        altExact.push(r.caseSensitive ? 0 : 2);
+        altAlways.push(0);
+        for (const c of r.contains) addLiteral(c, alt);
       } else if (r.regex !== undefined) {
         this.kind[i] = TextKind.Regex;
-        this.regex[i] = new RegExp(r.regex, r.caseSensitive ? '' : 'i');
-        const lits = requiredLiterals(r.regex);
-        if (lits) for (const l of lits) addLiteral(l, i);
-        else always.push(i);
+        let parts = BACKREFERENCE.test(r.regex) ? [r.regex] : topLevelAlternatives(r.regex);
+        let compiled: RegExp[];
+        try {
+          compiled = parts.map((p) => new RegExp(p, flags));
+        } catch {
+          parts = [r.regex];
+          compiled = [new RegExp(r.regex, flags)];
+        }
+        let needsAlways = false;
+        parts.forEach((src, k) => {
+          const alt = altRule.length;
+          altRule.push(i);
+          altRegex.push(compiled[k]!);
+          const pure = r.caseSensitive ? null : pureLiteral(src);
+          const lits = pure ? [pure] : requiredLiterals(src);
+          altExact.push(pure ? 1 : 0);
+          altAlways.push(lits ? 0 : 1);
+          if (lits) for (const l of lits) addLiteral(l, alt);
+          else needsAlways = true;
+        });
+        if (needsAlways) always.push(i);
       } else always.push(i);
     });
+    const nAlts = altRule.length;
+    this.altStart[n] = nAlts;
+    this.altRule = Int32Array.from(altRule);
+    this.altRegex = altRegex;
+    this.altExact = Uint8Array.from(altExact);
+    this.altAlways = Uint8Array.from(altAlways);
     this.usesDomains = rules.some((r) => r.domains !== undefined);
     this.ac = new AhoCorasick([...literalTags.keys()], [...literalTags.values()]);
     this.always = Int32Array.from(always);
-    this.found = new Int32Array(Math.max(n, 1));
-    this.seen = new Uint32Array(Math.max(n, 1));
+    this.foundAlts = new Int32Array(Math.max(nAlts, 1));
+    this.altSeen = new Uint32Array(Math.max(nAlts, 1));
+    this.foundRules = new Int32Array(Math.max(n, 1));
+    this.ruleSeen = new Uint32Array(Math.max(n, 1));
   }
 
   /**
@@ -203,23 +259,50 @@ export class CompiledRules {
   ): number {
     this.stamp = (this.stamp + 1) >>> 0;
     if (this.stamp === 0) {
-      this.seen.fill(0);
+      this.altSeen.fill(0);
+      this.ruleSeen.fill(0);
       this.stamp = 1;
     }
-    const nf = this.ac.scan(text, this.found, this.seen, this.stamp);
-    const found = this.found;
-    if (nf > 1) found.subarray(0, nf).sort();
+    const stamp = this.stamp;
+    this.kelvin = -1;
+    const nf = this.ac.scan(text, this.foundAlts, this.altSeen, stamp);
+    const foundAlts = this.foundAlts;
+    const altRule = this.altRule;
+    const found = this.foundRules;
+    const ruleSeen = this.ruleSeen;
+    let nr = 0;
+    for (let i = 0; i < nf; i++) {
+      const r = altRule[foundAlts[i]!]!;
+      if (ruleSeen[r] !== stamp) {
+        ruleSeen[r] = stamp;
+        // insertion sort: a handful of candidates per text
+        let j = nr++;
+        while (j > 0 && found[j - 1]! > r) {
+          found[j] = found[j - 1]!;
+          j--;
+        }
+        found[j] = r;
+      }
+    }
     const always = this.always;
     const phaseBit = PHASE_BIT[phase];
     let i = 0;
     let j = 0;
-    while (i < nf || j < always.length) {
+    while (i < nr || j < always.length) {
       let r: number;
-      if (j >= always.length || (i < nf && found[i]! < always[j]!)) r = found[i++]!;
-      else r = always[j++]!;
+      if (j >= always.length || (i < nr && found[i]! < always[j]!)) r = found[i++]!;
+      else {
+        r = always[j++]!;
+        if (i < nr && found[i] === r) i++;
+      }
       if (this.passes(r, text, code, e0, e1, e2, phaseBit, domain)) return r;
     }
     return -1;
+  }
+
+  private noKelvin(text: string): boolean {
+    if (this.kelvin < 0) this.kelvin = text.includes(KELVIN) ? 1 : 0;
+    return this.kelvin === 0;
   }
 
   private passes(
@@ -256,8 +339,17 @@ export class CompiledRules {
     switch (this.kind[r]) {
       case TextKind.ContainsCaseSensitive:
         return this.csContains[r]!.some((c) => text.includes(c));
-      case TextKind.Regex:
-        return this.regex[r]!.test(text);
+      case TextKind.Regex: {
+        const stamp = this.stamp;
+        const end = this.altStart[r + 1]!;
+        for (let a = this.altStart[r]!; a < end; a++) {
+          if (this.altSeen[a] === stamp) {
+            if (this.altExact[a] === 1 && this.noKelvin(text)) return true;
+          } else if (this.altAlways[a] === 0) continue;
+          if (this.altRegex[a]!.test(text)) return true;
+        }
+        return false;
+      }
       default:
         return true;
     }

@@ -6,8 +6,8 @@
 
 const MIN_LITERAL = 2;
 
-/** Splits a pattern at its top-level `|`. */
-function topLevelAlternatives(src: string): string[] {
+/** Splits a pattern at its top-level `|` (escapes, groups and classes respected). */
+export function topLevelAlternatives(src: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let inClass = false;
@@ -128,4 +128,26 @@ export function requiredLiterals(src: string): string[] | null {
     for (const l of got) if (!lits.includes(l)) lits.push(l);
   }
   return lits;
+}
+
+const SPECIAL = new Set('\\^$.|?*+()[]{}'.split(''));
+
+/**
+ * The text a regex alternative matches when it is a plain literal (ASCII characters other than
+ * `\^$.|?*+()[]{}`, and escaped punctuation), lower case; else null. Such an alternative matches a
+ * text case-insensitively exactly when the automaton finds the literal, except for a Kelvin sign
+ * (U+212A) in the text, which lower-cases to `k` but which `/k/i` does not match.
+ */
+export function pureLiteral(src: string): string | null {
+  let out = '';
+  for (let i = 0; i < src.length; i++) {
+    let c = src[i]!;
+    if (c === '\\') {
+      c = src[++i] ?? '';
+      if (!/^[!-/:-@[-`{-~]$/.test(c)) return null;
+    } else if (SPECIAL.has(c)) return null;
+    if (c.charCodeAt(0) > 0x7e || c.charCodeAt(0) < 0x20) return null;
+    out += c;
+  }
+  return out.length > 0 ? out.toLowerCase() : null;
 }
