@@ -115,10 +115,15 @@ export function timeLineChart(opts: {
   yName?: string;
 }): string {
   const maxT = opts.times.length ? opts.times[opts.times.length - 1]! : HOUR;
+  // more series than fit beside the title: the legend goes under the chart, so it never covers the title
+  const many = opts.series.length > 3;
   return render(
     {
       title: { text: opts.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
-      legend: { top: 8, right: 10, type: 'plain', textStyle: { fontSize: 11 } },
+      legend: many
+        ? { bottom: 4, left: 'center', type: 'plain', textStyle: { fontSize: 11 } }
+        : { top: 8, right: 10, type: 'plain', textStyle: { fontSize: 11 } },
+      ...(many ? { grid: { ...BASE.grid, bottom: 96 } } : {}),
       xAxis: timeAxis(maxT),
       yAxis: {
         type: 'value',
