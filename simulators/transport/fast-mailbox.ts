@@ -1,13 +1,15 @@
 /**
  * The technical mailbox of the in-process world: the same mails, in the same order, as
- * `SimulatedMailbox.drain`, but auto-replies whose bytes are certain are written directly
- * ({@link fastAutoReply}) instead of through MailComposer's streams.
+ * `SimulatedMailbox.drain`, but auto-replies, DSNs and complaints whose bytes are certain are written
+ * directly ({@link fastAutoReply}, {@link fastDsn}, {@link fastArf}) instead of through MailComposer's
+ * streams.
  */
 import type { RawMail } from '../../core/ports.ts';
 import type { Millis } from '../../core/types.ts';
 import { type BuildOptions, buildFollowUpMail } from '../async-mail/build.ts';
 import { SimulatedMailbox } from '../mailbox/technical-mailbox.ts';
 import { fastAutoReply } from './fast-auto-reply.ts';
+import { fastArf, fastDsn } from './fast-report.ts';
 
 /** See the file comment. */
 export class FastMailbox extends SimulatedMailbox {
@@ -24,12 +26,19 @@ export class FastMailbox extends SimulatedMailbox {
     const due = this.takeDue(now);
     const mails: RawMail[] = [];
     for (const e of due) {
-      let data = fastAutoReply(e.f, e.seq, this.options.startEpochMs);
+      const f = e.f;
+      const epoch = this.options.startEpochMs;
+      let data =
+        f.kind === 'dsn'
+          ? fastDsn(f, e.seq, epoch)
+          : f.kind === 'arf'
+            ? fastArf(f, e.seq, epoch)
+            : fastAutoReply(f, e.seq, epoch);
       if (data === null) {
         this.built.composer++;
-        data = await buildFollowUpMail(e.f, { ...this.options, seq: e.seq });
+        data = await buildFollowUpMail(f, { ...this.options, seq: e.seq });
       } else this.built.fast++;
-      mails.push({ source: `sim:${e.f.isp}:${e.f.kind}:${e.seq}`, data });
+      mails.push({ source: `sim:${f.isp}:${f.kind}:${e.seq}`, data });
     }
     return mails;
   }
