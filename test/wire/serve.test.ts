@@ -163,6 +163,9 @@ describe('mxlab serve gmail, driven by swaks', () => {
     const received = jsonl(join(log, 'received.jsonl'));
     expect(received.map((m) => m.to).sort()).toEqual(['someone@gmail.com', 'tls-user@gmail.com']);
     const rcpt = jsonl(join(log, 'replies.jsonl')).filter((e) => e.phase === 'rcpt');
+    const dns = jsonl(join(log, 'dns.jsonl')).map((q) => [q.name, q.type, q.rcode]);
+    expect(dns).toContainEqual(['gmail.com', 'MX', 0]);
+    expect(dns).toContainEqual(['yahoo.com', 'MX', 3]);
     // six magic/stranger cases and the TLS stranger: one RCPT reply each
     expect(rcpt.map((e) => String(e.reply).slice(0, 3)).sort()).toEqual([
       '250',
