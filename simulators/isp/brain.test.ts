@@ -119,6 +119,68 @@ describe('ISP brain', () => {
     expect(rcpt('h@example.com', 5 * MINUTE).code).toBe(451);
   });
 
+  it('forgets a greylist triplet not seen for two retention periods, keeps one seen again', () => {
+    const { brain, rcpt } = brainOf({ greylisting: { delayMs: 5 * MINUTE, retainMs: HOUR } });
+    expect(rcpt('a@example.com', 0).code).toBe(451);
+    expect(rcpt('b@example.com', 0).code).toBe(451);
+    expect(rcpt('a@example.com', 50 * MINUTE).code).toBe(250);
+    // b was last seen at 0: gone after two periods; a was seen again at 50 min: still known
+    expect(rcpt('a@example.com', HOUR + 40 * MINUTE).code).toBe(250);
+    expect(rcpt('b@example.com', 2 * HOUR + 30 * MINUTE).code).toBe(451);
+    expect(brain.greylistSize).toBe(2);
+    expect(rcpt('c@example.com', 10 * HOUR).code).toBe(451);
+    expect(brain.greylistSize).toBe(1);
+  });
+
+  test.prop(
+    [
+      fc.array(fc.tuple(fc.nat({ max: 30 }), fc.integer({ min: 0, max: 40 * MINUTE })), {
+        minLength: 1,
+        maxLength: 200,
+      }),
+    ],
+    { numRuns: 100 },
+  )('greylists as an unbounded table would while a triplet comes back within retainMs', (steps) => {
+    const retainMs = HOUR;
+    const { brain, rcpt } = brainOf({ greylisting: { delayMs: 5 * MINUTE, retainMs } });
+    const firstSeen = new Map<string, number>();
+    const lastSeen = new Map<string, number>();
+    let t = 0;
+    for (const [who, gap] of steps) {
+      t += gap;
+      const to = `r${who}@example.com`;
+      const last = lastSeen.get(to);
+      lastSeen.set(to, t);
+      const code = rcpt(to, t).code;
+      if (last === undefined || t - last >= 2 * retainMs) {
+        // new, or forgotten for sure
+        expect(code).toBe(451);
+        firstSeen.set(to, t);
+      } else if (t - last < retainMs) {
+        // remembered for sure: the same answer as a table that never forgets
+        expect(code).toBe(t < firstSeen.get(to)! + 5 * MINUTE ? 451 : 250);
+      } else if (code === 451) firstSeen.set(to, t); // between one and two periods: either
+      // at most the triplets of the last two periods are remembered
+      let recent = 0;
+      for (const v of lastSeen.values()) if (t - v < 2 * retainMs) recent++;
+      expect(brain.greylistSize).toBeLessThanOrEqual(recent);
+    }
+  });
+
+  it('fills {domain} in a per-domain reporting host as the resolver does', () => {
+    const { rcpt, followUps } = brainOf(
+      {
+        mx: [{ host: 'mx1.{domain}', preference: 10 }],
+        domainPatterns: ['*'],
+        truth: { unknown: { phase: 'rcpt', reply: '550 5.1.1 <rcpt>: unknown' } },
+        acceptThenBounce: { probability: 1, delay: { minMs: HOUR, maxMs: HOUR } },
+      },
+      { 'u@Shop.Example.org': truth('unknown') },
+    );
+    rcpt('u@Shop.Example.org', 0);
+    expect(followUps.map((f) => [f.kind, f.reportingMta])).toEqual([['dsn', 'mx1.shop-example-org']]);
+  });
+
   it('accepts then bounces, sends auto-replies and complaints', () => {
     const { rcpt, followUps } = brainOf(
       {

@@ -117,9 +117,14 @@ export class IspBrain {
   private readonly randomByPhase: Record<ScriptPhase, IspProfile['random']>;
   private readonly rateByPhase: Record<ScriptPhase, IspProfile['rateLimits']>;
   private readonly counters = new Map<string, IpCounter>();
-  private readonly greylist = new Map<string, Millis>();
+  /** greylist triplets first seen, in two generations (see {@link IspBrain.greylistFirstSeen}) */
+  private greylist = new Map<string, Millis>();
+  private greylistOld = new Map<string, Millis>();
+  private greylistRotateAt = Number.NEGATIVE_INFINITY;
   private readonly acceptCode: Record<'mail' | 'rcpt' | 'data', number>;
   private readonly reportingMta: string;
+  /** the reporting host names the recipient domain (`mx1.{domain}`), filled in as the resolver does */
+  private readonly reportingPerDomain: boolean;
   private readonly exact: Set<string>;
   private readonly patterns: RegExp[];
 
@@ -138,6 +143,7 @@ export class IspBrain {
     this.rateByPhase = byPhase(p.rateLimits);
     this.acceptCode = { mail: code(p.accept.mail), rcpt: code(p.accept.rcpt), data: code(p.accept.data) };
     this.reportingMta = p.reportingMta ?? p.mx[0]!.host;
+    this.reportingPerDomain = this.reportingMta.includes('{domain}');
     this.exact = new Set(p.domains.map((d) => d.toLowerCase()));
     this.patterns = p.domainPatterns.map(globToRegExp);
   }
@@ -208,9 +214,7 @@ export class IspBrain {
       }
     }
     if (p.greylisting) {
-      const key = `${s.clientIp}|${s.from}|${to}`;
-      const first = this.greylist.get(key);
-      if (first === undefined) this.greylist.set(key, t);
+      const first = this.greylistFirstSeen(`${s.clientIp}|${s.from}|${to}`, t, p.greylisting.retainMs);
       if (first === undefined || t < first + p.greylisting.delayMs) {
         out.set(code(p.greylisting.reply), fill(p.greylisting.reply, to, domain, s.clientIp), lat);
         return;
@@ -269,6 +273,39 @@ export class IspBrain {
   reset(): void {
     this.counters.clear();
     this.greylist.clear();
+    this.greylistOld.clear();
+    this.greylistRotateAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * When the greylist triplet `key` was first seen (undefined, and remembered from `t`, when it is
+   * new). The table has two generations that rotate at each multiple of `retainMs` of run time; a
+   * triplet found in the old one moves to the current one. So a triplet seen again less than
+   * `retainMs` after its last attempt is always remembered, one not seen for `2 * retainMs` never is,
+   * and the table holds the triplets of at most two periods.
+   */
+  private greylistFirstSeen(key: string, t: Millis, retainMs: number): Millis | undefined {
+    if (t >= this.greylistRotateAt) {
+      // periods are fixed multiples of retainMs; crossing two boundaries forgets both generations
+      if (t >= this.greylistRotateAt + retainMs) this.greylist.clear();
+      const old = this.greylistOld;
+      old.clear();
+      this.greylistOld = this.greylist;
+      this.greylist = old;
+      this.greylistRotateAt = (Math.floor(t / retainMs) + 1) * retainMs;
+    }
+    let first = this.greylist.get(key);
+    if (first === undefined) {
+      first = this.greylistOld.get(key);
+      this.greylist.set(key, first ?? t);
+      if (first !== undefined) this.greylistOld.delete(key);
+    }
+    return first;
+  }
+
+  /** Greylist triplets remembered now (both generations). */
+  get greylistSize(): number {
+    return this.greylist.size + this.greylistOld.size;
   }
 
   /** Time windows, rate limits, complaint blocks and random replies for a phase. */
@@ -354,6 +391,15 @@ export class IspBrain {
     return p >= 1 || (p > 0 && this.random.next() < p);
   }
 
+  /** The reporting host for a recipient: `{domain}` becomes its domain with dots as dashes. */
+  private reportingHostFor(to: string): string {
+    const dashed = to
+      .slice(to.lastIndexOf('@') + 1)
+      .toLowerCase()
+      .replaceAll('.', '-');
+    return this.reportingMta.replaceAll('{domain}', dashed);
+  }
+
   private followUp(
     kind: FollowUpKind,
     s: SessionState,
@@ -369,7 +415,7 @@ export class IspBrain {
       kind,
       atMs: t + (delay ? sampleDelay(delay, this.random) : 0),
       isp: this.name,
-      reportingMta: this.reportingMta,
+      reportingMta: this.reportingPerDomain ? this.reportingHostFor(to) : this.reportingMta,
       from: s.from,
       to,
       messageId,

@@ -137,6 +137,16 @@ export const ispProfileSchema = z
           .min(0)
           .default(5 * MINUTE),
         reply: replyText.default('451 4.7.1 <rcpt>: Recipient address rejected: Greylisted, try again later'),
+        /**
+         * how long a triplet not seen again is remembered (between this and twice this): the table of a
+         * real greylisting server is bounded too, and a million-recipient run must not keep one entry
+         * per recipient to the end
+         */
+        retainMs: z
+          .number()
+          .int()
+          .positive()
+          .default(24 * HOUR),
       })
       .optional(),
     /** accept recipients of these truths at RCPT, then bounce them as a DSN after `delay` */
