@@ -36,13 +36,11 @@ import {
   createInProcessWorld,
   createPopulation,
   type InProcessWorld,
-  type IspProfile,
   loadDomainMix,
-  loadIspProfile,
-  loadIspProfiles,
   type Population,
 } from '../simulators/index.ts';
 import { createRunStore, openRunStore, type RunStore, type RunStoreWriter } from '../store/index.ts';
+import { planProfiles } from './plan-world.ts';
 import type { RunPlan } from './run-plan.ts';
 
 export interface RunOptions {
@@ -123,7 +121,7 @@ export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunRe
   });
   const world = createInProcessWorld({
     population,
-    profiles: profilesOf(plan),
+    profiles: planProfiles(plan),
     seed: plan.seed,
     clock: sim.clock,
   });
@@ -299,22 +297,6 @@ async function runWorld(
     store: keep ? reader : null,
     wallMs: performance.now() - wall0,
   };
-}
-
-function profilesOf(plan: RunPlan): IspProfile[] {
-  const shipped = loadIspProfiles();
-  let profiles =
-    plan.isps.profiles === 'all'
-      ? shipped
-      : shipped.filter((p) => (plan.isps.profiles as string[]).includes(p.name) || p.catchAll);
-  profiles = [...plan.isps.files.map((f) => loadIspProfile(f)), ...profiles];
-  return profiles.map((p) => {
-    const windows = plan.isps.windows.filter((w) => w.profile === p.name).map(({ profile: _, ...w }) => w);
-    const patch = plan.isps.overrides.find((o) => o.profile === p.name);
-    const { profile: _p, ...fields } = patch ?? { profile: '' };
-    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    return { ...p, ...defined, windows: [...p.windows, ...windows] };
-  });
 }
 
 function policyOf(spec: string | RetryPolicySpec | null, mode: 'legacy' | 'enhanced'): RetryPolicy {

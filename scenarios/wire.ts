@@ -9,21 +9,13 @@
  * the same outcomes; latencies are also slept for `latency × latencyScale` (default 0) and a
  * stall lasts `max(minTimeoutMs, timeout × timeoutScale)` of wall time.
  */
-import {
-  createPopulation,
-  type InProcessWorld,
-  type IspProfile,
-  loadDomainMix,
-  loadIspProfile,
-  loadIspProfiles,
-  type Population,
-} from '../simulators/index.ts';
+import type { InProcessWorld } from '../simulators/index.ts';
 import { WireResolver } from '../simulators/wire/dns-resolver.ts';
 import { WireDnsServer } from '../simulators/wire/dns-server.ts';
 import { Fleet } from '../simulators/wire/fleet.ts';
 import { type DkimKey, dkimChecker, generateDkimKey } from '../simulators/wire/message.ts';
 import { WireTransport } from '../simulators/wire/smtp-transport.ts';
-import type { RunPlan } from './run-plan.ts';
+import { planPopulation, planProfiles } from './plan-world.ts';
 import type { RunOptions, WorldPorts } from './run-scenario.ts';
 
 /** Options of wire mode. */
@@ -95,34 +87,4 @@ export function wirePorts(options: WireOptions = {}): NonNullable<RunOptions['po
   };
 }
 
-/**
- * The ISP profiles of a plan as a run uses them: the listed shipped profiles (or all) plus the
- * catch-all, the scenario's own profile files first, its windows appended and its overrides
- * applied. Mirrors run-scenario.ts's private `profilesOf` so `mxlab serve SCENARIO` answers like a
- * run of that scenario (keep the two in step; the lead may export that one and drop this).
- */
-export function planProfiles(plan: RunPlan): IspProfile[] {
-  const shipped = loadIspProfiles();
-  let profiles =
-    plan.isps.profiles === 'all'
-      ? shipped
-      : shipped.filter((p) => (plan.isps.profiles as string[]).includes(p.name) || p.catchAll);
-  profiles = [...plan.isps.files.map((f) => loadIspProfile(f)), ...profiles];
-  return profiles.map((p) => {
-    const windows = plan.isps.windows.filter((w) => w.profile === p.name).map(({ profile: _, ...w }) => w);
-    const patch = plan.isps.overrides.find((o) => o.profile === p.name);
-    const { profile: _p, ...fields } = patch ?? { profile: '' };
-    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    return { ...p, ...defined, windows: [...p.windows, ...windows] };
-  });
-}
-
-/** The population of a plan, as a run builds it (same seed, so the same addresses and truths). */
-export function planPopulation(plan: RunPlan): Population {
-  return createPopulation({
-    seed: plan.seed,
-    size: plan.population.size,
-    mix: loadDomainMix(plan.population.mix),
-    settings: plan.population.settings,
-  });
-}
+export { planPopulation, planProfiles };
