@@ -3,7 +3,6 @@
  * comes from a small table keyed by the reply (disposition, failure type, reason, bounce class) and the
  * domain, first matching row wins. The validity period is honoured only up to 3.5 days.
  */
-import type { RandomSource } from '../ports.ts';
 import {
   DAY,
   type Disposition,
@@ -13,7 +12,7 @@ import {
   type Millis,
   type Qualification,
 } from '../types.ts';
-import { type RetryPolicy, withinValidity } from './policy.ts';
+import { DelayRetryPolicy } from './policy.ts';
 
 /** One row of the interval table. Every given criterion must match; an absent one matches anything. */
 export interface EnhancedIntervalRule {
@@ -76,12 +75,13 @@ export function domainMatches(pattern: string, domain: string): boolean {
 }
 
 /** The Enhanced MTA policy. */
-export class EnhancedRetryPolicy implements RetryPolicy {
+export class EnhancedRetryPolicy extends DelayRetryPolicy {
   readonly settings: Readonly<EnhancedRetrySettings>;
   constructor(
     settings: Partial<EnhancedRetrySettings> = {},
     readonly name = 'enhanced',
   ) {
+    super();
     this.settings = Object.freeze({ ...DEFAULT_ENHANCED_RETRY_SETTINGS, ...settings });
   }
 
@@ -102,18 +102,10 @@ export class EnhancedRetryPolicy implements RetryPolicy {
     return null;
   }
 
-  nextAttemptAt(
-    attemptNo: number,
-    firstSentAt: Millis,
-    now: Millis,
-    q: Qualification,
-    domain: string,
-    _rng: RandomSource,
-    requestedValidityMs?: Millis,
-  ): Millis | null {
+  /** Interval n of the matching row (its last one repeating), or null before the first attempt. */
+  retryDelay(attemptNo: number, q: Qualification, domain: string): Millis | null {
     if (attemptNo < 1) return null;
     const list = this.ruleFor(q, domain)?.intervalsMs ?? this.settings.defaultIntervalsMs;
-    const d = list[Math.min(attemptNo, list.length) - 1]!;
-    return withinValidity(now, d, firstSentAt + this.effectiveValidity(requestedValidityMs));
+    return list[Math.min(attemptNo, list.length) - 1]!;
   }
 }

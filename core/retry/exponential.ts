@@ -5,10 +5,10 @@
  */
 import type { RandomSource } from '../ports.ts';
 import type { Millis, Qualification } from '../types.ts';
-import { type RetryPolicy, withinValidity } from './policy.ts';
+import { DEFAULT_PEER_RETRY_LIMITS, type PeerRetryLimits, PeerRetryPolicy } from './peer.ts';
 
 /** Settings of an exponential policy. */
-export interface ExponentialRetrySettings {
+export interface ExponentialRetrySettings extends PeerRetryLimits {
   baseMs: Millis;
   factor: number;
   /** exponent of the first retry (Haraka's 2^(n+5) with n from 1 is base 32 s, firstExponent 1) */
@@ -17,64 +17,37 @@ export interface ExponentialRetrySettings {
   capMs: Millis | null;
   /** relative jitter, 0..1 */
   jitter: number;
-  /** the MTA's own maximum message age; null: none (attempts end it) */
-  maxAgeMs: Millis | null;
-  /** total attempts including the first; null: unlimited */
-  maxAttempts: number | null;
-  /** also stop at the delivery's validity when it is shorter than maxAgeMs */
-  honourRequestedValidity: boolean;
 }
 
 /** Exponential backoff policy. */
-export class ExponentialRetryPolicy implements RetryPolicy {
+export class ExponentialRetryPolicy extends PeerRetryPolicy<ExponentialRetrySettings> {
   readonly settings: Readonly<ExponentialRetrySettings>;
   constructor(
     settings: Partial<ExponentialRetrySettings> & Pick<ExponentialRetrySettings, 'baseMs' | 'factor'>,
     readonly name = 'exponential',
   ) {
+    super();
     this.settings = Object.freeze({
+      ...DEFAULT_PEER_RETRY_LIMITS,
       firstExponent: 0,
       capMs: null,
       jitter: 0,
-      maxAgeMs: null,
-      maxAttempts: null,
-      honourRequestedValidity: false,
       ...settings,
     });
     if (!(this.settings.jitter >= 0 && this.settings.jitter <= 1))
       throw new RangeError(`retry policy ${name}: jitter: expected 0..1, got ${this.settings.jitter}`);
   }
 
-  effectiveValidity(requestedMs?: Millis): Millis {
-    return ageLimit(this.settings.maxAgeMs, this.settings.honourRequestedValidity, requestedMs);
-  }
-
   /** Delay before retry `retryNo` without jitter, or null when the attempts are used up. */
   baseDelay(retryNo: number): Millis | null {
+    if (!this.allowsRetry(retryNo)) return null;
     const s = this.settings;
-    if (retryNo < 1) return null;
-    if (s.maxAttempts !== null && retryNo >= s.maxAttempts) return null;
     const d = s.baseMs * s.factor ** (retryNo - 1 + s.firstExponent);
     return s.capMs === null ? d : Math.min(d, s.capMs);
   }
 
-  nextAttemptAt(
-    attemptNo: number,
-    firstSentAt: Millis,
-    now: Millis,
-    _q: Qualification,
-    _domain: string,
-    rng: RandomSource,
-    requestedValidityMs?: Millis,
-  ): Millis | null {
-    let d = this.baseDelay(attemptNo);
-    if (d !== null && this.settings.jitter > 0) d *= 1 + this.settings.jitter * (2 * rng.next() - 1);
-    return withinValidity(now, d, firstSentAt + this.effectiveValidity(requestedValidityMs));
+  retryDelay(attemptNo: number, _q: Qualification, _domain: string, rng: RandomSource): number | null {
+    const d = this.baseDelay(attemptNo);
+    return d !== null && this.settings.jitter > 0 ? d * (1 + this.settings.jitter * (2 * rng.next() - 1)) : d;
   }
-}
-
-/** Peer MTAs' age limit: their own maximum, or the smaller of it and the delivery's when asked to honour it. */
-export function ageLimit(maxAgeMs: Millis | null, honourRequested: boolean, requestedMs?: Millis): Millis {
-  const own = maxAgeMs ?? Number.POSITIVE_INFINITY;
-  return honourRequested && requestedMs !== undefined ? Math.min(own, requestedMs) : own;
 }

@@ -8,10 +8,16 @@ export {
   EnhancedRetryPolicy,
   type EnhancedRetrySettings,
 } from './enhanced.ts';
-export { ageLimit, ExponentialRetryPolicy, type ExponentialRetrySettings } from './exponential.ts';
+export { ExponentialRetryPolicy, type ExponentialRetrySettings } from './exponential.ts';
 export { IntervalListRetryPolicy, type IntervalListRetrySettings } from './interval-list.ts';
 export { DEFAULT_LEGACY_RETRY_SETTINGS, LegacyRetryPolicy, type LegacyRetrySettings } from './legacy.ts';
-export { type RetryPolicy, withinValidity } from './policy.ts';
+export {
+  ageLimit,
+  DEFAULT_PEER_RETRY_LIMITS,
+  type PeerRetryLimits,
+  PeerRetryPolicy,
+} from './peer.ts';
+export { DelayRetryPolicy, type RetryPolicy, withinValidity } from './policy.ts';
 export { loadRetryPolicyFile, RETRY_PRESETS_FILE, retryPolicy, retryPresets } from './presets.ts';
 export {
   createRetryPolicy,

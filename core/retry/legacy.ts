@@ -3,9 +3,8 @@
  * retries `slowSpacingMs` apart, all cut by the delivery's validity. Spacing counts from the failed
  * attempt, so a late attempt (queued by shaping) pushes the next ones rather than bursting.
  */
-import type { RandomSource } from '../ports.ts';
-import { DAY, HOUR, type Millis, type Qualification } from '../types.ts';
-import { type RetryPolicy, withinValidity } from './policy.ts';
+import { DAY, HOUR, type Millis } from '../types.ts';
+import { DelayRetryPolicy } from './policy.ts';
 
 /** Legacy retry settings; settable globally and per delivery. */
 export interface LegacyRetrySettings {
@@ -27,12 +26,13 @@ export const DEFAULT_LEGACY_RETRY_SETTINGS: Readonly<LegacyRetrySettings> = Obje
 });
 
 /** The legacy MTA policy. */
-export class LegacyRetryPolicy implements RetryPolicy {
+export class LegacyRetryPolicy extends DelayRetryPolicy {
   readonly settings: Readonly<LegacyRetrySettings>;
   constructor(
     settings: Partial<LegacyRetrySettings> = {},
     readonly name = 'legacy',
   ) {
+    super();
     this.settings = Object.freeze({ ...DEFAULT_LEGACY_RETRY_SETTINGS, ...settings });
   }
 
@@ -49,19 +49,7 @@ export class LegacyRetryPolicy implements RetryPolicy {
     return null;
   }
 
-  nextAttemptAt(
-    attemptNo: number,
-    firstSentAt: Millis,
-    now: Millis,
-    _q: Qualification,
-    _domain: string,
-    _rng: RandomSource,
-    requestedValidityMs?: Millis,
-  ): Millis | null {
-    return withinValidity(
-      now,
-      this.delay(attemptNo),
-      firstSentAt + this.effectiveValidity(requestedValidityMs),
-    );
+  retryDelay(attemptNo: number): Millis | null {
+    return this.delay(attemptNo);
   }
 }

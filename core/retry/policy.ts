@@ -37,3 +37,31 @@ export function withinValidity(now: Millis, delayMs: number | null, deadline: Mi
   const at = now + Math.max(1, Math.round(delayMs));
   return at <= deadline ? at : null;
 }
+
+/**
+ * The one way every policy here turns a delay into the next attempt: `now + retryDelay(...)`, or null
+ * once that passes `firstSentAt + effectiveValidity(requested)` ({@link withinValidity}). A policy says
+ * only its delay and its validity.
+ */
+export abstract class DelayRetryPolicy implements RetryPolicy {
+  abstract readonly name: string;
+  abstract effectiveValidity(requestedMs?: Millis): Millis;
+  /** The delay before the retry that follows failed attempt `attemptNo` (1-based), or null to give up. */
+  abstract retryDelay(attemptNo: number, q: Qualification, domain: string, rng: RandomSource): number | null;
+
+  nextAttemptAt(
+    attemptNo: number,
+    firstSentAt: Millis,
+    now: Millis,
+    q: Qualification,
+    domain: string,
+    rng: RandomSource,
+    requestedValidityMs?: Millis,
+  ): Millis | null {
+    return withinValidity(
+      now,
+      this.retryDelay(attemptNo, q, domain, rng),
+      firstSentAt + this.effectiveValidity(requestedValidityMs),
+    );
+  }
+}
