@@ -11,9 +11,14 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildInMail } from '../cli/commands/inmail.ts';
 
-const dir = process.argv[2] ?? '/work/shared/corpus/bounces/maildir/bsd';
+/** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
+const CORPUS_ROOT =
+  process.env.MXLAB_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
+
+const dir = process.argv[2] ?? `${CORPUS_ROOT}/bounces/maildir/bsd`;
 const rounds = Number(process.argv[3] ?? 5);
 const trials = Number(process.argv[4] ?? 3);
 const WARMUP_ROUNDS = 3;

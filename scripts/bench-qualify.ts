@@ -11,6 +11,7 @@
  *   npx tsx scripts/bench-qualify.ts [--n 1000000] [--trials 5]
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   createQualifier,
   defaultRuleSet,
@@ -20,13 +21,17 @@ import {
 } from '../core/qualification/index.ts';
 import { parseReply } from '../core/reply/parse-reply.ts';
 
+/** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
+const CORPUS_ROOT =
+  process.env.MXLAB_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
+
 const nArg = process.argv.indexOf('--n');
 const N = nArg > 0 ? Number(process.argv[nArg + 1]) : 1_000_000;
 const tArg = process.argv.indexOf('--trials');
 const TRIALS = tArg > 0 ? Number(process.argv[tArg + 1]) : 5;
 const DISTINCT = 200_000;
 
-const corpus = readFileSync('/work/shared/corpus/smtp-replies.jsonl', 'utf8')
+const corpus = readFileSync(`${CORPUS_ROOT}/smtp-replies.jsonl`, 'utf8')
   .split('\n')
   .filter(Boolean)
   .map((l) => JSON.parse(l) as { reply?: string })

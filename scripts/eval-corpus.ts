@@ -9,11 +9,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildInMail } from '../cli/commands/inmail.ts';
 import type { InMailResult } from '../core/inmail/index.ts';
 
-const CORPUS = process.argv[2] ?? '/work/shared/corpus/bounces';
+/** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
+const CORPUS_ROOT =
+  process.env.MXLAB_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
+
+const CORPUS = process.argv[2] ?? `${CORPUS_ROOT}/bounces`;
 
 /** SPEC §11: accepted Campaign reasons and impacts per Sisimai reason ('ignored' = type Ignored). */
 const EXPECTED: Record<string, { reasons: (number | 'ignored' | 'denylist' | 'ok')[]; impacts: string[] }> =

@@ -7,15 +7,20 @@
  *   npx tsx scripts/eval-replies.ts [--mode legacy|enhanced] [--rules DIR] [--corpus FILE]
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createQualifier, scoreAgainstSisimai } from '../core/qualification/index.ts';
 import type { SmtpPhase } from '../core/types.ts';
+
+/** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
+const CORPUS_ROOT =
+  process.env.MXLAB_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
-const corpus = opt('--corpus', '/work/shared/corpus/smtp-replies.jsonl');
+const corpus = opt('--corpus', `${CORPUS_ROOT}/smtp-replies.jsonl`);
 const modes = args.includes('--mode')
   ? [opt('--mode', 'legacy') as 'legacy' | 'enhanced']
   : (['legacy', 'enhanced'] as const);

@@ -1,10 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import { createQualifier } from '../qualification/qualifier.ts';
 import { createInMail } from './inmail.ts';
 import type { InMailResult } from './types.ts';
+
+/** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
+const CORPUS_ROOT =
+  process.env.MXLAB_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 
 const qualifier = createQualifier({ mode: 'legacy' });
 const inmail = createInMail({ qualifier });
@@ -202,7 +207,7 @@ describe('inMail: complaints, auto-replies, garbage', () => {
 });
 
 describe('inMail on corpus files', () => {
-  const dir = '/work/shared/corpus/bounces/maildir/bsd';
+  const dir = `${CORPUS_ROOT}/bounces/maildir/bsd`;
   it('the corpus is present', () => {
     expect(existsSync(dir), `corpus missing at ${dir}`).toBe(true);
   });

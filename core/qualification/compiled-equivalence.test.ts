@@ -5,6 +5,7 @@
  * the qualifier, and random texts built from the rules' own literals and corpus words.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { createInMail, readMailbox } from '../inmail/index.ts';
@@ -15,6 +16,10 @@ import { requiredLiterals, topLevelAlternatives } from './literal-prefilter.ts';
 import { defaultBounceRuleSet, defaultRuleSet } from './load-rules.ts';
 import { createQualifier, parseDiagnostic, type Qualifier } from './qualifier.ts';
 import { PHASES, type Rule } from './rule-schema.ts';
+
+/** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
+const CORPUS_ROOT =
+  process.env.MXLAB_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 
 /** Case folding of the automaton: each UTF-16 unit to its lower case when that is one unit. */
 function fold(s: string): string {
@@ -96,7 +101,7 @@ function check(p: ParsedReply, phase: SmtpPhase, domain: string): void {
   }
 }
 
-const CORPUS = '/work/shared/corpus/smtp-replies.jsonl';
+const CORPUS = `${CORPUS_ROOT}/smtp-replies.jsonl`;
 const replies = existsSync(CORPUS)
   ? readFileSync(CORPUS, 'utf8')
       .split('\n')
@@ -114,8 +119,8 @@ describe('compiled matcher = rules tried one by one', () => {
   });
 
   it('on every diagnostic the inMail corpus evaluation qualifies', async () => {
-    const dir = '/work/shared/corpus/bounces/maildir';
-    if (!existsSync(dir)) return;
+    const dir = `${CORPUS_ROOT}/bounces/maildir`;
+    expect(existsSync(dir), `corpus missing: ${dir}`).toBe(true);
     const seen: ParsedReply[] = [];
     const real = createQualifier({ mode: 'legacy' });
     const recorder: Qualifier = {

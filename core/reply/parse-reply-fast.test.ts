@@ -4,10 +4,15 @@
  * string, random ones built from reply pieces and every reply of the shared corpus.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { ParsedReply } from '../types.ts';
 import { parseReply } from './parse-reply.ts';
+
+/** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
+const CORPUS_ROOT =
+  process.env.MXLAB_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 
 const LINE_RE = /^([2-5]\d\d)(?:([ -])(.*))?$/s;
 const ENHANCED_RE = /^([245])\.(\d{1,3})\.(\d{1,3})(?=$|[\s,;:)\]])/;
@@ -118,7 +123,7 @@ describe('parseReply fast path', () => {
   });
 
   it('equals the general parser on every corpus reply', () => {
-    const file = '/work/shared/corpus/smtp-replies.jsonl';
+    const file = `${CORPUS_ROOT}/smtp-replies.jsonl`;
     const replies = existsSync(file)
       ? readFileSync(file, 'utf8')
           .split('\n')
