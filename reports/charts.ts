@@ -41,9 +41,9 @@ export function assertSafeSvg(svg: string): string {
   return svg;
 }
 
-/** `Attempts per domain` -> `attempts-per-domain`: a stable prefix for the SVG's ids and classes. */
-function slug(title: string): string {
-  return `c-${title
+/** `Attempts per domain` -> `c-attempts-per-domain`: a stable prefix for the SVG's ids and classes. */
+function slug(title: string, prefix: string): string {
+  return `${prefix}-${title
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')}`;
@@ -62,7 +62,17 @@ function renumber(svg: string, prefix: string): string {
   });
 }
 
-function render(option: Record<string, unknown>, size: ChartSize, key: string): string {
+/**
+ * Renders an echarts option (over the house style: palette, font, grid, no animation) to an `<svg>`
+ * string whose ids and classes are named from `key` (the title) and `prefix` instead of zrender's
+ * per-instance counters, so the same data gives the same bytes and two charts on a page never clash.
+ */
+export function renderChart(
+  option: Record<string, unknown>,
+  size: ChartSize,
+  key: string,
+  prefix = 'c',
+): string {
   const chart = echarts.init(null, null, {
     renderer: 'svg',
     ssr: true,
@@ -73,7 +83,7 @@ function render(option: Record<string, unknown>, size: ChartSize, key: string): 
     chart.setOption({ ...BASE, ...option });
     // zrender numbers its ids and classes per instance (`zr7-cls-3`): renumber them from the chart's
     // title so the same data gives the same bytes, and two charts on one page never clash
-    return assertSafeSvg(renumber(chart.renderToSVGString(), slug(key)));
+    return assertSafeSvg(renumber(chart.renderToSVGString(), slug(key, prefix)));
   } finally {
     chart.dispose();
   }
@@ -117,7 +127,7 @@ export function timeLineChart(opts: {
   const maxT = opts.times.length ? opts.times[opts.times.length - 1]! : HOUR;
   // more series than fit beside the title: the legend goes under the chart, so it never covers the title
   const many = opts.series.length > 3;
-  return render(
+  return renderChart(
     {
       title: { text: opts.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
       legend: many
@@ -155,7 +165,7 @@ export function durationHistogram(opts: {
   bins: number[];
   size?: ChartSize;
 }): string {
-  return render(
+  return renderChart(
     {
       title: { text: opts.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
       xAxis: {
@@ -189,7 +199,7 @@ export function timelineChart(opts: { title: string; bars: TimelineBar[]; size?:
   const labels = opts.bars.map((b) => b.label);
   const maxT = opts.bars.reduce((m, b) => Math.max(m, b.endMs), HOUR);
   const height = Math.max(opts.size?.height ?? 160, 90 + 22 * opts.bars.length);
-  return render(
+  return renderChart(
     {
       title: { text: opts.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
       legend: { top: 8, right: 10, data: groups },

@@ -3,8 +3,7 @@
  * axis (the values of a grid key, in grid order), as a server-side echarts SVG with ids renumbered
  * so the same data always gives the same bytes.
  */
-import * as echarts from 'echarts';
-import { assertSafeSvg, PALETTE } from '../../reports/charts.ts';
+import { PALETTE, renderChart } from '../../reports/charts.ts';
 
 /** One line with its band; `null` where the point has no data. */
 export interface BandSeries {
@@ -29,12 +28,6 @@ export interface BandChartOptions {
 
 /** Renders the chart to an `<svg>` string. */
 export function bandChart(o: BandChartOptions): string {
-  const chart = echarts.init(null, null, {
-    renderer: 'svg',
-    ssr: true,
-    width: o.width ?? 560,
-    height: o.height ?? 320,
-  });
   const fmt = o.format ?? ((v: number) => String(v));
   const series: Record<string, unknown>[] = [];
   o.series.forEach((s, i) => {
@@ -63,11 +56,8 @@ export function bandChart(o: BandChartOptions): string {
     });
     series.push({ type: 'line', name: s.name, data: s.mid, color, symbolSize: 6, lineStyle: { width: 2 } });
   });
-  try {
-    chart.setOption({
-      animation: false,
-      color: PALETTE,
-      textStyle: { fontFamily: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif' },
+  return renderChart(
+    {
       title: { text: o.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
       legend: { top: 8, right: 10, data: o.series.map((s) => s.name), textStyle: { fontSize: 11 } },
       grid: { left: 64, right: 20, top: 48, bottom: 48 },
@@ -81,29 +71,9 @@ export function bandChart(o: BandChartOptions): string {
       },
       yAxis: { type: 'value', name: o.yName, axisLabel: { formatter: fmt } },
       series,
-    });
-    return assertSafeSvg(renumber(chart.renderToSVGString(), slug(o.title)));
-  } finally {
-    chart.dispose();
-  }
-}
-
-function slug(title: string): string {
-  return `s-${title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')}`;
-}
-
-/** zrender numbers ids per instance (`zr7-cls-3`): renumber by first appearance for stable bytes. */
-function renumber(svg: string, prefix: string): string {
-  const seen = new Map<string, string>();
-  return svg.replace(/\bzr\d+-([a-z]*-?)(\d+)\b/g, (token, kind: string) => {
-    let id = seen.get(token);
-    if (id === undefined) {
-      id = `${prefix}-${kind}${seen.size}`;
-      seen.set(token, id);
-    }
-    return id;
-  });
+    },
+    { width: o.width ?? 560, height: o.height ?? 320 },
+    o.title,
+    's',
+  );
 }
