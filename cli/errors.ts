@@ -17,8 +17,15 @@ export class CliError extends Error {
 /** Errors from our loaders that name a place (file, line, field) carry `code`; they are bad input too. */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
-  if (err && typeof err === 'object' && 'exitCode' in err && typeof err.exitCode === 'number') return err.exitCode;
-  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string' && err.code.startsWith('MXLAB_'))
+  if (err && typeof err === 'object' && 'exitCode' in err && typeof err.exitCode === 'number')
+    return err.exitCode;
+  if (
+    err &&
+    typeof err === 'object' &&
+    'code' in err &&
+    typeof err.code === 'string' &&
+    err.code.startsWith('MXLAB_')
+  )
     return ExitCode.BadInput;
   return ExitCode.BadInput;
 }

@@ -11,7 +11,9 @@ const debug = process.argv.includes('--debug');
 
 export function buildProgram(): Command {
   const program = new Command('mxlab')
-    .description('Email delivery simulation and test harness: the real qualification and sending core against simulated ISPs')
+    .description(
+      'Email delivery simulation and test harness: the real qualification and sending core against simulated ISPs',
+    )
     .version(VERSION, '-V, --version')
     .option('--debug', 'print stack traces on errors')
     .showHelpAfterError('(run mxlab --help for usage)')

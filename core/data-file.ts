@@ -40,7 +40,13 @@ export function loadDataFile<S extends z.ZodType>(file: string, schema: S): z.ou
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new DataFileError(file, 0, 0, '', e.code === 'ENOENT' ? 'file not found' : `cannot read (${e.code ?? e.message})`);
+    throw new DataFileError(
+      file,
+      0,
+      0,
+      '',
+      e.code === 'ENOENT' ? 'file not found' : `cannot read (${e.code ?? e.message})`,
+    );
   }
   return parseDataText(text, file, schema);
 }
@@ -115,7 +121,12 @@ function unwrap(s: unknown): unknown {
   for (let i = 0; i < 10; i++) {
     const def = (s as { def?: { type?: string; innerType?: unknown; in?: unknown } }).def;
     if (!def) return s;
-    if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'readonly')
+    if (
+      def.type === 'optional' ||
+      def.type === 'default' ||
+      def.type === 'nullable' ||
+      def.type === 'readonly'
+    )
       s = def.innerType;
     else if (def.type === 'pipe') s = def.in;
     else return s;

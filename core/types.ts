@@ -104,7 +104,13 @@ export const AddressStatus = {
   Allowlisted: 4,
 } as const;
 export type AddressStatusCode = (typeof AddressStatus)[keyof typeof AddressStatus];
-export const ADDRESS_STATUS_NAMES = ['valid', 'withErrors', 'quarantine', 'denylisted', 'allowlisted'] as const;
+export const ADDRESS_STATUS_NAMES = [
+  'valid',
+  'withErrors',
+  'quarantine',
+  'denylisted',
+  'allowlisted',
+] as const;
 export type AddressStatusName = (typeof ADDRESS_STATUS_NAMES)[number];
 
 /** Delivery log statuses (SPEC §8). */
@@ -118,7 +124,14 @@ export const LogStatus = {
   TakenIntoAccount: 5,
 } as const;
 export type LogStatusCode = (typeof LogStatus)[keyof typeof LogStatus];
-export const LOG_STATUS_NAMES = ['pending', 'sent', 'failed', 'ignored', 'cancelled', 'takenIntoAccount'] as const;
+export const LOG_STATUS_NAMES = [
+  'pending',
+  'sent',
+  'failed',
+  'ignored',
+  'cancelled',
+  'takenIntoAccount',
+] as const;
 
 /** Qualification mode: legacy inbound-email rules, or Enhanced MTA bounce classes mapped to reasons. */
 export type QualificationMode = 'legacy' | 'enhanced';
