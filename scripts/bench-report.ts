@@ -9,6 +9,7 @@ import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderCsv, writeReport } from '../reports/index.ts';
+import { DELIVERED_250, dnsFailure, MAILBOX_FULL_452 } from '../reports/test-helpers/attempt-rows.ts';
 import { createRunStore, openRunStore } from '../store/index.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -152,49 +153,11 @@ async function generate(dir: string): Promise<void> {
           'retry',
         );
         count(t0, d, 2);
-        w.attempts.push(
-          t1,
-          1,
-          id,
-          2,
-          domain,
-          ip,
-          '192.0.2.1',
-          'data',
-          250,
-          '2.0.0',
-          '250 ok',
-          null,
-          null,
-          'ok',
-          null,
-          null,
-          null,
-          'delivered',
-        );
+        w.attempts.push(t1, 1, id, 2, domain, ip, '192.0.2.1', ...DELIVERED_250);
         count(t1, d, 1);
         w.deliveryLog.push(1, id, address, domain, 'sent', null, null, false, '250 ok', 2, t0, t1, t1);
       } else {
-        w.attempts.push(
-          t0,
-          1,
-          id,
-          1,
-          domain,
-          ip,
-          '192.0.2.1',
-          'data',
-          250,
-          '2.0.0',
-          '250 ok',
-          null,
-          null,
-          'ok',
-          null,
-          null,
-          null,
-          'delivered',
-        );
+        w.attempts.push(t0, 1, id, 1, domain, ip, '192.0.2.1', ...DELIVERED_250);
         count(t0, d, 1);
         w.deliveryLog.push(1, id, address, domain, 'sent', null, null, false, '250 ok', 1, t0, t0, t0);
       }
@@ -228,26 +191,7 @@ async function generate(dir: string): Promise<void> {
     } else if (truth === 'mailboxFull' || truth === 'disabledPermanent') {
       for (let k = 0; k < 3; k++) {
         const t = t0 + k * H;
-        w.attempts.push(
-          t,
-          1,
-          id,
-          k + 1,
-          domain,
-          ip,
-          '192.0.2.1',
-          'rcpt',
-          452,
-          '4.2.2',
-          '452 4.2.2 mailbox full',
-          'soft',
-          5,
-          'count',
-          'transient',
-          'MailboxFull',
-          null,
-          'retry',
-        );
+        w.attempts.push(t, 1, id, k + 1, domain, ip, '192.0.2.1', ...MAILBOX_FULL_452);
         count(t, d, 2);
       }
       w.deliveryLog.push(
@@ -278,46 +222,8 @@ async function generate(dir: string): Promise<void> {
       );
     } else {
       const text = `DNS query failed for '${domain}'`;
-      w.attempts.push(
-        t0,
-        1,
-        id,
-        1,
-        domain,
-        null,
-        null,
-        'dns',
-        null,
-        null,
-        text,
-        'soft',
-        2,
-        'count',
-        'transient',
-        'DnsFailure',
-        null,
-        'retry',
-      );
-      w.attempts.push(
-        t0 + 24 * H,
-        1,
-        id,
-        2,
-        domain,
-        null,
-        null,
-        'dns',
-        null,
-        null,
-        text,
-        'soft',
-        2,
-        'count',
-        'transient',
-        'DnsFailure',
-        null,
-        'expired',
-      );
+      w.attempts.push(t0, 1, id, 1, domain, null, null, ...dnsFailure(text, 'retry'));
+      w.attempts.push(t0 + 24 * H, 1, id, 2, domain, null, null, ...dnsFailure(text, 'expired'));
       count(t0, d, 2);
       count(t0 + 24 * H, d, 3);
       w.deliveryLog.push(1, id, address, domain, 'failed', 'soft', 2, false, text, 2, t0, t0 + 24 * H, null);
