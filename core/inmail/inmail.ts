@@ -29,7 +29,7 @@ import {
   UNKNOWN_QUALIFICATION,
 } from './outcomes.ts';
 import { readSesNotification, type SesRecipient } from './ses-notification.ts';
-import { proseDiagnostics, proseRecipients, splitHumanPart } from './text-bounce.ts';
+import { proseDiagnostics, proseRecipients, splitHumanPart, uniqueCi } from './text-bounce.ts';
 import type { InMailKind, InMailQualifier, InMailResult } from './types.ts';
 
 /** Settings of inMail; every field has a default in `INMAIL_DEFAULTS`. */
@@ -167,7 +167,7 @@ export function createInMail(options: InMailOptions): InMail {
     }
     const type = field(fields, 'feedback-type') ?? 'abuse';
     const text = tidy(`Feedback-Type: ${type}${view.subject ? ` (${view.subject})` : ''}`, maxText);
-    const recipients = unique(found.filter((a) => !isRobotAddress(a)));
+    const recipients = uniqueCi(found.filter((a) => !isRobotAddress(a)));
     if (recipients.length === 0) {
       return [
         {
@@ -270,12 +270,12 @@ export function createInMail(options: InMailOptions): InMail {
       for (const a of findAddresses(v)) exclude.add(a.toLowerCase());
     let recipients: string[] = [];
     for (const v of view.header.get('x-failed-recipients') ?? []) recipients.push(...findAddresses(v));
-    recipients = unique(recipients);
+    recipients = uniqueCi(recipients);
     if (recipients.length === 0) recipients = proseRecipients(human, exclude);
     if (recipients.length === 0) {
       for (const h of originals) {
         const to = [...(h.get('to') ?? []), ...(h.get('cc') ?? [])].flatMap(findAddresses);
-        recipients = unique(to.filter((a) => !isRobotAddress(a)));
+        recipients = uniqueCi(to.filter((a) => !isRobotAddress(a)));
         if (recipients.length > 0) break;
       }
     }
@@ -397,19 +397,6 @@ export function createInMail(options: InMailOptions): InMail {
   }
 
   return { process };
-}
-
-function unique(list: string[]): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const a of list) {
-    const k = a.toLowerCase();
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(a);
-    }
-  }
-  return out;
 }
 
 /** Header blocks of the original message: attached parts first, then the inline copy in the text. */
