@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DAY, HOUR, MINUTE } from '../../core/types.ts';
+import { TRUTH_KINDS } from '../population/truth.ts';
 import { runTimeSchema } from './run-time.ts';
 
 const replyText = z
@@ -15,17 +16,8 @@ const replyText = z
   .transform((s) => s.replace(/\r?\n/g, '\r\n'));
 const phase = z.enum(['connect', 'ehlo', 'mail', 'rcpt', 'data']);
 const probability = z.number().min(0).max(1);
-const truthKind = z.enum([
-  'valid',
-  'unknown',
-  'mailboxFull',
-  'mailboxFullPermanent',
-  'disabled',
-  'disabledPermanent',
-  'invalidDomain',
-  'autoResponder',
-  'stranger',
-]);
+/** A recipient truth a script answers by: the population's kinds, plus `stranger` (an address outside it). */
+const truthKind = z.enum([...TRUTH_KINDS, 'stranger']);
 
 /** A delay: uniform in [minMs, maxMs], or lognormal with a median and a sigma (capped at maxMs). */
 export const delaySchema = z.union([
