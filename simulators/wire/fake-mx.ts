@@ -270,6 +270,16 @@ export class FakeMx {
     return 'ok';
   }
 
+  /**
+   * {@link advance} for a reply about to be sent: false when it must not be (stalled, or reset: the
+   * socket is then reset here).
+   */
+  private proceed(l: Live, limit: number): boolean {
+    const step = this.advance(l, limit);
+    if (step === 'reset') l.socket.resetAndDestroy();
+    return step === 'ok';
+  }
+
   private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
     this.stats.connections++;
     const c = this.conn(session);
@@ -348,12 +358,7 @@ export class FakeMx {
       l.ehlo = true;
       const out = this.out;
       l.brain.ehlo(l.s, l.t, out);
-      const step = this.advance(l, l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY);
-      if (step === 'stall') return;
-      if (step === 'reset') {
-        l.socket.resetAndDestroy();
-        return;
-      }
+      if (!this.proceed(l, l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY)) return;
       const text = out.text;
       this.log(l, 'ehlo', text);
       this.later(out.latencyMs, () => {
@@ -403,12 +408,7 @@ export class FakeMx {
   /** Sends the brain's reply for MAIL or RCPT (a success through `send`'s patch, see `patch`). */
   private reply(l: Live, phase: string, limit: number, cb: Done): void {
     const out = this.out;
-    const step = this.advance(l, limit);
-    if (step === 'stall') return;
-    if (step === 'reset') {
-      l.socket.resetAndDestroy();
-      return;
-    }
+    if (!this.proceed(l, limit)) return;
     const text = out.text;
     const code = out.code;
     this.log(l, phase, text);
@@ -477,12 +477,7 @@ export class FakeMx {
     env.messageId = header(head, 'message-id');
     const out = this.out;
     l.brain.data(l.s, env, l.t, out);
-    const step = this.advance(l, l.ctx ? l.ctx.timeouts.dataMs : Number.POSITIVE_INFINITY);
-    if (step === 'stall') return;
-    if (step === 'reset') {
-      l.socket.resetAndDestroy();
-      return;
-    }
+    if (!this.proceed(l, l.ctx ? l.ctx.timeouts.dataMs : Number.POSITIVE_INFINITY)) return;
     const text = out.text;
     const code = out.code;
     this.log(l, 'data', text);
