@@ -136,3 +136,19 @@ export interface Scheduler {
     handler: { start(a: number, b: number): T | Promise<T>; commit(result: T, a: number, b: number): void },
   ): unknown;
 }
+
+/**
+ * Optional address directory: a recipient list that already numbers its addresses (a Campaign
+ * recipient table's primary key, a seeded population's index). Given one, the quarantine table uses
+ * its ids for the addresses it knows instead of interning every string, and asks for a string only
+ * when it needs one (a transport envelope, an export row). Ids are dense, `0..size-1`; an address the
+ * directory does not know (a stranger in a DSN, a different case) gets no id from it.
+ */
+export interface AddressBook {
+  /** ids are `0..size-1` */
+  readonly size: number;
+  /** the id of `address` (exact, case-sensitive), or -1 when the directory does not know it */
+  idOf(address: string): number;
+  /** the address of an id in `0..size-1` */
+  addressOf(id: number): string;
+}

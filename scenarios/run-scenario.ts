@@ -38,6 +38,7 @@ import {
   type InProcessWorld,
   loadDomainMix,
   type Population,
+  populationAddressBook,
 } from '../simulators/index.ts';
 import { createRunStore, openRunStore, type RunStore, type RunStoreWriter } from '../store/index.ts';
 import { planProfiles } from './plan-world.ts';
@@ -161,7 +162,8 @@ async function runWorld(
     (n, d) => n + Math.round(plan.population.size * d.targetShare),
     0,
   );
-  const quarantine = new QuarantineTable(plan.quarantine, null, Math.max(1024, plan.population.size));
+  // the population numbers its addresses: the table keeps ids, not 10 million strings
+  const quarantine = new QuarantineTable(plan.quarantine, null, 1024, populationAddressBook(population));
   const qualificationTable = new QualificationTable();
   const levels = loadThroughputLevels();
   const mxRules = loadMxRules(plan.mta.mxRules === 'default' ? undefined : plan.mta.mxRules);
@@ -306,16 +308,20 @@ function policyOf(spec: string | RetryPolicySpec | null, mode: 'legacy' | 'enhan
 }
 
 function* targetsOf(population: Population, n: number): Generator<PreparationTarget> {
-  const target: { recipientId: number; address: string; inControlGroup: boolean } = {
+  const target: PreparationTarget = {
     recipientId: 0,
     address: '',
     inControlGroup: false,
+    addressId: undefined,
   };
   // what population.recipient(i) gives, without its truth object (only the control-group draw is needed)
   for (let i = 0; i < n; i++) {
     const owner = population.ownerOf(i);
     target.recipientId = i;
-    target.address = population.isMissing(i) ? '' : population.canonicalAddress(owner);
+    const missing = population.isMissing(i);
+    target.address = missing ? '' : population.canonicalAddress(owner);
+    // the address book's id of that address (populationAddressBook: the owner's index)
+    target.addressId = missing ? undefined : owner;
     target.inControlGroup = population.inControlGroup(owner);
     yield target;
   }

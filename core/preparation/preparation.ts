@@ -20,7 +20,8 @@ export interface PreparationTarget {
   typologyExcluded?: 11 | 12 | null;
   /**
    * The address's quarantine-table id when the caller interned it already (a population reused by
-   * several deliveries): skips the string lookup. Must be `quarantine.idOf(address)`.
+   * several deliveries, or an address book's id): skips the string lookup. Must be
+   * `quarantine.idOf(address)`, i.e. an id the table already gave out or its address book's id.
    */
   addressId?: number;
 }
@@ -119,8 +120,7 @@ export class DeliveryPreparation {
     const given = target.addressId;
     let id: number;
     if (given === undefined) id = this.quarantine.idOf(address);
-    else if (given >= 0 && given < this.quarantine.size && this.quarantine.addressOf(given) === address)
-      id = given;
+    else if (this.quarantine.isIdOf(given, address)) id = given;
     else {
       this.targeted--;
       throw new PreparationError(

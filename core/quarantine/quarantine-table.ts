@@ -1,10 +1,14 @@
 /**
  * The quarantine table (SPEC §5): one row per address, case-sensitive, with its status, the soft-error
- * counter and the last error. Addresses are interned once ({@link QuarantineTable.idOf}); every hot
- * method takes the dense id and works on typed arrays, so 10 million addresses cost about 60 bytes each.
+ * counter and the last error. Addresses get a dense id once ({@link QuarantineTable.idOf}): the id an
+ * {@link AddressBook} gives when the table has one (no string kept), else an interned one; every hot
+ * method takes the id and works on typed arrays, so 10 million addresses cost 48 bytes each with a
+ * book (about 150 without).
  *
  * Driven only by the times passed in: nothing here reads a clock, so the same calls give the same table.
  */
+
+import type { AddressBook } from '../ports.ts';
 import {
   AddressStatus,
   type AddressStatusCode,
@@ -13,6 +17,7 @@ import {
   type Qualification,
   Reason,
 } from '../types.ts';
+import { AddressIds } from './address-ids.ts';
 import { StringInterner } from './interner.ts';
 import { type QuarantineSettings, resolveQuarantineSettings } from './settings.ts';
 import { describeTransition, isAllowedTransition, type QuarantineCause } from './transitions.ts';
@@ -77,7 +82,7 @@ const NO_REASON = 255;
 /** The quarantine table. See the module comment; transitions follow {@link ALLOWED_TRANSITIONS}. */
 export class QuarantineTable {
   readonly settings: Readonly<QuarantineSettings>;
-  private readonly addresses = new StringInterner();
+  private readonly addresses: AddressIds;
   private readonly texts = new StringInterner();
   private readonly rules = new StringInterner();
   private listener: QuarantineListener | null;
@@ -110,7 +115,9 @@ export class QuarantineTable {
     settings: Partial<QuarantineSettings> = {},
     listener: QuarantineListener | null = null,
     initialCapacity = 1024,
+    addressBook: AddressBook | null = null,
   ) {
+    this.addresses = new AddressIds(addressBook);
     this.settings = Object.freeze(resolveQuarantineSettings(settings));
     this.listener = listener;
     this.period = this.settings.significantErrorPeriodMs;
@@ -119,7 +126,8 @@ export class QuarantineTable {
     this.withErrorsMs = this.settings.cleanupWithErrorsAfterMs;
     this.releaseMs = this.settings.quarantineReleaseAfterMs;
     for (const r of this.settings.releasableReasons) this.releasable[r & 255] = 1;
-    this.grow(Math.max(16, initialCapacity));
+    // a book's ids are all valid row ids: room for them and a few strangers
+    this.grow(Math.max(16, initialCapacity, addressBook === null ? 0 : addressBook.size + 1024));
   }
 
   /** Replaces the transition listener (null: none). */
@@ -130,13 +138,21 @@ export class QuarantineTable {
   /** Dense id of an address (exact, case-sensitive), creating a Valid row if new. */
   idOf(address: string): number {
     const id = this.addresses.idOf(address);
-    if (id >= this.cap) this.grow(this.cap * 2);
+    if (id >= this.cap) this.grow(Math.max(id + 1, this.cap * 2));
     return id;
   }
 
-  /** Id of a known address, or -1 (never creates a row). */
+  /**
+   * Id of a known address, or -1 (never creates a row). With an address book every address the book
+   * knows is known (its row is Valid until something happens to it).
+   */
   findId(address: string): number {
     return this.addresses.find(address);
+  }
+
+  /** True when `id` is `idOf(address)` (checks a caller's id without creating a row). */
+  isIdOf(id: number, address: string): boolean {
+    return this.addresses.isIdOf(id, address);
   }
 
   /** The address of an id. */
@@ -144,7 +160,7 @@ export class QuarantineTable {
     return this.addresses.valueOf(id);
   }
 
-  /** Number of interned addresses (ids are 0..size-1). */
+  /** Number of ids (the address book's, then the interned addresses; ids are 0..size-1). */
   get size(): number {
     return this.addresses.size;
   }

@@ -1,4 +1,5 @@
 /** Streamed populations with ground truth. */
+export { populationAddressBook } from './address-book.ts';
 export {
   baseHash,
   fastStream,
