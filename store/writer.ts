@@ -57,6 +57,8 @@ export interface RunStoreSummary {
 export const STORE_DEFAULTS = {
   flushRows: 65_536,
   internLimit: 1 << 16,
+  // getvariable() copies the list per 2,048-row vector: a lookup costs O(dictionary) per chunk, so
+  // big dictionaries go through a join (1M rows, 170k strings: list 4.2 s, join + ORDER BY 0.23 s)
   listLookupMax: 4096,
   memoryLimit: '2GB',
 } as const;
@@ -233,6 +235,7 @@ export class RunStoreWriter {
   async close(): Promise<RunStoreSummary> {
     this.assertOpen();
     const t0 = performance.now();
+    const timing = Boolean(process.env.MXLAB_TIMING);
     this.flush();
     this.flushStrings();
     this.closed = true;
@@ -241,10 +244,14 @@ export class RunStoreWriter {
       for (const a of this.appenders.values()) a.closeSync();
       for (const [table, w] of this.writers) {
         if (w.count === 0) continue;
+        const tm = performance.now();
         await this.materialize(table, w);
+        if (timing) console.error(`store: ${table} ${w.count} rows ${Math.round(performance.now() - tm)} ms`);
         await this.con.run(`DROP TABLE temp.main.${stageName(table)}`);
       }
+      const tc = performance.now();
       await this.con.run('CHECKPOINT');
+      if (timing) console.error(`store: checkpoint ${Math.round(performance.now() - tc)} ms`);
     } finally {
       this.con.closeSync();
       this.instance.closeSync();
