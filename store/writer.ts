@@ -34,7 +34,7 @@ export interface RunStoreOptions {
   internLimit?: number;
   /** largest column dictionary looked up through a list variable; bigger ones are joined (default 4,096) */
   listLookupMax?: number;
-  /** DuckDB memory_limit (default '2GB'); staging spills to disk beyond it */
+  /** DuckDB memory_limit (default '1GB'); staging spills to disk beyond it */
   memoryLimit?: string;
   /** DuckDB worker threads (default: DuckDB's own, the number of cores) */
   threads?: number;
@@ -60,7 +60,7 @@ export const STORE_DEFAULTS = {
   // getvariable() copies the list per 2,048-row vector: a lookup costs O(dictionary) per chunk, so
   // big dictionaries go through a join (1M rows, 170k strings: list 4.2 s, join + ORDER BY 0.23 s)
   listLookupMax: 4096,
-  memoryLimit: '2GB',
+  memoryLimit: '1GB',
 } as const;
 
 const STRINGS = '_mx_strings';
