@@ -56,6 +56,11 @@ export interface RunOptions {
    * once the in-process world exists (its ISP brains and mailbox are shared); `stop` runs after the run.
    */
   ports?: (world: InProcessWorld, plan: RunPlan) => Promise<WorldPorts>;
+  /**
+   * DuckDB threads for this run's store (default: as many as cores). A sweep runs one run per core,
+   * so it gives each run one thread instead of letting every run's DuckDB compete for all cores.
+   */
+  storeThreads?: number;
   /** keep the store open and return a query handle (default true) */
   openStore?: boolean;
 }
@@ -194,16 +199,20 @@ async function runWorld(
   const ipAges: Record<string, number> = {};
   for (const ip of plan.mta.localIps) ipAges[ip] = plan.mta.ipAgeDays;
 
-  const store = await createRunStore(options.out, {
-    scenario: plan.name,
-    scenario_file: plan.file,
-    scenario_hash: plan.hash,
-    seed: plan.seed,
-    mode,
-    start: plan.start ?? '',
-    horizon_ms: plan.horizonMs,
-    recipients: plan.population.size,
-  });
+  const store = await createRunStore(
+    options.out,
+    {
+      scenario: plan.name,
+      scenario_file: plan.file,
+      scenario_hash: plan.hash,
+      seed: plan.seed,
+      mode,
+      start: plan.start ?? '',
+      horizon_ms: plan.horizonMs,
+      recipients: plan.population.size,
+    },
+    { threads: options.storeThreads },
+  );
   const sink = storeSink(store);
   const shaper = createShaper({
     mode,
@@ -321,7 +330,7 @@ async function closeAndSummarize(
     console.error(`timing: store close ${Math.round(performance.now() - tClose)} ms`);
   const tSum = performance.now();
 
-  const reader = await openRunStore(options.out, { readonly: true });
+  const reader = await openRunStore(options.out, { readonly: true, threads: options.storeThreads });
   const summary = await buildSummary(reader);
   const summaryJson = stringifySummary(summary);
   writeFileSync(join(options.out, 'summary.json'), summaryJson);

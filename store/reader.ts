@@ -16,6 +16,8 @@ export type SqlParams = readonly unknown[] | Record<string, unknown>;
 export interface OpenOptions {
   /** open read-only (default true); false allows `run()` to update, e.g. a remediation `--apply` */
   readonly?: boolean;
+  /** DuckDB worker threads (default: DuckDB's own, the number of cores); sweeps run one per run */
+  threads?: number;
 }
 
 /** An open run store. */
@@ -48,7 +50,9 @@ export async function openRunStore(dirOrFile: string, options: OpenOptions = {})
   const readonly = options.readonly ?? true;
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, readonly ? { access_mode: 'READ_ONLY' } : {});
+    const config: Record<string, string> = readonly ? { access_mode: 'READ_ONLY' } : {};
+    if (options.threads) config.threads = String(options.threads);
+    instance = await DuckDBInstance.create(file, config);
   } catch (err) {
     throw new StoreError(`${file}: cannot open the run store (${firstLine(err)})`, { cause: err });
   }

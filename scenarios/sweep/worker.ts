@@ -44,7 +44,12 @@ export default async function runTask(task: RunTask): Promise<RunTaskResult> {
       defineScenario(task.input as ScenarioInput, { baseDir: dirname(task.file), file: task.file }),
       { seed: task.seed },
     );
-    const result = await runPlan(planOf(scenario), { out: task.out, openStore: task.parquet });
+    // the sweep's parallelism is across runs (one worker per core): one DuckDB thread per run
+    const result = await runPlan(planOf(scenario), {
+      out: task.out,
+      openStore: task.parquet,
+      storeThreads: 1,
+    });
     if (result.store) {
       try {
         const dir = join(task.out, 'parquet');
