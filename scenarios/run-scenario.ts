@@ -289,7 +289,7 @@ async function runWorld(
   // final tables
   const tFinal = performance.now();
   store.insertRows('deliveries', deliveryRows);
-  writeDeliveryLog(store, log, mta);
+  writeDeliveryLog(store, log, mta, population);
   for (const r of quarantine.rows()) {
     store.quarantine.push(
       r.address,
@@ -416,25 +416,49 @@ function writeRecipients(store: RunStoreWriter, population: Population, quaranti
   }
 }
 
-function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta): void {
+function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta, population: Population): void {
   // accessors, not log.row(id): one object per message would cost more than the push itself
   const w = store.deliveryLog;
   for (let id = 0; id < log.size; id++) {
-    w.push(
-      log.deliveryId(id),
-      log.recipientId(id),
-      mta.messageAddress(id),
-      mta.messageDomain(id),
-      LOG_STATUS_NAMES[log.status(id)],
-      log.type(id),
-      log.reason(id),
-      log.excluded(id),
-      log.text(id),
-      log.attempts(id),
-      log.firstAttemptMs(id),
-      log.lastAttemptMs(id),
-      log.deliveredMs(id),
-    );
+    const recipientId = log.recipientId(id);
+    const addressId = mta.messageAddressId(id);
+    // the address book's id is the owner's index (targetsOf): when it is the recipient's, the address
+    // is the recipients row's one, filled by the store at close instead of a string rebuilt per row
+    const sameAsRecipient =
+      recipientId >= 0 &&
+      recipientId < population.size &&
+      (population.isMissing(recipientId) ? addressId < 0 : addressId === population.ownerOf(recipientId));
+    if (sameAsRecipient)
+      w.pushFromRecipient(
+        log.deliveryId(id),
+        recipientId,
+        mta.messageDomain(id),
+        LOG_STATUS_NAMES[log.status(id)],
+        log.type(id),
+        log.reason(id),
+        log.excluded(id),
+        log.text(id),
+        log.attempts(id),
+        log.firstAttemptMs(id),
+        log.lastAttemptMs(id),
+        log.deliveredMs(id),
+      );
+    else
+      w.push(
+        log.deliveryId(id),
+        recipientId,
+        mta.messageAddress(id),
+        mta.messageDomain(id),
+        LOG_STATUS_NAMES[log.status(id)],
+        log.type(id),
+        log.reason(id),
+        log.excluded(id),
+        log.text(id),
+        log.attempts(id),
+        log.firstAttemptMs(id),
+        log.lastAttemptMs(id),
+        log.deliveredMs(id),
+      );
   }
 }
 

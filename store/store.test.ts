@@ -463,3 +463,58 @@ describe('updates and exports', () => {
     r.close();
   });
 });
+
+describe('delivery_log addresses from recipients', () => {
+  it('pushFromRecipient rows read back as push rows with the recipient address, in order, any flush size', async () => {
+    const logArb = fc.record({
+      recipient: fc.nat({ max: 19 }),
+      fromRecipient: fc.boolean(),
+      status: fc.constantFrom(...ENUMS.mx_log_status),
+      text: fc.option(fc.string({ maxLength: 6 })),
+      attempts: fc.nat({ max: 5 }),
+      first: fc.option(fc.maxSafeNat()),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(logArb, { maxLength: 120 }),
+        fc.integer({ min: 1, max: 50 }),
+        async (rows, flushRows) => {
+          const address = (i: number) => (i % 7 === 0 ? '' : `u${i}@d${i % 3}.example`);
+          const results: unknown[] = [];
+          for (const useIds of [false, true]) {
+            const dir = fresh();
+            const w = await createRunStore(dir, {}, { flushRows });
+            for (let i = 0; i < 20; i++)
+              w.recipients.push(i, address(i), `d${i % 3}.example`, 'valid', false, 'valid', false);
+            rows.forEach((x, k) => {
+              const args = [x.status, null, null, false, x.text, x.attempts, x.first, null, null] as const;
+              if (useIds && x.fromRecipient)
+                w.deliveryLog.pushFromRecipient(k, x.recipient, `dom${k % 4}`, ...args);
+              else w.deliveryLog.push(k, x.recipient, address(x.recipient), `dom${k % 4}`, ...args);
+            });
+            await w.close();
+            const r = await openRunStore(dir);
+            results.push(await r.all('SELECT * FROM delivery_log'));
+            r.close();
+            rmSync(dir, { recursive: true });
+          }
+          expect(results[1]).toEqual(results[0]);
+          expect((results[0] as { delivery_id: number }[]).map((x) => x.delivery_id)).toEqual(
+            rows.map((_, k) => k),
+          );
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('a pushFromRecipient row whose recipient is missing fails the close with the table named', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, {});
+    w.recipients.push(0, 'a@b.example', 'b.example', 'valid', false, 'valid', false);
+    w.deliveryLog.pushFromRecipient(1, 5, 'b.example', 'sent', null, null, false, null, 1, 0, 0, 0);
+    const err = await w.close().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(String(err)).toMatch(/delivery_log/);
+  });
+});

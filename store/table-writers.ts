@@ -242,6 +242,61 @@ export class DeliveryLogWriter extends TableWriter {
     c[12]![i] = v12;
     this.done();
   }
+
+  /** rows whose address is taken from `recipients` at close (see `pushFromRecipient`) */
+  fromRecipientRows = 0;
+
+  /**
+   * Appends one delivery log row whose `address` is the one of the `recipients` row with id
+   * `recipientId`: the store fills it at close by one join instead of a string per row here (the
+   * caller vouches they are equal; a recipient id missing from `recipients` fails the close).
+   */
+  pushFromRecipient(
+    deliveryId: number,
+    recipientId: number,
+    domain: string,
+    status: LogStatusName,
+    type: FailureType | null,
+    reason: number | null,
+    excluded: boolean,
+    text: string | null,
+    attempts: number,
+    firstAttemptMs: number | null,
+    lastAttemptMs: number | null,
+    deliveredMs: number | null,
+  ): void {
+    const v0 = this.n(deliveryId, 0);
+    const v1 = this.n(recipientId, 1);
+    const v3 = this.s(domain, 3);
+    const v4 = this.e(status, 4);
+    const v5 = this.e(type, 5);
+    const v6 = this.n(reason, 6);
+    const v7 = this.b(excluded, 7);
+    const v8 = this.s(text, 8);
+    const v9 = this.n(attempts, 9);
+    const v10 = this.m(firstAttemptMs, 10);
+    const v11 = this.m(lastAttemptMs, 11);
+    const v12 = this.m(deliveredMs, 12);
+    const b = this.buf;
+    const i = b.next();
+    const c = b.cols;
+    c[0]![i] = v0;
+    c[1]![i] = v1;
+    // NULL in the staging table (a NOT NULL column, so push() never stages one): "from recipients"
+    c[2]![i] = null;
+    c[3]![i] = v3;
+    c[4]![i] = v4;
+    c[5]![i] = v5;
+    c[6]![i] = v6;
+    c[7]![i] = v7;
+    c[8]![i] = v8;
+    c[9]![i] = v9;
+    c[10]![i] = v10;
+    c[11]![i] = v11;
+    c[12]![i] = v12;
+    this.fromRecipientRows++;
+    this.done();
+  }
 }
 
 /** `quarantine_history`: one status transition. */

@@ -289,6 +289,12 @@ export class RunStoreWriter {
         exprs.push(`j${d}.s`);
       }
     }
+    if (w instanceof DeliveryLogWriter && w.fromRecipientRows > 0) {
+      // pushFromRecipient rows staged a NULL address: the recipient's (recipients is built first)
+      const c = w.specs.findIndex((s) => s.name === 'address');
+      exprs[c] = `coalesce(${exprs[c]}, rcp.address)`;
+      joins.push('LEFT JOIN main.recipients rcp ON rcp.id = st.recipient_id');
+    }
     const order = joins.length > 0 ? ' ORDER BY st.rowid' : '';
     const sql = `INSERT INTO main.${table} SELECT ${exprs.join(', ')} FROM temp.main.${stageName(table)} st ${joins.join(' ')}${order}`;
     try {

@@ -221,6 +221,11 @@ export class Mta {
     return a < 0 ? '' : this.o.quarantine.addressOf(a);
   }
 
+  /** The address-book id of a message's address (what `messageAddress` spells); -1 when the target had none. */
+  messageAddressId(id: number): number {
+    return this.msgAddr[id]!;
+  }
+
   /** Domain of a message as the MTA queued it (lower case); for an excluded one, from its address. */
   messageDomain(id: number): string {
     const d = this.msgDomain[id]!;
