@@ -402,10 +402,10 @@ function writeRecipients(store: RunStoreWriter, population: Population, quaranti
     const owner = population.ownerOf(i);
     const address = missing ? '' : population.canonicalAddress(owner);
     const status = population.initialStatusOf(owner);
-    w.push(
+    // domain: address.slice(address.lastIndexOf('@') + 1), '' when missing, computed by the store
+    w.pushDomainFromAddress(
       i,
       address,
-      missing ? '' : address.slice(address.lastIndexOf('@') + 1),
       population.kindOf(owner),
       population.isComplainer(owner),
       status,

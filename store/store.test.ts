@@ -518,3 +518,38 @@ describe('delivery_log addresses from recipients', () => {
     expect(String(err)).toMatch(/delivery_log/);
   });
 });
+
+describe('recipients domains derived from the address', () => {
+  it("pushDomainFromAddress gives address.slice(lastIndexOf('@') + 1), in order, mixed with push rows", async () => {
+    const addr = fc.oneof(
+      fc.constant(''),
+      fc.string({ maxLength: 8 }),
+      fc.tuple(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 })).map(([a, b]) => `${a}@${b}`),
+      fc.tuple(fc.string({ maxLength: 3 }), fc.string({ maxLength: 3 })).map(([a, b]) => `${a}@x@${b}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(addr, fc.boolean()), { maxLength: 80 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 0, max: 8 }),
+        async (rows, flushRows, listLookupMax) => {
+          const dir = fresh();
+          const w = await createRunStore(dir, {}, { flushRows, listLookupMax, internLimit: 4 });
+          rows.forEach(([a, derive], i) => {
+            if (derive) w.recipients.pushDomainFromAddress(i, a, 'valid', false, 'valid', false);
+            else w.recipients.push(i, a, `given${i % 3}`, 'valid', false, 'valid', false);
+          });
+          await w.close();
+          const r = await openRunStore(dir);
+          const back = await r.all<RecipientRow>('SELECT * FROM recipients');
+          r.close();
+          rmSync(dir, { recursive: true });
+          expect(back.map((x) => [x.id, x.address, x.domain])).toEqual(
+            rows.map(([a, derive], i) => [i, a, derive ? a.slice(a.lastIndexOf('@') + 1) : `given${i % 3}`]),
+          );
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+});

@@ -12,6 +12,9 @@ import { TableBuffer } from './table-buffer.ts';
 import { type ColumnSpec, type EnumName, TABLES, type TableName } from './tables.ts';
 
 type Str = string | null | undefined;
+
+/** Staged id of a `str` column whose value the store computes at close (NULL is -1, real ids >= 0). */
+export const DERIVED = -2;
 type Num = number | null | undefined;
 
 /** Buffered writer of one table; `flush` is called with the table when the buffer is full. */
@@ -189,6 +192,42 @@ export class RecipientsWriter extends TableWriter {
     c[4]![i] = v4;
     c[5]![i] = v5;
     c[6]![i] = v6;
+    this.done();
+  }
+
+  /** rows whose domain the store derives from the address at close (see `pushDomainFromAddress`) */
+  derivedDomainRows = 0;
+
+  /**
+   * Appends one recipient whose `domain` is what follows the last '@' of `address` (all of it when
+   * there is none, so '' for ''), as `address.slice(address.lastIndexOf('@') + 1)` gives: the store
+   * computes it at close, instead of a string sliced and interned per row here.
+   */
+  pushDomainFromAddress(
+    id: number,
+    address: string,
+    truth: string,
+    complainer: boolean,
+    initialStatus: AddressStatusName,
+    controlGroup: boolean,
+  ): void {
+    const v0 = this.n(id, 0);
+    const v1 = this.s(address, 1);
+    const v3 = this.s(truth, 3);
+    const v4 = this.b(complainer, 4);
+    const v5 = this.e(initialStatus, 5);
+    const v6 = this.b(controlGroup, 6);
+    const b = this.buf;
+    const i = b.next();
+    const c = b.cols;
+    c[0]![i] = v0;
+    c[1]![i] = v1;
+    c[2]![i] = DERIVED;
+    c[3]![i] = v3;
+    c[4]![i] = v4;
+    c[5]![i] = v5;
+    c[6]![i] = v6;
+    this.derivedDomainRows++;
     this.done();
   }
 }

@@ -15,6 +15,7 @@ import type { InsertRow, TableRows } from './rows.ts';
 import { stageSqlType } from './table-buffer.ts';
 import {
   AttemptsWriter,
+  DERIVED,
   DeliveryLogWriter,
   InmailWriter,
   QuarantineHistoryWriter,
@@ -288,6 +289,12 @@ export class RunStoreWriter {
         );
         exprs.push(`j${d}.s`);
       }
+    }
+    if (w instanceof RecipientsWriter && w.derivedDomainRows > 0) {
+      // pushDomainFromAddress rows: what follows the address's last '@' (string_split(...)[-1])
+      const c = w.specs.findIndex((s) => s.name === 'domain');
+      exprs[c] =
+        `CASE WHEN st."domain" = ${DERIVED} THEN string_split(st."address", '@')[-1] ELSE ${exprs[c]} END`;
     }
     if (w instanceof DeliveryLogWriter && w.fromRecipientRows > 0) {
       // pushFromRecipient rows staged a NULL address: the recipient's (recipients is built first)
