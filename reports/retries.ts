@@ -59,7 +59,11 @@ function percentiles(r: Record<string, unknown>, qs: readonly number[]): Percent
   return out;
 }
 
-const DELAYS = `d AS (SELECT attempt, t - lag(t) OVER (PARTITION BY delivery_id, recipient_id ORDER BY attempt, t) AS delay FROM attempts),
+// the window runs only over the (delivery, recipient) pairs that were retried: the others give no
+// row of r, and at 10M most are tried once (8.7M attempts, 1M retries: 0.75 -> 0.19 s per query)
+const DELAYS = `k AS (SELECT DISTINCT delivery_id, recipient_id FROM attempts WHERE attempt > 1),
+  d AS (SELECT attempt, t - lag(t) OVER (PARTITION BY a.delivery_id, a.recipient_id ORDER BY attempt, t) AS delay
+        FROM attempts a SEMI JOIN k ON k.delivery_id = a.delivery_id AND k.recipient_id = a.recipient_id),
   r AS (SELECT attempt, delay FROM d WHERE attempt > 1 AND delay IS NOT NULL)`;
 
 /** Retry timing of the run. */
