@@ -25,13 +25,21 @@ import type {
   TechnicalMailbox,
   Transport,
 } from '../ports.ts';
+import { TRANSPORT_ERROR_TEXT } from '../ports.ts';
 import { DeliveryPreparation, type PreparationTarget, SEND } from '../preparation/index.ts';
 import type { Qualifier } from '../qualification/index.ts';
 import type { QualificationTable } from '../qualification/qualification-table.ts';
 import type { QuarantineTable } from '../quarantine/index.ts';
-import { decideRetry, GIVE_UP_PERMANENT, isRetry, type RetryPolicy } from '../retry/index.ts';
+import {
+  decideRetry,
+  GIVE_UP_EXPIRED,
+  GIVE_UP_PERMANENT,
+  isRetry,
+  type RetryPolicy,
+  resumeAfterSuspension,
+} from '../retry/index.ts';
 import type { Shaper } from '../shaping/index.ts';
-import type { Millis, ParsedReply, Qualification } from '../types.ts';
+import { type Millis, type ParsedReply, type Qualification, Reason } from '../types.ts';
 import { IntQueue } from './int-queue.ts';
 import { ReplyCache } from './reply-cache.ts';
 import { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
@@ -252,7 +260,7 @@ export class Mta {
       const decision = prep.decide(target);
       const id = log.add(d.id, target.recipientId);
       this.ensureMessages(id + 1);
-      if (decision !== SEND && decision !== 25) {
+      if (decision !== SEND && decision !== Reason.ErrorIgnored) {
         log.exclude(id, decision);
         this.msgAddr[id] = prep.lastAddressId;
         this.msgDomain[id] = -1;
@@ -312,8 +320,22 @@ export class Mta {
 
   private retryDue(id: number): void {
     const d = this.msgDomain[id]!;
+    const t = this.o.scheduler.now;
+    const sd = this.shaperDomain[d]!;
+    const held = sd >= 0 ? this.o.shaper.heldUntil(sd, t) : 0;
+    if (held > t) {
+      // SPEC §4: a retry due while its domain is suspended or blocked goes back to its normal backoff
+      // after the hold, spread over one backoff interval, instead of queueing for a burst at its end
+      const last = this.o.log.lastAttemptMs(id);
+      const backoff = last === null ? this.settings.sliceMs : t - last;
+      const di = this.msgDelivery[id]!;
+      const deadline = this.deliveries[di]!.startAt + this.deliveryValidity[di]!;
+      const at = resumeAfterSuspension(held, t, backoff, id);
+      this.o.scheduler.schedule(Math.min(at, deadline + 1), this.k + K.Retry, id);
+      return;
+    }
     this.queues[d]!.push(id);
-    this.scheduleWake(d, this.o.scheduler.now);
+    this.scheduleWake(d, t);
   }
 
   private wake(d: number): void | Promise<void> {
@@ -526,11 +548,13 @@ export class Mta {
     let q = o.qualifier.qualify(parsed?.parseable ? parsed : reply, { phase: reply.phase, domain });
     const text = reply.transportError ? transportText(reply) : reply.reply;
     let notBefore = 0;
+    let heldUntil = 0;
     if (pathId >= 0) {
       const actions = o.shaper.onReply(pathId, text, q, t);
       if (actions.rewriteToTransient && q.disposition === 'permanent')
         q = { ...q, disposition: 'transient', impact: 'none' };
-      notBefore = Math.max(actions.retryNotBefore, actions.heldUntil);
+      notBefore = actions.retryNotBefore;
+      heldUntil = actions.heldUntil;
     }
     if (o.qualificationTable) q = o.qualificationTable.record(text, q);
     const addr = this.msgAddr[id]!;
@@ -539,8 +563,13 @@ export class Mta {
     const del = this.deliveries[this.msgDelivery[id]!]!;
     const attemptNo = o.log.attempts(id) + 1;
     let decision = decideRetry(del.retry, q, attemptNo, del.startAt, t, domain, o.random, del.validityMs);
-    const deadline = del.startAt + this.deliveryValidity[this.msgDelivery[id]!]!;
-    if (isRetry(decision) && notBefore > decision) decision = notBefore <= deadline ? notBefore : -2;
+    if (isRetry(decision)) {
+      // SPEC §4: a message held by a suspension goes back to its normal backoff after it, spread over
+      // one backoff interval, not all at the suspension's end; greylisting sets a plain minimum
+      if (heldUntil > decision) decision = resumeAfterSuspension(heldUntil, decision, decision - t, id);
+      if (notBefore > decision) decision = notBefore;
+      if (decision > del.startAt + this.deliveryValidity[this.msgDelivery[id]!]!) decision = GIVE_UP_EXPIRED;
+    }
     let outcome: AttemptOutcome;
     if (isRetry(decision)) {
       o.log.apply(id, LogEvent.SoftBounce, t, logQ, text);
@@ -698,15 +727,8 @@ export function effectiveValidity(d: Pick<MtaDelivery, 'retry' | 'validityMs'>):
 }
 
 function transportText(reply: MessageReply): string {
-  const kind = reply.transportError!;
-  const base: Record<string, string> = {
-    refused: 'Connection refused',
-    timeout: 'Connection timed out',
-    reset: 'Connection reset by peer',
-    tls: 'TLS negotiation failed',
-    garbage: 'Unparseable reply from remote server',
-  };
-  return reply.reply ? `${base[kind]}: ${reply.reply}` : base[kind]!;
+  const base = TRANSPORT_ERROR_TEXT[reply.transportError!];
+  return reply.reply ? `${base}: ${reply.reply}` : base;
 }
 
 function grow32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {

@@ -693,6 +693,22 @@ export class Shaper {
     return this.domainUntil[d] > t ? this.domainUntil[d] : 0;
   }
 
+  /**
+   * Until when the whole domain is held at t: by an error-rate block, or because every one of its paths'
+   * (local IP, domain) pairs is suspended; 0 when some path may still send. Allocation-free.
+   */
+  heldUntil(domainId: number, t: number): number {
+    const block = this.domainUntil[domainId] > t ? this.domainUntil[domainId] : 0;
+    if (!this.enhanced) return block;
+    const paths = this.sitePaths[domainId]!;
+    let free = paths.length === 0 ? 0 : INF;
+    for (let i = 0; i < paths.length && free > 0; i++) {
+      const x = this.pairSuspendedUntil[this.pathPair[paths[i]]];
+      free = x > t ? Math.min(free, x) : 0;
+    }
+    return Math.max(block, free);
+  }
+
   /** Until when the (local IP, domain) pair of `pathId` is suspended; 0 when it is not at t. */
   suspendedUntil(pathId: number, t: number): number {
     const x = this.pairSuspendedUntil[this.pathPair[pathId]];

@@ -71,6 +71,14 @@ describe('catalog scenarios at reduced size', () => {
         await count(enhanced.store, `SELECT count(*) AS n FROM suspensions WHERE kind = 'suspend'`),
       ).toBeGreaterThan(0);
       expect(enhancedDeferrals).toBeLessThan(legacyDeferrals);
+      // SPEC §4: retries held by a suspension go back to their backoff, not all at the suspension's end
+      const [{ atEnd, withinHour }] = await enhanced.store.all<{ atEnd: number; withinHour: number }>(
+        `WITH e AS (SELECT DISTINCT domain, end_ms FROM suspensions WHERE kind = 'suspend')
+         SELECT count(*) FILTER (WHERE a.t = e.end_ms) AS atEnd, count(*) AS withinHour FROM attempts a
+         JOIN e ON a.domain = e.domain AND a.t >= e.end_ms AND a.t < e.end_ms + ${HOUR} WHERE a.attempt > 1`,
+      );
+      expect(Number(withinHour)).toBeGreaterThan(100);
+      expect(Number(atEnd)).toBeLessThan(0.15 * Number(withinHour));
     } finally {
       await legacy.store.close();
       await enhanced.store.close();
