@@ -11,6 +11,7 @@
  */
 import type { DeliveryLog } from '../delivery-log/index.ts';
 import { LogEvent } from '../delivery-log/index.ts';
+import { growI32 } from '../grow.ts';
 import type { InMail } from '../inmail/index.ts';
 import type {
   MessageReply,
@@ -285,9 +286,9 @@ export class Mta {
     if (n <= this.msgAddr.length) return;
     let cap = this.msgAddr.length;
     while (cap < n) cap *= 2;
-    this.msgAddr = grow32(this.msgAddr, cap);
-    this.msgDomain = grow32(this.msgDomain, cap);
-    this.msgDelivery = grow32(this.msgDelivery, cap);
+    this.msgAddr = growI32(this.msgAddr, cap);
+    this.msgDomain = growI32(this.msgDomain, cap);
+    this.msgDelivery = growI32(this.msgDelivery, cap);
     const ip = new Int16Array(cap);
     ip.set(this.msgIp);
     this.msgIp = ip;
@@ -514,7 +515,7 @@ export class Mta {
     o.log.apply(id, LogEvent.Delivered, t, null, null);
     o.quarantine.onSuccess(addr, t);
     o.shaper.onReply(s.pathId, reply.reply, null, t);
-    if (addr >= this.lastMsgOfAddr.length) this.lastMsgOfAddr = growFill(this.lastMsgOfAddr, addr + 1);
+    if (addr >= this.lastMsgOfAddr.length) this.lastMsgOfAddr = growI32(this.lastMsgOfAddr, addr + 1, -1);
     this.lastMsgOfAddr[addr] = id;
     this.counters.attempts++;
     this.counters.delivered++;
@@ -729,18 +730,4 @@ export function effectiveValidity(d: Pick<MtaDelivery, 'retry' | 'validityMs'>):
 function transportText(reply: MessageReply): string {
   const base = TRANSPORT_ERROR_TEXT[reply.transportError!];
   return reply.reply ? `${base}: ${reply.reply}` : base;
-}
-
-function grow32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}
-
-function growFill(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  let cap = a.length;
-  while (cap < n) cap *= 2;
-  const b = new Int32Array(cap).fill(-1);
-  b.set(a);
-  return b;
 }

@@ -2,7 +2,7 @@
  * Open-connection counts per key (an MX-rule bucket or an (IP, domain) pair) against a maximum
  * (SPEC §7.1 "max connections"). Allocation-free; the count never goes negative or above the maximum.
  */
-import { growI32 } from './grow.ts';
+import { growI32 } from '../grow.ts';
 
 export class ConnectionPool {
   private max = new Int32Array(16);

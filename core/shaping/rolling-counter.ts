@@ -3,7 +3,7 @@
  * the last hour in 12 five-minute parts. Allocation-free; used for the error-rate block and the
  * adaptive rate rules. A count leaves the window when its sub-window is older than the window.
  */
-import { growF64 } from './grow.ts';
+import { growF64 } from '../grow.ts';
 
 export class RollingCounter {
   private data = new Float64Array(0);

@@ -10,11 +10,12 @@
  * goes down after connection errors; a *bucket* is where MX-rule limits hold: (local IP, rule) when the
  * rule is shared, (local IP, MX IP) otherwise; a *pair* is (local IP, domain), the unit of adaptive shaping.
  */
+
+import { growF64, growI32 } from '../grow.ts';
 import type { MxHost } from '../ports.ts';
 import type { Qualification } from '../types.ts';
 import { type AdaptiveRules, METRICS, type Metric, type ShapingAction } from './adaptive-rules.ts';
 import { ConnectionPool } from './connection-pool.ts';
-import { growF64, growI32 } from './grow.ts';
 import { type MxRuleSet, matchMxRule, type TlsMode } from './mx-rules.ts';
 import { RollingCounter } from './rolling-counter.ts';
 import { SliceLimiter } from './slice-limiter.ts';

@@ -12,7 +12,7 @@
  * allows 1. `spread`: slice k of a period allows floor((k+1)·R/n) − floor(k·R/n), so slices differ
  * by at most one and a period totals exactly R.
  */
-import { growF64, growI32 } from './grow.ts';
+import { growF64, growI32 } from '../grow.ts';
 
 const UNLIMITED = 0;
 const FIXED = 1;

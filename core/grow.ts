@@ -1,4 +1,4 @@
-/** Typed-array growth helpers for the shaping tables (keys are dense integer ids). */
+/** Typed-array growth helpers for the core's tables keyed by dense integer ids (shaping, the MTA loop). */
 
 /** Returns `a` if it holds `n` entries, else a copy twice as large (at least `n`) filled with `fill`. */
 export function growF64(a: Float64Array<ArrayBuffer>, n: number, fill = 0): Float64Array<ArrayBuffer> {
