@@ -33,7 +33,8 @@ import {
 } from '../core/shaping/index.ts';
 import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
 import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
-import { buildSummary, type Summary, stringifySummary } from '../reports/index.ts';
+// the summary module alone: the reports barrel also loads the HTML renderer's echarts (0.85 s per process)
+import { buildSummary, type Summary, stringifySummary } from '../reports/summary.ts';
 import {
   createInProcessWorld,
   createPopulation,
@@ -63,6 +64,13 @@ export interface RunOptions {
   storeThreads?: number;
   /** keep the store open and return a query handle (default true) */
   openStore?: boolean;
+  /**
+   * Given the run's world and core objects once the simulation starts. A process that runs many
+   * runs (a sweep worker) keeps the previous run's until then: V8 drops a class's hidden classes
+   * when its last instance dies, and with them every optimized function that relied on them, so
+   * each run of a sweep would re-optimize the core in the background (docs/decisions.md).
+   */
+  retain?: (objects: readonly object[]) => void;
 }
 
 /** Ports that replace the in-process ones (wire mode). */
@@ -278,6 +286,19 @@ async function runWorld(
     });
   }
   mta.startJobs(0, plan.horizonMs);
+  options.retain?.([
+    sim,
+    streams,
+    population,
+    world,
+    qualifier,
+    quarantine,
+    qualificationTable,
+    shaper,
+    log,
+    sink,
+    mta,
+  ]);
   const tSim = performance.now();
   await sim.runAsyncUntil(plan.horizonMs);
   mta.finish();

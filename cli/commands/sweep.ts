@@ -1,6 +1,6 @@
 /**
  * `mxlab sweep SCENARIO --grid KEY=V1,V2,... [--grid ...] --seeds N [--workers W] [--recipients N]
- * [--shard I/N] [--parquet] --out DIR`: runs every grid point × N seeds in worker threads and writes
+ * [--shard I/N] [--parquet] --out DIR`: runs every grid point × N seeds in worker processes and writes
  * DIR/aggregate.{json,md,html}, DIR/summaries.jsonl and each run under DIR/runs/<point>/seed-<s>/.
  * Exit 0 when every run completed, 1 when a run failed (recorded in the aggregate), 2 on bad input.
  */
@@ -46,7 +46,7 @@ export function register(program: Command): void {
       [],
     )
     .option('--seeds <n>', 'runs per grid point (seeds s, s+1, ... from the scenario seed)', '1')
-    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--workers <n>', 'worker processes (default: the number of cores)')
     .option('--recipients <n>', 'population size of every run')
     .option('--shard <i/n>', 'run only shard I of N (0-based: run k belongs to shard k mod N)')
     .option('--parquet', "export each run store's tables and summaries to Parquet")

@@ -1,5 +1,5 @@
 /**
- * Sweeps: a scenario run over a grid of settings × seeds in parallel worker threads, sharded over
+ * Sweeps: a scenario run over a grid of settings × seeds in parallel worker processes, sharded over
  * machines if need be, and aggregated per grid point (quantiles of the headline figures).
  */
 export type { Aggregate, AggregatePoint, MetricStats, RunOutcome, SweepLayout } from './aggregate.ts';

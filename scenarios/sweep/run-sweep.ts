@@ -1,5 +1,5 @@
 /**
- * `runSweep`: runs (a shard of) a sweep in parallel worker threads (piscina), each run's outputs in
+ * `runSweep`: runs (a shard of) a sweep in parallel child processes (process-pool.ts), each run's outputs in
  * `OUT/runs/<point id>/seed-<s>/`, then writes the manifest, the aggregate and the per-run summaries.
  * A run that throws, or a worker that dies, fails that run only: its error is recorded in
  * `error.json` and in the aggregate, and the other runs go on.
@@ -7,11 +7,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Piscina } from 'piscina';
 import type { Aggregate } from './aggregate.ts';
 import { manifestOf, type SweepManifest, writeManifest } from './manifest.ts';
 import { writeRunError } from './outcomes.ts';
 import { type Shard, type SweepPlan, type SweepRun, shardRuns } from './plan-sweep.ts';
+import { ProcessPool } from './process-pool.ts';
 import type { RunFault, RunTask, RunTaskResult } from './worker.ts';
 import { errorText } from './worker.ts';
 import { collectAndWrite } from './write-outputs.ts';
@@ -30,7 +30,7 @@ export interface SweepRunEvent {
 export interface RunSweepOptions {
   /** output folder of the sweep (or of this shard) */
   out: string;
-  /** worker threads (default: the number of cores, at most the number of runs) */
+  /** worker processes (default: the number of cores, at most the number of runs) */
   workers?: number;
   /** run only this shard (default 0/1: everything) */
   shard?: Shard;
@@ -52,9 +52,6 @@ export interface SweepResult {
   files: string[];
 }
 
-/** Node flags a worker thread needs to load the TypeScript sources (tsx's ESM loader). */
-export const WORKER_EXEC_ARGV: readonly string[] = ['--import', 'tsx'];
-
 /** Runs the shard's runs and writes the sweep folder. Rejects only on misuse (e.g. an unwritable folder). */
 export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promise<SweepResult> {
   const t0 = performance.now();
@@ -69,13 +66,7 @@ export async function runSweep(plan: SweepPlan, options: RunSweepOptions): Promi
   writeManifest(options.out, manifest);
 
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), Math.max(1, runs.length)));
-  const pool = new Piscina<RunTask, RunTaskResult>({
-    filename: new URL('./worker.ts', import.meta.url).href,
-    execArgv: [...WORKER_EXEC_ARGV],
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: 1000,
-  });
+  const pool = new ProcessPool(workers);
   let done = 0;
   let failed = 0;
   try {

@@ -1,5 +1,5 @@
 /**
- * The piscina worker of a sweep: one task is one run. It validates the point's scenario input with the
+ * A sweep's task, run in a child process of the pool (run-process.ts): one task is one run. It validates the point's scenario input with the
  * run's seed, runs it, and optionally exports the run store's tables to Parquet. A run that throws
  * comes back as `{ ok: false, error }`, so the worker stays alive for the next run.
  */
@@ -12,7 +12,7 @@ import { planOf } from '../plan-of.ts';
 import { runPlan } from '../run-scenario.ts';
 import type { ScenarioInput } from '../schema.ts';
 
-/** Test-only fault injection: throw out of the task, or end the worker thread. */
+/** Test-only fault injection: throw out of the task, or end the worker process. */
 export type RunFault = 'throw' | 'exit';
 
 /** One run as sent to a worker (structured-clone friendly). */
@@ -34,7 +34,16 @@ export interface RunTaskResult {
   wallMs: number;
 }
 
-/** Runs one task (the worker's default export). */
+/**
+ * The previous run's world and core, kept until the next run has built its own: their hidden
+ * classes then stay alive, and so does the code V8 optimized for them (measured: a 20k-recipient
+ * run re-optimized about 110 functions per run without this, 35 with it, and took 25% less CPU).
+ * Runs above this size keep nothing: compilation is a small share of them and their memory is not.
+ */
+const RETAIN_MAX_RECIPIENTS = 1_000_000;
+const kept: { objects: readonly object[] } = { objects: [] };
+
+/** Runs one task (the module's default export). */
 export default async function runTask(task: RunTask): Promise<RunTaskResult> {
   const t0 = performance.now();
   if (task.fault === 'throw') throw new Error('injected fault: the worker threw');
@@ -49,6 +58,9 @@ export default async function runTask(task: RunTask): Promise<RunTaskResult> {
       out: task.out,
       openStore: task.parquet,
       storeThreads: 1,
+      retain: (objects) => {
+        kept.objects = scenario.population.size <= RETAIN_MAX_RECIPIENTS ? objects : [];
+      },
     });
     if (result.store) {
       try {

@@ -1,5 +1,5 @@
 /**
- * Sweeps end to end with real worker threads: the aggregate is the same bytes with 1 worker, 2
+ * Sweeps end to end with real worker processes: the aggregate is the same bytes with 1 worker, 2
  * workers, or 3 shards merged; a run that throws or a worker that dies fails only that run.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
