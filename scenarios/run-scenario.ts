@@ -47,6 +47,9 @@ import { createRunStore, openRunStore, type RunStore, type RunStoreWriter } from
 import { planProfiles } from './plan-world.ts';
 import type { RunPlan } from './run-plan.ts';
 
+/** Runs from this many recipients write their store on a worker thread by default. */
+export const STORE_WORKER_MIN_RECIPIENTS = 100_000;
+
 export interface RunOptions {
   /** output folder: run.duckdb and summary.json go there */
   out: string;
@@ -62,6 +65,11 @@ export interface RunOptions {
    * so it gives each run one thread instead of letting every run's DuckDB compete for all cores.
    */
   storeThreads?: number;
+  /**
+   * Write the run store through DuckDB on a worker thread, beside the simulation (default: from
+   * 100,000 recipients; below, the worker's start costs more than it saves).
+   */
+  storeWorker?: boolean;
   /** keep the store open and return a query handle (default true) */
   openStore?: boolean;
   /**
@@ -148,29 +156,64 @@ async function simulatePlan(
       : undefined,
   });
 
+  // the store opens (on its worker thread, for a big run) while the world is built
+  const opening = openStore(plan, options);
+  opening.catch(() => undefined); // its error is thrown where it is awaited, not reported as unhandled
   // the world
-  const population = createPopulation({
-    seed: plan.seed,
-    size: plan.population.size,
-    mix: loadDomainMix(plan.population.mix),
-    settings: plan.population.settings,
-  });
-  const world = createInProcessWorld({
-    population,
-    profiles: planProfiles(plan),
-    seed: plan.seed,
-    clock: sim.clock,
-  });
-  const ports = options.ports ? await options.ports(world, plan) : null;
+  let population: Population;
+  let world: InProcessWorld;
   try {
-    const store = await runWorld(plan, options, sim, streams, population, world, ports, wall0, (m) => {
+    population = createPopulation({
+      seed: plan.seed,
+      size: plan.population.size,
+      mix: loadDomainMix(plan.population.mix),
+      settings: plan.population.settings,
+    });
+    world = createInProcessWorld({
+      population,
+      profiles: planProfiles(plan),
+      seed: plan.seed,
+      clock: sim.clock,
+    });
+  } catch (err) {
+    await (await opening.catch(() => null))?.abort();
+    throw err;
+  }
+  let ports: WorldPorts | null = null;
+  let store: RunStoreWriter | null = null;
+  try {
+    ports = options.ports ? await options.ports(world, plan) : null;
+    store = await opening;
+    await runWorld(plan, options, sim, streams, population, world, store, ports, wall0, (m) => {
       mta = m;
     });
     return { store, ports };
   } catch (err) {
+    await (store ?? (await opening.catch(() => null)))?.abort();
     await ports?.stop();
     throw err;
   }
+}
+
+/** Creates the run's store with the plan's facts in run_meta. */
+function openStore(plan: RunPlan, options: RunOptions): Promise<RunStoreWriter> {
+  return createRunStore(
+    options.out,
+    {
+      scenario: plan.name,
+      scenario_file: plan.file,
+      scenario_hash: plan.hash,
+      seed: plan.seed,
+      mode: plan.mode,
+      start: plan.start ?? '',
+      horizon_ms: plan.horizonMs,
+      recipients: plan.population.size,
+    },
+    {
+      threads: options.storeThreads,
+      worker: options.storeWorker ?? plan.population.size >= STORE_WORKER_MIN_RECIPIENTS,
+    },
+  );
 }
 
 async function runWorld(
@@ -180,10 +223,11 @@ async function runWorld(
   streams: RandomStreams,
   population: Population,
   world: InProcessWorld,
+  store: RunStoreWriter,
   ports: WorldPorts | null,
   wall0: number,
   set: (m: Mta) => void,
-): Promise<RunStoreWriter> {
+): Promise<void> {
   const transport = ports?.transport ?? world.transport;
   const resolver = ports?.resolver ?? world.resolver;
 
@@ -207,20 +251,6 @@ async function runWorld(
   const ipAges: Record<string, number> = {};
   for (const ip of plan.mta.localIps) ipAges[ip] = plan.mta.ipAgeDays;
 
-  const store = await createRunStore(
-    options.out,
-    {
-      scenario: plan.name,
-      scenario_file: plan.file,
-      scenario_hash: plan.hash,
-      seed: plan.seed,
-      mode,
-      start: plan.start ?? '',
-      horizon_ms: plan.horizonMs,
-      recipients: plan.population.size,
-    },
-    { threads: options.storeThreads },
-  );
   const sink = storeSink(store);
   const shaper = createShaper({
     mode,
@@ -336,7 +366,6 @@ async function runWorld(
   );
   if (process.env.MXLAB_TIMING)
     console.error(`timing: final tables ${Math.round(performance.now() - tFinal)} ms`);
-  return store;
 }
 
 /** Closes the store (final tables built by DuckDB), then reads it back for summary.json. */

@@ -553,3 +553,84 @@ describe('recipients domains derived from the address', () => {
     );
   });
 });
+
+describe('on a worker thread (worker: true)', () => {
+  it('any rows, flush size and intern limit: the same tables as on the calling thread', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(attemptArb, { maxLength: 200 }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.integer({ min: 1, max: 16 }),
+        async (rows, flushRows, internLimit) => {
+          const results: unknown[] = [];
+          for (const worker of [false, true]) {
+            const dir = fresh();
+            const w = await createRunStore(
+              dir,
+              { seed: 7 },
+              { flushRows, internLimit, listLookupMax: internLimit % 2 ? 0 : 4096, worker },
+            );
+            for (const a of rows) pushAttempt(w, a);
+            for (const a of rows)
+              w.quarantineHistory.push(
+                a.t,
+                a.domain,
+                'valid',
+                'quarantine',
+                a.reason,
+                a.text,
+                a.rule,
+                'sync',
+              );
+            const summary = await w.close();
+            const r = await openRunStore(dir);
+            results.push([
+              summary.rows,
+              await r.all('SELECT * FROM attempts'),
+              await r.all('SELECT * FROM quarantine_history'),
+              await r.all('SELECT * FROM run_meta ORDER BY key'),
+            ]);
+            r.close();
+            rmSync(dir, { recursive: true });
+          }
+          expect(results[1]).toEqual(results[0]);
+        },
+      ),
+      { numRuns: 5 },
+    );
+  });
+
+  it('more row batches than may wait in flight: every row arrives, in order', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, {}, { flushRows: 3, worker: true });
+    const N = 3000; // 1,000 batches against 16 in flight
+    for (let i = 0; i < N; i++) w.throughput.push(i * 300_000, `d${i % 3}`, '10.0.0.1', i, i % 7, 0, 1);
+    expect((await w.close()).rows.throughput).toBe(N);
+    const r = await openRunStore(dir);
+    const back = await r.all<{ attempts: number }>('SELECT attempts FROM throughput');
+    r.close();
+    expect(back.map((x) => x.attempts)).toEqual(Array.from({ length: N }, (_, i) => i));
+  });
+
+  it('a failing close names the table, as on the calling thread', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, {}, { worker: true });
+    w.recipients.push(0, 'a@b.example', 'b.example', 'valid', false, 'valid', false);
+    w.deliveryLog.pushFromRecipient(1, 5, 'b.example', 'sent', null, null, false, null, 1, 0, 0, 0);
+    const err = await w.close().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(String(err)).toMatch(/delivery_log/);
+  });
+
+  it('abort closes the database without building it; the file can be opened again', async () => {
+    const dir = fresh();
+    const w = await createRunStore(dir, { seed: 3 }, { worker: true });
+    await w.abort();
+    await w.abort(); // twice is a no-op
+    const again = await createRunStore(dir, { seed: 4 }, { worker: true });
+    await again.close();
+    const r = await openRunStore(dir);
+    expect(await r.all('SELECT value FROM run_meta WHERE key = $1', ['seed'])).toEqual([{ value: '4' }]);
+    r.close();
+  });
+});

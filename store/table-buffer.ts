@@ -30,7 +30,8 @@ export const NULL_BOOL = 2;
 /** Rows per DuckDB data chunk (the standard vector size). */
 export const CHUNK_ROWS = 2048;
 
-type Column = Int32Array | Float64Array | Uint8Array | (string | null)[];
+/** One buffered column: a typed array, or strings for a `raw` column. */
+export type Column = Int32Array | Float64Array | Uint8Array | (string | null)[];
 
 const i64Scratch = new Int32Array(CHUNK_ROWS * 2);
 const validityScratch = new Uint32Array(CHUNK_ROWS / 32);
@@ -127,23 +128,53 @@ export class TableBuffer {
     this.capacity = cap;
   }
 
+  /**
+   * Hands over the buffered rows' columns (the caller owns them now) and starts empty ones of the
+   * same capacity: a table that filled its buffer once will fill it again.
+   */
+  take(): { cols: Column[]; length: number } {
+    const out = { cols: this.cols as Column[], length: this.length };
+    this.cols = this.specs.map((s) => allocate(s, this.capacity));
+    this.length = 0;
+    return out;
+  }
+
   /** Appends all buffered rows to `appender` (synchronously) and empties the buffer. */
   appendTo(appender: DuckDBAppender): void {
     this.chunk ??= DuckDBDataChunk.create(this.types);
-    const raw = this.chunk.chunk;
-    for (let off = 0; off < this.length; off += CHUNK_ROWS) {
-      const n = Math.min(CHUNK_ROWS, this.length - off);
-      bindings.data_chunk_reset(raw);
-      for (let c = 0; c < this.specs.length; c++) {
-        const vec = bindings.data_chunk_get_vector(raw, c);
-        fillVector(vec, this.specs[c]!, this.cols[c] as Column, off, n);
-      }
-      bindings.data_chunk_set_size(raw, n);
-      appender.appendDataChunk(this.chunk);
-    }
-    appender.flushSync();
+    appendColumns(appender, this.chunk, this.specs, this.cols as Column[], this.length);
     this.length = 0;
   }
+}
+
+/** DuckDB types of a staging table's columns, in spec order. */
+export function stageTypes(specs: readonly ColumnSpec[]): DuckDBType[] {
+  return specs.map(stageType);
+}
+
+/**
+ * Appends `length` rows of columns (as `TableBuffer` holds them) to `appender` as 2,048-row data
+ * chunks built in `chunk` (of the specs' stage types), then flushes the appender.
+ */
+export function appendColumns(
+  appender: DuckDBAppender,
+  chunk: DuckDBDataChunk,
+  specs: readonly ColumnSpec[],
+  cols: readonly Column[],
+  length: number,
+): void {
+  const raw = chunk.chunk;
+  for (let off = 0; off < length; off += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, length - off);
+    bindings.data_chunk_reset(raw);
+    for (let c = 0; c < specs.length; c++) {
+      const vec = bindings.data_chunk_get_vector(raw, c);
+      fillVector(vec, specs[c]!, cols[c]!, off, n);
+    }
+    bindings.data_chunk_set_size(raw, n);
+    appender.appendDataChunk(chunk);
+  }
+  appender.flushSync();
 }
 
 function fillVector(vec: bindings.Vector, spec: ColumnSpec, col: Column, off: number, n: number): void {

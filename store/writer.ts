@@ -1,17 +1,25 @@
 /**
  * Creates a run's `run.duckdb` and writes it. Rows go into columnar typed-array buffers (strings
- * interned, enums as bytes); every `flushRows` rows a buffer is appended, synchronously, to a staging
- * TEMP table of integer columns, and new strings to a staging dictionary. `close()` turns each staging
- * table into its real table in one `INSERT ... SELECT` (string ids looked up in the dictionary,
- * insertion order kept), checkpoints and closes. Same pushes in the same order give the same tables.
+ * interned, enums as bytes); every `flushRows` rows a buffer is handed to the stage (stage.ts), which
+ * appends it to a staging TEMP table of integer columns, and new strings to a staging dictionary:
+ * on the calling thread, or with `worker: true` on a worker thread beside it. `close()` turns each
+ * staging table into its real table in one `INSERT ... SELECT` (string ids looked up in the
+ * dictionary, insertion order kept), checkpoints and closes. Same pushes in the same order give the
+ * same tables, on either thread.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type DuckDBAppender, type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { firstLine, StoreError } from './errors.ts';
+import { StoreError } from './errors.ts';
 import type { Interner } from './interner.ts';
 import { storeFile } from './paths.ts';
 import type { InsertRow, TableRows } from './rows.ts';
+import {
+  type FinishStep,
+  openInThreadStage,
+  type Stage,
+  type StageSetup,
+  type StringBatch,
+} from './stage.ts';
 import { stageSqlType } from './table-buffer.ts';
 import {
   AttemptsWriter,
@@ -26,6 +34,7 @@ import {
   ThroughputWriter,
 } from './table-writers.ts';
 import { SCHEMA_VERSION, TABLES, type TableName } from './tables.ts';
+import { openWorkerStage } from './worker-stage.ts';
 
 /** Settings of the writer; every default can be overridden. */
 export interface RunStoreOptions {
@@ -41,6 +50,11 @@ export interface RunStoreOptions {
   threads?: number;
   /** replace an existing store file (default true); false makes an existing file an error */
   overwrite?: boolean;
+  /**
+   * write through DuckDB on a worker thread (default false): the caller's thread only fills the
+   * buffers, appends and the close's inserts run beside it (worth it from about 100k rows)
+   */
+  worker?: boolean;
 }
 
 /** What `close()` reports. */
@@ -91,29 +105,40 @@ export async function createRunStore(
     rmSync(file, { force: true });
     rmSync(`${file}.wal`, { force: true });
   }
-  let instance: DuckDBInstance;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const config: Record<string, string> = {
-      memory_limit: options.memoryLimit ?? STORE_DEFAULTS.memoryLimit,
-    };
-    if (options.threads) config.threads = String(options.threads);
-    instance = await DuckDBInstance.create(file, config);
-  } catch (err) {
-    throw new StoreError(`${file}: cannot create the run store (${firstLine(err)})`, { cause: err });
-  }
-  const con = await instance.connect();
-  await con.run(schemaSql());
+  mkdirSync(dirname(file), { recursive: true });
+  const config: Record<string, string> = {
+    memory_limit: options.memoryLimit ?? STORE_DEFAULTS.memoryLimit,
+  };
+  if (options.threads) config.threads = String(options.threads);
+  const stageTables = (Object.keys(TABLES) as TableName[]).map((t): [TableName, string] => [t, stageName(t)]);
+  const setup: StageSetup = {
+    file,
+    config,
+    initSql: [
+      schemaSql(),
+      `CREATE TEMP TABLE ${STRINGS} (dict INTEGER, id INTEGER, s VARCHAR)`,
+      ...stageTables.map(([t, name]) => {
+        const cols = TABLES[t].map((s) => `"${s.name}" ${stageSqlType(s)}`).join(', ');
+        return `CREATE TEMP TABLE ${name} (${cols})`;
+      }),
+    ],
+    stringsTable: STRINGS,
+    stageTables,
+  };
+  const stage = await (options.worker ? openWorkerStage(setup) : openInThreadStage(setup));
   const writer = new RunStoreWriter(
     file,
-    instance,
-    con,
+    stage,
     flushRows,
     options.internLimit ?? STORE_DEFAULTS.internLimit,
     options.listLookupMax ?? STORE_DEFAULTS.listLookupMax,
   );
-  await writer.init();
-  await writer.setMeta({ schema_version: SCHEMA_VERSION, ...meta });
+  try {
+    await writer.setMeta({ schema_version: SCHEMA_VERSION, ...meta });
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
   return writer;
 }
 
@@ -128,15 +153,12 @@ export class RunStoreWriter {
   readonly inmail: InmailWriter;
   readonly suspensions: SuspensionsWriter;
   private readonly writers = new Map<TableName, TableWriter>();
-  private readonly appenders = new Map<TableName, DuckDBAppender>();
-  private stringsAppender: DuckDBAppender | null = null;
   private readonly dictionaries: { table: TableName; column: string; interner: Interner }[] = [];
   private closed = false;
 
   constructor(
     readonly file: string,
-    private readonly instance: DuckDBInstance,
-    private readonly con: DuckDBConnection,
+    private readonly stage: Stage,
     flushRows: number,
     internLimit: number,
     private readonly listLookupMax: number,
@@ -159,33 +181,17 @@ export class RunStoreWriter {
     this.inmail = make('inmail', InmailWriter);
     this.suspensions = make('suspensions', SuspensionsWriter);
     for (const t of Object.keys(TABLES) as TableName[]) if (!this.writers.has(t)) make(t, TableWriter);
-  }
-
-  /** Creates the staging tables and their appenders (called by createRunStore). */
-  async init(): Promise<void> {
     for (const w of this.writers.values())
       w.interners.forEach((interner, c) => {
         if (interner) this.dictionaries.push({ table: w.table, column: w.specs[c]!.name, interner });
       });
-    await this.con.run(`CREATE TEMP TABLE ${STRINGS} (dict INTEGER, id INTEGER, s VARCHAR)`);
-    this.stringsAppender = await this.con.createAppender(STRINGS, 'main', 'temp');
-    for (const [table, w] of this.writers) {
-      const cols = w.specs.map((s) => `"${s.name}" ${stageSqlType(s)}`).join(', ');
-      await this.con.run(`CREATE TEMP TABLE ${stageName(table)} (${cols})`);
-      this.appenders.set(table, await this.con.createAppender(stageName(table), 'main', 'temp'));
-    }
   }
 
   /** Writes key/value facts to `run_meta` now (values as strings; a key may be set once). */
   async setMeta(meta: Record<string, string | number | boolean>): Promise<void> {
     this.assertOpen();
-    for (const [key, value] of Object.entries(meta)) {
-      try {
-        await this.con.run('INSERT INTO run_meta VALUES ($1, $2)', [key, String(value)]);
-      } catch (err) {
-        throw new StoreError(`${this.file}: run_meta.${key}: ${firstLine(err)}`, { cause: err });
-      }
-    }
+    for (const [key, value] of Object.entries(meta))
+      await this.stage.exec(`run_meta.${key}`, 'INSERT INTO run_meta VALUES ($1, $2)', [key, String(value)]);
   }
 
   /**
@@ -207,22 +213,18 @@ export class RunStoreWriter {
   }
 
   private flushStrings(): void {
-    const a = this.stringsAppender!;
+    const batches: StringBatch[] = [];
     for (let d = 0; d < this.dictionaries.length; d++) {
       const { start, strings } = this.dictionaries[d]!.interner.drain();
-      for (let k = 0; k < strings.length; k++) {
-        a.appendInteger(d);
-        a.appendInteger(start + k);
-        a.appendVarchar(strings[k]!);
-        a.endRow();
-      }
+      if (strings.length > 0) batches.push({ dict: d, start, strings });
     }
-    a.flushSync();
+    if (batches.length > 0) this.stage.appendStrings(batches);
   }
 
   private flushTable(w: TableWriter): void {
     this.flushStrings();
-    w.buf.appendTo(this.appenders.get(w.table)!);
+    const { cols, length } = w.buf.take();
+    this.stage.appendRows(w.table, cols, length);
   }
 
   /** Rows pushed so far per table. */
@@ -236,27 +238,17 @@ export class RunStoreWriter {
   async close(): Promise<RunStoreSummary> {
     this.assertOpen();
     const t0 = performance.now();
-    const timing = Boolean(process.env.MXLAB_TIMING);
     this.flush();
     this.flushStrings();
     this.closed = true;
-    try {
-      this.stringsAppender!.closeSync();
-      for (const a of this.appenders.values()) a.closeSync();
-      for (const [table, w] of this.writers) {
-        if (w.count === 0) continue;
-        const tm = performance.now();
-        await this.materialize(table, w);
-        if (timing) console.error(`store: ${table} ${w.count} rows ${Math.round(performance.now() - tm)} ms`);
-        await this.con.run(`DROP TABLE temp.main.${stageName(table)}`);
-      }
-      const tc = performance.now();
-      await this.con.run('CHECKPOINT');
-      if (timing) console.error(`store: checkpoint ${Math.round(performance.now() - tc)} ms`);
-    } finally {
-      this.con.closeSync();
-      this.instance.closeSync();
+    const steps: FinishStep[] = [];
+    for (const [table, w] of this.writers) {
+      if (w.count === 0) continue;
+      steps.push(...this.materialize(table, w));
+      steps.push({ label: table, sql: `DROP TABLE temp.main.${stageName(table)}` });
     }
+    steps.push({ label: 'checkpoint', sql: 'CHECKPOINT', note: '' });
+    await this.stage.finish(steps);
     return {
       file: this.file,
       rows: this.counts(),
@@ -265,11 +257,20 @@ export class RunStoreWriter {
     };
   }
 
+  /** Closes the database without building the tables (the run failed); a no-op once closed. */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.stage.abort();
+  }
+
   /**
-   * Builds one table from its staging table. A small dictionary (<= listLookupMax strings) is looked
-   * up in a list variable (fast, order kept); a big one by a join, with ORDER BY the staging rowid.
+   * The statements that build one table from its staging table. A small dictionary (<= listLookupMax
+   * strings) is looked up in a list variable (fast, order kept); a big one by a join, with ORDER BY
+   * the staging rowid.
    */
-  private async materialize(table: TableName, w: TableWriter): Promise<void> {
+  private materialize(table: TableName, w: TableWriter): FinishStep[] {
+    const steps: FinishStep[] = [];
     const joins: string[] = [];
     const exprs: string[] = [];
     for (const spec of w.specs) {
@@ -279,9 +280,10 @@ export class RunStoreWriter {
         continue;
       }
       if (this.dictionaries[d]!.interner.size <= this.listLookupMax) {
-        await this.con.run(
-          `SET VARIABLE mx_d${d} = (SELECT coalesce(list(s ORDER BY id), []::VARCHAR[]) FROM temp.main.${STRINGS} WHERE dict = ${d})`,
-        );
+        steps.push({
+          label: table,
+          sql: `SET VARIABLE mx_d${d} = (SELECT coalesce(list(s ORDER BY id), []::VARCHAR[]) FROM temp.main.${STRINGS} WHERE dict = ${d})`,
+        });
         exprs.push(`getvariable('mx_d${d}')[st."${spec.name}" + 1]`);
       } else {
         joins.push(
@@ -303,12 +305,12 @@ export class RunStoreWriter {
       joins.push('LEFT JOIN main.recipients rcp ON rcp.id = st.recipient_id');
     }
     const order = joins.length > 0 ? ' ORDER BY st.rowid' : '';
-    const sql = `INSERT INTO main.${table} SELECT ${exprs.join(', ')} FROM temp.main.${stageName(table)} st ${joins.join(' ')}${order}`;
-    try {
-      await this.con.run(sql);
-    } catch (err) {
-      throw new StoreError(`${this.file}: ${table}: ${firstLine(err)}`, { cause: err });
-    }
+    steps.push({
+      label: table,
+      sql: `INSERT INTO main.${table} SELECT ${exprs.join(', ')} FROM temp.main.${stageName(table)} st ${joins.join(' ')}${order}`,
+      note: `${w.count} rows`,
+    });
+    return steps;
   }
 
   private assertOpen(): void {

@@ -224,4 +224,41 @@ describe('simulation conservation', () => {
     expect(a.summaryJson).toBe(b.summaryJson);
     expect(c.summaryJson).not.toBe(a.summaryJson);
   });
+
+  it('the store written on a worker thread holds the same tables and gives the same summary.json', async () => {
+    const p: Params = {
+      seed: 11,
+      size: 3000,
+      mode: 'enhanced',
+      retry: 'mailgun',
+      perHour: 20_000,
+      mpc: 10,
+      conns: 3,
+      ips: 2,
+      unknown: 0.05,
+      full: 0.05,
+      invalidDomain: 0.02,
+      outage: true,
+      twoDeliveries: true,
+    };
+    const tables = [
+      'recipients',
+      'attempts',
+      'delivery_log',
+      'quarantine',
+      'quarantine_history',
+      'throughput',
+    ];
+    const results: { summary: string; rows: unknown[] }[] = [];
+    for (const storeWorker of [false, true]) {
+      const r = await runPlan(planOfParams(p), { out: tempDir(), storeWorker });
+      const rows: unknown[] = [];
+      for (const t of tables) rows.push(await r.store!.all(`SELECT * FROM ${t}`));
+      r.store!.close();
+      results.push({ summary: r.summaryJson, rows });
+    }
+    expect(results[1]!.summary).toBe(results[0]!.summary);
+    expect(results[1]!.rows).toEqual(results[0]!.rows);
+    expect((results[0]!.rows[1] as unknown[]).length).toBeGreaterThan(3000);
+  });
 });
