@@ -53,11 +53,13 @@ export default async function runTask(task: RunTask): Promise<RunTaskResult> {
       defineScenario(task.input as ScenarioInput, { baseDir: dirname(task.file), file: task.file }),
       { seed: task.seed },
     );
-    // the sweep's parallelism is across runs (one worker per core): one DuckDB thread per run
+    // the sweep's parallelism is across runs (one worker per core): one DuckDB thread per run, and
+    // the store written on the run's own thread
     const result = await runPlan(planOf(scenario), {
       out: task.out,
       openStore: task.parquet,
       storeThreads: 1,
+      storeWorker: false,
       retain: (objects) => {
         kept.objects = scenario.population.size <= RETAIN_MAX_RECIPIENTS ? objects : [];
       },
