@@ -118,6 +118,7 @@ async function sinkRound(reuse: boolean): Promise<number> {
 
 /** The fake MX of the gmail profile (no random deferrals, no latency); resolves msgs/s and accepted. */
 async function fakeMxRound(reuse: boolean): Promise<{ rate: number; accepted: number }> {
+  process.setSourceMapsEnabled(false); // as `mxlab serve` does (cli/commands/serve.ts)
   const gmail = loadIspProfiles().find((p) => p.name === 'gmail')!;
   const h = await startServe({
     profiles: [{ ...gmail, random: [] }],

@@ -340,7 +340,19 @@ export class FakeMx {
   private patch(c: ConnInternals, l: Live): void {
     // MAIL and RCPT successes: the brain's own text (`250 2.1.5 OK - gsmtp`), not smtp-server's `250 Accepted`
     const send = c.send;
+    // replies written in one tick leave in one segment: smtp-server answers each pipelined command
+    // (MAIL, RCPT, DATA in one packet) with its own write, a syscall and a loopback packet apiece
+    let corked: Socket | null = null;
+    const uncork = () => {
+      corked?.uncork();
+      corked = null;
+    };
     c.send = (code, data, context) => {
+      if (corked === null) {
+        corked = c._socket;
+        corked.cork();
+        process.nextTick(uncork);
+      }
       const ok = l.okText;
       if (ok !== null && (context === 'MAIL_FROM_OK' || context === 'RCPT_TO_OK')) {
         l.okText = null;
