@@ -266,6 +266,8 @@ async function runWorld(
   const log = new DeliveryLog(mode === 'enhanced' ? 'enhanced' : 'legacy', Math.max(1024, expectedMessages));
 
   writeRecipients(store, population, quarantine);
+  // complete: a store on a worker thread builds the recipients table on the other core during the run
+  store.seal('recipients');
 
   const mta = new Mta({
     scheduler: sim,

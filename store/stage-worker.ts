@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { firstLine } from './errors.ts';
-import { openInThreadStage, type Stage, type StageSetup } from './stage.ts';
+import { type InThreadStage, openInThreadStage, type StageSetup } from './stage.ts';
 import type { StageReply, StageRequest } from './worker-stage.ts';
 
 const { setup, inflight } = workerData as { setup: StageSetup; inflight: SharedArrayBuffer };
@@ -14,7 +14,7 @@ const counter = new Int32Array(inflight);
 const port = parentPort!;
 
 let failure: string | null = null;
-let queue: Promise<Stage | null> = openInThreadStage(setup).then(
+let queue: Promise<InThreadStage | null> = openInThreadStage(setup).then(
   (stage) => {
     port.postMessage({ id: 0 } satisfies StageReply);
     return stage;
@@ -29,7 +29,7 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : firstLine(err);
 }
 
-async function apply(stage: Stage | null, m: StageRequest): Promise<void> {
+async function apply(stage: InThreadStage | null, m: StageRequest): Promise<void> {
   if (m.op === 'rows') {
     try {
       if (stage && failure === null) stage.appendRows(m.table, m.cols, m.length);
@@ -38,6 +38,14 @@ async function apply(stage: Stage | null, m: StageRequest): Promise<void> {
     } finally {
       Atomics.sub(counter, 0, 1);
       Atomics.notify(counter, 0);
+    }
+    return;
+  }
+  if (m.op === 'build') {
+    try {
+      if (stage && failure === null) await stage.run(m.steps);
+    } catch (err) {
+      failure = message(err);
     }
     return;
   }

@@ -50,6 +50,11 @@ export interface Stage {
   appendStrings(batches: StringBatch[]): void;
   /** Appends rows to a table's staging table; the stage owns `cols` from now on. */
   appendRows(table: TableName, cols: Column[], length: number): void;
+  /**
+   * Runs statements that build a finished table: a worker stage as soon as it gets to them (beside
+   * the caller's work), the calling thread's at `finish`. Their first error is `finish`'s.
+   */
+  build(steps: FinishStep[]): void;
   /** Closes the appenders, runs `steps` in order, checkpoints and closes the database. */
   finish(steps: FinishStep[]): Promise<void>;
   /** Closes the database without building anything (the run failed). */
@@ -57,7 +62,7 @@ export interface Stage {
 }
 
 /** Opens the database and its staging tables on this thread. */
-export async function openInThreadStage(setup: StageSetup): Promise<Stage> {
+export async function openInThreadStage(setup: StageSetup): Promise<InThreadStage> {
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(setup.file, setup.config);
@@ -83,8 +88,10 @@ interface Staged {
   chunk: DuckDBDataChunk;
 }
 
-class InThreadStage implements Stage {
+/** The stage on the calling thread (see `openInThreadStage`). */
+export class InThreadStage implements Stage {
   private open = true;
+  private readonly built: FinishStep[] = [];
 
   constructor(
     private readonly file: string,
@@ -123,17 +130,26 @@ class InThreadStage implements Stage {
     }
   }
 
-  async finish(steps: FinishStep[]): Promise<void> {
+  build(steps: FinishStep[]): void {
+    this.built.push(...steps);
+  }
+
+  /** Runs steps in order (the worker's `build`); the appenders stay open. */
+  async run(steps: FinishStep[]): Promise<void> {
     const timing = Boolean(process.env.MXLAB_TIMING);
+    for (const step of steps) {
+      const t0 = performance.now();
+      await this.exec(step.label, step.sql);
+      if (timing && step.note !== undefined)
+        console.error(`store: ${step.label} ${step.note} ${Math.round(performance.now() - t0)} ms`);
+    }
+  }
+
+  async finish(steps: FinishStep[]): Promise<void> {
     try {
       this.strings.closeSync();
       for (const t of this.tables.values()) t.appender.closeSync();
-      for (const step of steps) {
-        const t0 = performance.now();
-        await this.exec(step.label, step.sql);
-        if (timing && step.note !== undefined)
-          console.error(`store: ${step.label} ${step.note} ${Math.round(performance.now() - t0)} ms`);
-      }
+      await this.run([...this.built.splice(0), ...steps]);
     } finally {
       this.close();
     }

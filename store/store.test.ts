@@ -561,7 +561,8 @@ describe('on a worker thread (worker: true)', () => {
         fc.array(attemptArb, { maxLength: 200 }),
         fc.integer({ min: 1, max: 64 }),
         fc.integer({ min: 1, max: 16 }),
-        async (rows, flushRows, internLimit) => {
+        fc.boolean(),
+        async (rows, flushRows, internLimit, seal) => {
           const results: unknown[] = [];
           for (const worker of [false, true]) {
             const dir = fresh();
@@ -571,6 +572,8 @@ describe('on a worker thread (worker: true)', () => {
               { flushRows, internLimit, listLookupMax: internLimit % 2 ? 0 : 4096, worker },
             );
             for (const a of rows) pushAttempt(w, a);
+            // a sealed table is built while the next one is written (worker) or at close
+            if (seal) w.seal('attempts');
             for (const a of rows)
               w.quarantineHistory.push(
                 a.t,
@@ -596,8 +599,19 @@ describe('on a worker thread (worker: true)', () => {
           expect(results[1]).toEqual(results[0]);
         },
       ),
-      { numRuns: 5 },
+      { numRuns: 6 },
     );
+  });
+
+  it('a row pushed to a sealed table fails, on either thread', async () => {
+    for (const worker of [false, true]) {
+      const w = await createRunStore(fresh(), {}, { worker, flushRows: 2 });
+      pushAttempt(w, attempt(1));
+      w.seal('attempts');
+      pushAttempt(w, attempt(2));
+      expect(() => pushAttempt(w, attempt(3))).toThrow(/attempts: rows pushed after the table was sealed/);
+      await w.abort();
+    }
   });
 
   it('more row batches than may wait in flight: every row arrives, in order', async () => {

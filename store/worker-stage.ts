@@ -15,6 +15,7 @@ import type { TableName } from './tables.ts';
 export type StageRequest =
   | { op: 'rows'; table: TableName; cols: Column[]; length: number }
   | { op: 'strings'; batches: StringBatch[] }
+  | { op: 'build'; steps: FinishStep[] }
   | { op: 'exec'; id: number; label: string; sql: string; params?: (string | number)[] }
   | { op: 'finish'; id: number; steps: FinishStep[] }
   | { op: 'abort'; id: number };
@@ -111,6 +112,11 @@ class WorkerStage implements Stage {
           `${this.file}: the run store's worker made no progress for ${STALL_MS / 1000} s`,
         );
     }
+  }
+
+  build(steps: FinishStep[]): void {
+    this.check();
+    this.worker.postMessage({ op: 'build', steps } satisfies StageRequest);
   }
 
   async finish(steps: FinishStep[]): Promise<void> {

@@ -155,6 +155,7 @@ export class RunStoreWriter {
   private readonly writers = new Map<TableName, TableWriter>();
   private readonly dictionaries: { table: TableName; column: string; interner: Interner }[] = [];
   private closed = false;
+  private readonly sealed = new Set<TableName>();
 
   constructor(
     readonly file: string,
@@ -222,6 +223,8 @@ export class RunStoreWriter {
   }
 
   private flushTable(w: TableWriter): void {
+    if (this.sealed.has(w.table))
+      throw new StoreError(`${this.file}: ${w.table}: rows pushed after the table was sealed`);
     this.flushStrings();
     const { cols, length } = w.buf.take();
     this.stage.appendRows(w.table, cols, length);
@@ -234,6 +237,23 @@ export class RunStoreWriter {
     return out;
   }
 
+  /**
+   * Declares tables finished: no more rows will be pushed to them. Their real tables are then built
+   * (on a worker stage, at once, beside what the caller does next; on the calling thread, at close).
+   * A row pushed to a sealed table fails its flush.
+   */
+  seal(...tables: TableName[]): void {
+    this.assertOpen();
+    for (const table of tables) {
+      const w = this.writers.get(table);
+      if (!w) throw new StoreError(`${this.file}: no table '${String(table)}'`);
+      if (this.sealed.has(table)) continue;
+      if (w.buf.length > 0) this.flushTable(w);
+      this.sealed.add(table);
+      if (w.count > 0) this.stage.build(this.buildSteps(table, w));
+    }
+  }
+
   /** Flushes, builds the real tables from the staging ones, checkpoints and closes the database. */
   async close(): Promise<RunStoreSummary> {
     this.assertOpen();
@@ -242,11 +262,8 @@ export class RunStoreWriter {
     this.flushStrings();
     this.closed = true;
     const steps: FinishStep[] = [];
-    for (const [table, w] of this.writers) {
-      if (w.count === 0) continue;
-      steps.push(...this.materialize(table, w));
-      steps.push({ label: table, sql: `DROP TABLE temp.main.${stageName(table)}` });
-    }
+    for (const [table, w] of this.writers)
+      if (w.count > 0 && !this.sealed.has(table)) steps.push(...this.buildSteps(table, w));
     steps.push({ label: 'checkpoint', sql: 'CHECKPOINT', note: '' });
     await this.stage.finish(steps);
     return {
@@ -255,6 +272,11 @@ export class RunStoreWriter {
       bytes: statSync(this.file).size,
       closeMs: performance.now() - t0,
     };
+  }
+
+  /** Statements that build a table from its staging table, then drop the staging table. */
+  private buildSteps(table: TableName, w: TableWriter): FinishStep[] {
+    return [...this.materialize(table, w), { label: table, sql: `DROP TABLE temp.main.${stageName(table)}` }];
   }
 
   /** Closes the database without building the tables (the run failed); a no-op once closed. */
