@@ -1,7 +1,7 @@
 /**
  * Columnar row buffer of one hot table: one typed array per column, strings as interned ids,
- * enums as one byte. `appendTo()` hands the rows to a DuckDB appender as 2,048-row data chunks
- * filled by copying typed-array slices (no per-value call into DuckDB), then empties the buffer.
+ * enums as one byte. `take()` hands the rows over; `appendColumns` gives them to a DuckDB appender
+ * as 2,048-row data chunks filled by copying typed-array slices (no per-value call into DuckDB).
  *
  * NULL is a sentinel per kind: `NULL_I32` for i32, -1 for string ids, NaN for i64, 2 for bool,
  * 255 for enums.
@@ -11,7 +11,7 @@ import {
   BIGINT,
   BOOLEAN,
   type DuckDBAppender,
-  DuckDBDataChunk,
+  type DuckDBDataChunk,
   type DuckDBType,
   ENUM,
   INTEGER,
@@ -91,8 +91,6 @@ export class TableBuffer {
   /** rows buffered */
   length = 0;
   private capacity: number;
-  private readonly types: DuckDBType[];
-  private chunk: DuckDBDataChunk | null = null;
 
   constructor(
     readonly specs: readonly ColumnSpec[],
@@ -102,7 +100,6 @@ export class TableBuffer {
       throw new RangeError(`flushRows must be a positive integer, got ${maxRows}`);
     this.capacity = Math.min(maxRows, 4096);
     this.cols = specs.map((s) => allocate(s, this.capacity));
-    this.types = specs.map(stageType);
   }
 
   /** Index of a new row (grows the columns when needed). The caller flushes when `full`. */
@@ -137,13 +134,6 @@ export class TableBuffer {
     this.cols = this.specs.map((s) => allocate(s, this.capacity));
     this.length = 0;
     return out;
-  }
-
-  /** Appends all buffered rows to `appender` (synchronously) and empties the buffer. */
-  appendTo(appender: DuckDBAppender): void {
-    this.chunk ??= DuckDBDataChunk.create(this.types);
-    appendColumns(appender, this.chunk, this.specs, this.cols as Column[], this.length);
-    this.length = 0;
   }
 }
 
