@@ -66,6 +66,34 @@ describe('population', () => {
     },
   );
 
+  test.prop(
+    [
+      fc.integer({ min: 0, max: 2 ** 31 }),
+      fc.array(
+        fc.oneof(
+          fc.record({ build: fc.integer({ min: -5, max: 1100 }) }),
+          fc.record({ find: fc.integer({ min: -5, max: 1100 }), twist: fc.constantFrom('', 'x', 'upper') }),
+        ),
+        { maxLength: 60 },
+      ),
+    ],
+    { numRuns: 60 },
+  )(
+    'any order of builds and lookups answers as a fresh population does (the last-address cache)',
+    (seed, ops) => {
+      const used = createPopulation({ seed, size: 1000, mix: us });
+      const fresh = () => createPopulation({ seed, size: 1000, mix: us });
+      for (const op of ops) {
+        if ('build' in op) expect(used.canonicalAddress(op.build)).toBe(fresh().canonicalAddress(op.build));
+        else {
+          const a = fresh().canonicalAddress(op.find);
+          const probe = op.twist === 'upper' ? a.toUpperCase() : `${op.twist}${a}`;
+          expect(used.indexOf(probe)).toBe(fresh().indexOf(probe));
+        }
+      }
+    },
+  );
+
   it('gives unique canonical addresses', () => {
     const p = createPopulation({ seed: 1, size: 50_000, mix: us });
     const seen = new Set<string>();

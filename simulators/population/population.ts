@@ -59,6 +59,14 @@ export class Population {
   readonly settings: PopulationSettings;
   readonly mix: DomainMix;
   private readonly pools: NamePools;
+  /**
+   * The address last built for an index of this population, and that index: a run builds a target's
+   * address and asks for its index at once (preparation checks the id it was given), which then
+   * costs one string comparison instead of a parse and a check against a rebuilt address.
+   */
+  private lastIndex = -1;
+  /** no address `indexOf` accepts: matches nothing until an address is built */
+  private lastAddress = '\0';
   private readonly domainCum: Float64Array;
   /** per mix entry: fixed domain, or the generated pattern split around `{n}` */
   private readonly domainEntries: { fixed: string | null; pre: string; post: string; count: number }[];
@@ -121,6 +129,16 @@ export class Population {
 
   /** The address recipient `i` owns (ignoring missing/duplicate): unique, ends with the index token. */
   canonicalAddress(i: number): string {
+    if (i === this.lastIndex) return this.lastAddress;
+    const address = this.buildAddress(i);
+    if (i >= 0 && i < this.size) {
+      this.lastIndex = i;
+      this.lastAddress = address;
+    }
+    return address;
+  }
+
+  private buildAddress(i: number): string {
     const b = baseHash(this.seed, i);
     const { first, last } = this.pools;
     const f = first[hashOf(b, P.first) % first.length]!;
@@ -244,6 +262,7 @@ export class Population {
 
   /** Index of the recipient owning `address`, or -1 (strangers, magic local parts, ''). Case-sensitive. */
   indexOf(address: string): number {
+    if (address === this.lastAddress) return this.lastIndex;
     const at = address.lastIndexOf('@');
     if (at <= 0) return -1;
     const dot = address.lastIndexOf('.', at);
