@@ -13,10 +13,10 @@
  * model (measured beside it) is the figure to compare between machines. With `--runs` > 1 the medians
  * are printed.
  *
- * `--node-flags '--max-semi-space-size=64'` runs the full run's child with a larger young generation:
- * a run keeps most of what it allocates (addresses, texts, store buffers), so with the default one
- * scavenges copy survivors again and again (1M baseline: 221 scavenges, 1.9 s; with 64 MB: 86, 0.7 s).
- * The flag only works at launch (v8.setFlagsFromString does not resize the new space).
+ * The full run's child gets the Node flags `npx mxlab` runs with (bin/mxlab.mjs's shebang: a 64 MB
+ * young generation, since a run keeps most of what it allocates for a while: with the default one,
+ * scavenges copy survivors again and again); `--node-flags ''` measures without them. Such flags only
+ * work at launch (v8.setFlagsFromString does not resize the new space).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +24,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { cliNodeFlags } from './cli-node-flags.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const TARGETS = {
@@ -141,13 +142,12 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'seed of the scenario (default: its own)')
     .option(
       '--node-flags <flags>',
-      "V8/Node flags for the full run's child, e.g. '--max-semi-space-size=64'",
-      '',
+      "V8/Node flags for the full run's child (default: those `npx mxlab` runs with, from bin/mxlab.mjs; '' for none)",
     )
     .option('--child <kind>', '(internal) run one measurement and print JSON')
     .parse();
   const o = program.opts<{
-    nodeFlags: string;
+    nodeFlags?: string;
     recipients: string;
     scenario: string;
     runs: string;
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   if (o.child === 'run') return void console.log(JSON.stringify(await childRun(o.scenario, n, seed)));
   if (o.child !== undefined) throw new Error(`--child: unknown kind '${o.child}'`);
 
-  const flags = o.nodeFlags.split(/\s+/).filter((f) => f !== '');
+  const flags = o.nodeFlags === undefined ? cliNodeFlags() : o.nodeFlags.split(/\s+/).filter((f) => f !== '');
   const load = () => `load ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
   console.log(
     `bench-run — Node ${process.version}, ${o.scenario} at ${fmtInt(n)} recipients, ${runs} run(s) each${flags.length ? `, run child with ${flags.join(' ')}` : ''}`,

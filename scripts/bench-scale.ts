@@ -12,8 +12,9 @@
  *     weighs on small runs and not on big ones. The machine is shared, so the load average is
  *     printed beside each figure.
  * (b) `mxlab run baseline --recipients N` (default 10,000,000; baseline's horizon is 5 days) in a child
- *     process: wall time and peak RSS (VmHWM polled from /proc), targets <= 120 s and <= 4 GB. A run
- *     that outlives --timeout-s is stopped and reported as such.
+ *     process with the Node flags `npx mxlab` runs with (bin/mxlab.mjs): wall time and peak RSS (VmHWM
+ *     polled from /proc), targets <= 120 s and <= 4 GB. A run that outlives --timeout-s is stopped
+ *     and reported as such.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { CATALOG_DIR, loadScenario } from '../scenarios/index.ts';
 import { parseGrid, planSweep, runSweep } from '../scenarios/sweep/index.ts';
+import { cliNodeFlags } from './cli-node-flags.ts';
 
 const TARGET_SPEEDUP = 1.7;
 const TARGET_WALL_S = 120;
@@ -84,6 +86,7 @@ async function bigRun(recipients: number, timeoutS: number, tmp: string): Promis
   const child = spawn(
     process.execPath,
     [
+      ...cliNodeFlags(),
       '--max-old-space-size=8192',
       BIN,
       'run',
