@@ -77,7 +77,7 @@ describe('population', () => {
         { maxLength: 60 },
       ),
     ],
-    { numRuns: 60 },
+    { numRuns: 200 },
   )(
     'any order of builds and lookups answers as a fresh population does (the last-address cache)',
     (seed, ops) => {

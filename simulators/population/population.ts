@@ -65,8 +65,8 @@ export class Population {
    * costs one string comparison instead of a parse and a check against a rebuilt address.
    */
   private lastIndex = -1;
-  /** no address `indexOf` accepts: matches nothing until an address is built */
-  private lastAddress = '\0';
+  /** meaningful once `lastIndex` >= 0 */
+  private lastAddress = '';
   private readonly domainCum: Float64Array;
   /** per mix entry: fixed domain, or the generated pattern split around `{n}` */
   private readonly domainEntries: { fixed: string | null; pre: string; post: string; count: number }[];
@@ -129,7 +129,7 @@ export class Population {
 
   /** The address recipient `i` owns (ignoring missing/duplicate): unique, ends with the index token. */
   canonicalAddress(i: number): string {
-    if (i === this.lastIndex) return this.lastAddress;
+    if (i === this.lastIndex && i >= 0) return this.lastAddress;
     const address = this.buildAddress(i);
     if (i >= 0 && i < this.size) {
       this.lastIndex = i;
@@ -262,7 +262,7 @@ export class Population {
 
   /** Index of the recipient owning `address`, or -1 (strangers, magic local parts, ''). Case-sensitive. */
   indexOf(address: string): number {
-    if (address === this.lastAddress) return this.lastIndex;
+    if (address === this.lastAddress && this.lastIndex >= 0) return this.lastIndex;
     const at = address.lastIndexOf('@');
     if (at <= 0) return -1;
     const dot = address.lastIndexOf('.', at);
