@@ -35,9 +35,13 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 
 /** Reads and validates a data file from disk. */
 export function loadDataFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
-  let text: string;
+  return parseDataText(readDataFile(file), file, schema);
+}
+
+/** A data file's text; a missing or unreadable file is a `DataFileError` naming it (`what` not found). */
+export function readDataFile(file: string, what = 'file'): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new DataFileError(
@@ -45,10 +49,9 @@ export function loadDataFile<S extends z.ZodType>(file: string, schema: S): z.ou
       0,
       0,
       '',
-      e.code === 'ENOENT' ? 'file not found' : `cannot read (${e.code ?? e.message})`,
+      e.code === 'ENOENT' ? `${what} not found` : `cannot read (${e.code ?? e.message})`,
     );
   }
-  return parseDataText(text, file, schema);
 }
 
 /** Parses YAML/JSON text and validates it; `file` is only used in error messages. */

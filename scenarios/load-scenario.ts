@@ -5,11 +5,11 @@
  * `DataFileError` line `file:line:col: field.path: what was expected` (code MXLAB_DATA, exit 2).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DataFileError, parseDataText } from '../core/data-file.ts';
+import { DataFileError, parseDataText, readDataFile } from '../core/data-file.ts';
 import { retryPresets } from '../core/retry/presets.ts';
 import { Calendar } from '../engine/time.ts';
 import { ispProfileSchema } from '../simulators/isp/profile-schema.ts';
@@ -283,18 +283,5 @@ export function parseScenario(text: string, file: string, overrides?: ScenarioOv
  * For `.ts` scenarios use `loadScenarioModule` (define-scenario.ts), which is async.
  */
 export function loadScenario(file: string, overrides?: ScenarioOverrides): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new DataFileError(
-      file,
-      0,
-      0,
-      '',
-      e.code === 'ENOENT' ? 'scenario file not found' : `cannot read (${e.code ?? e.message})`,
-    );
-  }
-  return parseScenario(text, file, overrides);
+  return parseScenario(readDataFile(file, 'scenario file'), file, overrides);
 }

@@ -250,36 +250,22 @@ export class DeliveryLogWriter extends TableWriter {
     lastAttemptMs: number | null,
     deliveredMs: number | null,
   ): void {
-    const v0 = this.n(deliveryId, 0);
-    const v1 = this.n(recipientId, 1);
     const v2 = this.s(address, 2);
-    const v3 = this.s(domain, 3);
-    const v4 = this.e(status, 4);
-    const v5 = this.e(type, 5);
-    const v6 = this.n(reason, 6);
-    const v7 = this.b(excluded, 7);
-    const v8 = this.s(text, 8);
-    const v9 = this.n(attempts, 9);
-    const v10 = this.m(firstAttemptMs, 10);
-    const v11 = this.m(lastAttemptMs, 11);
-    const v12 = this.m(deliveredMs, 12);
-    const b = this.buf;
-    const i = b.next();
-    const c = b.cols;
-    c[0]![i] = v0;
-    c[1]![i] = v1;
-    c[2]![i] = v2;
-    c[3]![i] = v3;
-    c[4]![i] = v4;
-    c[5]![i] = v5;
-    c[6]![i] = v6;
-    c[7]![i] = v7;
-    c[8]![i] = v8;
-    c[9]![i] = v9;
-    c[10]![i] = v10;
-    c[11]![i] = v11;
-    c[12]![i] = v12;
-    this.done();
+    this.row(
+      deliveryId,
+      recipientId,
+      v2,
+      domain,
+      status,
+      type,
+      reason,
+      excluded,
+      text,
+      attempts,
+      firstAttemptMs,
+      lastAttemptMs,
+      deliveredMs,
+    );
   }
 
   /** rows whose address is taken from `recipients` at close (see `pushFromRecipient`) */
@@ -293,6 +279,41 @@ export class DeliveryLogWriter extends TableWriter {
   pushFromRecipient(
     deliveryId: number,
     recipientId: number,
+    domain: string,
+    status: LogStatusName,
+    type: FailureType | null,
+    reason: number | null,
+    excluded: boolean,
+    text: string | null,
+    attempts: number,
+    firstAttemptMs: number | null,
+    lastAttemptMs: number | null,
+    deliveredMs: number | null,
+  ): void {
+    // NULL in the staging table (a NOT NULL column, so push() never stages one): "from recipients"
+    this.row(
+      deliveryId,
+      recipientId,
+      null,
+      domain,
+      status,
+      type,
+      reason,
+      excluded,
+      text,
+      attempts,
+      firstAttemptMs,
+      lastAttemptMs,
+      deliveredMs,
+    );
+    this.fromRecipientRows++;
+  }
+
+  /** One row of either kind, its address column already encoded (`null`: from recipients). */
+  private row(
+    deliveryId: number,
+    recipientId: number,
+    address: number | string | null,
     domain: string,
     status: LogStatusName,
     type: FailureType | null,
@@ -321,8 +342,7 @@ export class DeliveryLogWriter extends TableWriter {
     const c = b.cols;
     c[0]![i] = v0;
     c[1]![i] = v1;
-    // NULL in the staging table (a NOT NULL column, so push() never stages one): "from recipients"
-    c[2]![i] = null;
+    c[2]![i] = address;
     c[3]![i] = v3;
     c[4]![i] = v4;
     c[5]![i] = v5;
@@ -333,7 +353,6 @@ export class DeliveryLogWriter extends TableWriter {
     c[10]![i] = v10;
     c[11]![i] = v11;
     c[12]![i] = v12;
-    this.fromRecipientRows++;
     this.done();
   }
 }
