@@ -113,9 +113,10 @@ export interface FakeMxOptions {
 type Millis = number;
 type Done = (err?: Error | null, message?: string) => void;
 
-interface Live {
-  /** the connection's current socket (the TLS one after STARTTLS) */
-  conn: ConnInternals;
+/** One session's state, shared by the fake MX's handlers and its connection object. */
+export interface Live {
+  /** the connection (its `_socket` is the TLS one after STARTTLS) */
+  conn: FakeMxConnection;
   s: SessionState;
   brain: IspBrain;
   ctx: SessionContext | null;
@@ -125,15 +126,6 @@ interface Live {
   clientIp: string;
   /** the brain's success text for the MAIL/RCPT reply smtp-server is about to send as `250 Accepted` */
   okText: string | null;
-}
-
-interface ConnInternals {
-  session: SMTPServerSession;
-  _socket: Socket;
-  _sendGreeting(): void;
-  send(code: number, data: string | string[], context?: unknown): void;
-  handler_EHLO(command: Buffer, cb: () => void): void;
-  handler_STARTTLS(command: Buffer, cb: () => void): void;
 }
 
 const GARBAGE = Buffer.from('\x00\xff\xfe<html>garbage\x07\r\n', 'latin1');
@@ -191,30 +183,37 @@ export class FakeMx {
     this.server.on('error', () => {
       // client resets and TLS failures are expected here; outcomes are values
     });
-    // smtp-server's connect() waits 100 ms before the greeting to catch early talkers; this one
-    // greets at once (the connection object is what connect() builds, minus that timer)
+    // smtp-server's accept path (PROXY header check, a random session id from crypto, a setImmediate
+    // hop) and its connect() (a 100 ms wait before the greeting to catch early talkers) are replaced
+    // by `accept`: a fake MX listens for plain SMTP only, and greets at once
+    const net = this.server.server;
+    net.removeAllListeners('connection');
+    net.on('connection', (socket: Socket) => this.accept(socket));
+  }
+
+  /** the connection whose `connectionReady` is running (onConnect gets only its session) */
+  private connecting: FakeMxConnection | null = null;
+  /** session ids: unique per fake MX, for the `live` map and smtp-server's own use */
+  private nextSession = 0;
+
+  /** What smtp-server's connect() does for a new socket, with a counter for the session id. */
+  private accept(socket: Socket): void {
     const server = this.server as unknown as {
-      connect(socket: Socket, opts: unknown): void;
       connections: Set<unknown>;
       _onError(err: Error): void;
       _onClientConnect(data: unknown): void;
     };
-    server.connect = (socket, opts) => {
-      const conn = new SMTPConnection(this.server, socket, opts as never);
-      server.connections.add(conn);
-      conn.on('error', (err: Error) => server._onError(err));
-      conn.on('connect', (data: unknown) => server._onClientConnect(data));
-      this.pendingSocket = socket;
-      conn._setListeners(() => {
-        this.pendingSocket = socket;
-        conn.connectionReady();
-        this.pendingSocket = null;
-      });
-      this.pendingSocket = null;
-    };
+    const id = `${this.ip}-${(this.nextSession++).toString(36)}`;
+    const conn = new FakeMxConnection(this.server, socket, { id });
+    server.connections.add(conn);
+    conn.on('error', (err: Error) => server._onError(err));
+    conn.on('connect', (data: unknown) => server._onClientConnect(data));
+    conn._setListeners(() => {
+      this.connecting = conn;
+      conn.connectionReady();
+      this.connecting = null;
+    });
   }
-
-  private pendingSocket: Socket | null = null;
 
   /** Starts listening on `ip:port`; resolves the bound port. */
   listen(): Promise<number> {
@@ -237,12 +236,6 @@ export class FakeMx {
     for (const l of this.live.values()) l.socket.destroy();
     this.live.clear();
     return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private conn(session: SMTPServerSession): ConnInternals | null {
-    const conns = (this.server as unknown as { connections: Set<ConnInternals> }).connections;
-    for (const c of conns) if (c.session === session) return c;
-    return null;
   }
 
   private log(l: Live, phase: string, reply: string): void {
@@ -282,13 +275,13 @@ export class FakeMx {
 
   private onConnect(session: SMTPServerSession, cb: (err?: Error | null) => void): void {
     this.stats.connections++;
-    const c = this.conn(session);
-    const socket = c?._socket ?? this.pendingSocket;
-    if (!c || !socket) {
+    const c = this.connecting;
+    if (!c) {
       cb(new Error('internal: connection not found'));
       return;
     }
-    socket.setNoDelay(true); // replies are small writes: no Nagle wait behind the client's delayed ACK
+    // smtp-server's SMTPConnection sets TCP_NODELAY: replies are small writes, with no Nagle wait
+    const socket = c._socket as Socket;
     const clientIp = session.remoteAddress;
     const ctx = this.o.contexts?.take(clientIp, this.ip) ?? null;
     const brain = (ctx && this.o.directory?.brainFor(ctx.domain)) || this.o.brain;
@@ -304,16 +297,14 @@ export class FakeMx {
       okText: null,
     };
     this.live.set(session.id, l);
-    this.patch(c, l);
+    c.attach(this, l);
     const fault = this.fault;
     if (fault.kind === 'greeting-421') {
       cb(replyError(fault.text ?? '421 4.3.2 Service not available'));
       return;
     }
     if (fault.kind === 'garbage-greeting') {
-      c._sendGreeting = () => {
-        socket.end(GARBAGE);
-      };
+      c.greeting = GARBAGE;
       cb();
       return;
     }
@@ -331,65 +322,34 @@ export class FakeMx {
     this.later(out.latencyMs, () => {
       // a refusing greeting (421, 554) goes through `_refuse`, which closes the connection
       if (text.startsWith('220')) {
-        c._sendGreeting = () => c.send(220, replyBody(text), false);
+        c.greeting = text;
         cb();
       } else cb(replyError(text));
     });
   }
 
-  private patch(c: ConnInternals, l: Live): void {
-    // MAIL and RCPT successes: the brain's own text (`250 2.1.5 OK - gsmtp`), not smtp-server's `250 Accepted`
-    const send = c.send;
-    // replies written in one tick leave in one segment: smtp-server answers each pipelined command
-    // (MAIL, RCPT, DATA in one packet) with its own write, a syscall and a loopback packet apiece
-    let corked: Socket | null = null;
-    const uncork = () => {
-      corked?.uncork();
-      corked = null;
-    };
-    c.send = (code, data, context) => {
-      if (corked === null) {
-        corked = c._socket;
-        corked.cork();
-        process.nextTick(uncork);
+  /**
+   * The first EHLO of a session: the brain's reply (a refusal instead of smtp-server's 250 list), or
+   * `accept` to let smtp-server answer it with its extension list.
+   */
+  ehlo(l: Live, c: FakeMxConnection, accept: () => void, done: () => void): void {
+    const out = this.out;
+    l.brain.ehlo(l.s, l.t, out);
+    if (!this.proceed(l, l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY)) return;
+    const text = out.text;
+    this.log(l, 'ehlo', text);
+    this.later(out.latencyMs, () => {
+      if (text.startsWith('2')) accept();
+      else {
+        c.send(Number(text.slice(0, 3)), replyBody(text), false);
+        done();
       }
-      const ok = l.okText;
-      if (ok !== null && (context === 'MAIL_FROM_OK' || context === 'RCPT_TO_OK')) {
-        l.okText = null;
-        send.call(c, replyCode(ok), replyBody(ok), context);
-        return;
-      }
-      send.call(c, code, data, context);
-    };
-    const ehlo = c.handler_EHLO;
-    c.handler_EHLO = (command, done) => {
-      if (l.ehlo) {
-        ehlo.call(c, command, done);
-        return;
-      }
-      l.ehlo = true;
-      const out = this.out;
-      l.brain.ehlo(l.s, l.t, out);
-      if (!this.proceed(l, l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY)) return;
-      const text = out.text;
-      this.log(l, 'ehlo', text);
-      this.later(out.latencyMs, () => {
-        if (text.startsWith('2')) ehlo.call(c, command, done);
-        else {
-          c.send(Number(text.slice(0, 3)), replyBody(text), false);
-          done();
-        }
-      });
-    };
-    const starttls = c.handler_STARTTLS;
-    c.handler_STARTTLS = (command, done) => {
-      if (this.fault.kind === 'tls-fail') {
-        l.socket.write('220 2.0.0 Ready to start TLS\r\n');
-        l.socket.end(GARBAGE);
-        return;
-      }
-      starttls.call(c, command, done);
-    };
+    });
+  }
+
+  /** true when STARTTLS must fail (the `tls-fail` fault) */
+  get tlsFails(): boolean {
+    return this.fault.kind === 'tls-fail';
   }
 
   private onMail(addr: SMTPServerAddress, session: SMTPServerSession, cb: Done): void {
@@ -533,4 +493,96 @@ function header(block: string, name: string): string {
   }
   const m = re.exec(block);
   return m ? m[1]!.trim() : '';
+}
+
+/**
+ * smtp-server's connection with the fake MX's answers in its overridable methods (one class for all
+ * sessions, no closures per connection): the brain's greeting, its first EHLO reply, its own MAIL and
+ * RCPT success texts instead of smtp-server's `250 Accepted`, the STARTTLS fault and a Postfix-like QUIT.
+ */
+class FakeMxConnection extends SMTPConnection {
+  /** the greeting: the brain's 220 text, raw bytes for the garbage fault, null for smtp-server's own */
+  greeting: string | Buffer | null = null;
+  private mx: FakeMx | null = null;
+  private l: Live | null = null;
+  /** the socket corked by this tick's replies, uncorked on the next tick */
+  private corked: Socket | null = null;
+
+  attach(mx: FakeMx, l: Live): void {
+    this.mx = mx;
+    this.l = l;
+  }
+
+  flush(): void {
+    this.corked?.uncork();
+    this.corked = null;
+  }
+
+  override _sendGreeting(): void {
+    const g = this.greeting;
+    if (g === null) super._sendGreeting();
+    else if (typeof g === 'string') this.send(220, replyBody(g), false);
+    else this._socket.end(g);
+  }
+
+  override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    // replies written in one tick leave in one segment: smtp-server answers each pipelined command
+    // (MAIL, RCPT, DATA in one packet) with its own write, a syscall and a loopback packet apiece
+    if (this.corked === null) {
+      const socket = this._socket as Socket;
+      this.corked = socket;
+      socket.cork();
+      process.nextTick(flushConnection, this);
+    }
+    const l = this.l;
+    const ok = l === null ? null : l.okText;
+    if (ok !== null && (context === 'MAIL_FROM_OK' || context === 'RCPT_TO_OK')) {
+      l!.okText = null;
+      super.send(replyCode(ok), replyBody(ok), context);
+      return;
+    }
+    super.send(code, data, context);
+  }
+
+  override handler_EHLO(command: Buffer, done: () => void): void {
+    const l = this.l;
+    if (l === null || this.mx === null || l.ehlo) {
+      super.handler_EHLO(command, done);
+      return;
+    }
+    l.ehlo = true;
+    this.mx.ehlo(l, this, () => super.handler_EHLO(command, done), done);
+  }
+
+  override handler_STARTTLS(command: Buffer, done: () => void): void {
+    if (this.mx?.tlsFails) {
+      const socket = this.l?.socket ?? (this._socket as Socket);
+      socket.write('220 2.0.0 Ready to start TLS\r\n');
+      socket.end(GARBAGE);
+      return;
+    }
+    super.handler_STARTTLS(command, done);
+  }
+
+  /**
+   * The 221, then close(2) at once when it went out whole, as Postfix's smtpd does. smtp-server
+   * half-closes and reads on until the client's end; a client that then resets (smtp-source does)
+   * costs an ECONNRESET error with its stack trace per connection. TLS sessions keep smtp-server's way.
+   */
+  override handler_QUIT(command: Buffer, done: () => void): void {
+    const socket = this._socket;
+    if (this.secure || this._upgrading) {
+      super.handler_QUIT(command, done);
+      return;
+    }
+    this.send(221, 'Bye');
+    this.flush();
+    if (socket.writableLength === 0) socket.destroy();
+    this.close();
+    done();
+  }
+}
+
+function flushConnection(c: FakeMxConnection): void {
+  c.flush();
 }
