@@ -5,7 +5,8 @@
  * (`gmail`), a profile file, a catalog scenario name (`isp-outage`) or a scenario file (its
  * profiles, windows and population). Time windows follow the wall clock since start, `--speed`
  * times faster, from run time `--at`. Prints the map domain → MX → address:port and a `dig` line,
- * writes received.jsonl / replies.jsonl / dns.jsonl to `--log`, and stops cleanly on SIGINT/SIGTERM.
+ * writes received.jsonl / replies.jsonl / dns.jsonl to `--log` and the follow-ups that fall due
+ * (DSNs, ARF complaints, auto-replies) into the Maildir `--log`/maildir, and stops cleanly on SIGINT/SIGTERM.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -110,7 +111,10 @@ export function register(program: Command): void {
     )
     .option('--speed <x>', 'run time per wall time: windows open this many times faster', '1')
     .option('--at <time>', 'run time at start, "dayN HH:MM[:SS]" or ms (default day1 00:00)')
-    .option('--log <dir>', 'write received.jsonl, replies.jsonl and dns.jsonl there')
+    .option(
+      '--log <dir>',
+      'write received.jsonl, replies.jsonl, dns.jsonl and the follow-ups (maildir/) there',
+    )
     .option(
       '--port-base <n>',
       'every fake MX on TCP port N of its own IP, DNS on UDP 127.0.0.1:N (default: free ports)',
@@ -148,7 +152,13 @@ export function register(program: Command): void {
       const out = process.stdout;
       out.write(`mxlab serve: ${target.label}, seed ${target.seed}, speed ${speed}x\n`);
       out.write(formatServeMap(handle));
-      if (flags.log) out.write(`logs: ${join(flags.log, 'received.jsonl')} replies.jsonl dns.jsonl\n`);
+      if (flags.log) {
+        out.write(`logs: ${join(flags.log, 'received.jsonl')} replies.jsonl dns.jsonl\n`);
+        const maildir = join(flags.log, 'maildir');
+        out.write(
+          `follow-ups (DSNs, ARF complaints, auto-replies): ${maildir}/new  read: mxlab inmail ${maildir}\n`,
+        );
+      }
       out.write('ready (Ctrl-C to stop)\n');
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', resolve);
@@ -157,7 +167,7 @@ export function register(program: Command): void {
       const t = handle.fleet.totals(); // before stop: stop forgets the servers
       await handle.stop();
       process.stderr.write(
-        `mxlab serve: ${signal}, stopped: ${t.connections} connections, ${t.accepted} accepted, ${t.rejected} rejected at DATA, ${handle.counts.replies} replies logged\n`,
+        `mxlab serve: ${signal}, stopped: ${t.connections} connections, ${t.accepted} accepted, ${t.rejected} rejected at DATA, ${handle.counts.replies} replies logged, ${handle.counts.followUps} follow-ups written, ${handle.counts.followUpsPending} not due yet\n`,
       );
     });
 }

@@ -3,7 +3,10 @@
  * tool. `startServe` builds the same world a run builds (brains from the profiles, the population's
  * ground truth, the technical mailbox for follow-ups) on a scaled wall clock, starts one fake MX per
  * MX IP of every listed domain (catch-all and pattern domains start when first looked up), the dns2
- * server, and JSONL logs of accepted messages, replies and DNS queries. Addresses no recipient owns
+ * server, and JSONL logs of accepted messages, replies and DNS queries. Follow-ups (DSNs of
+ * accept-then-bounce, ARF complaints, auto-replies) are drained from the technical mailbox as they
+ * fall due on that clock, into a Maildir beside the logs (`maildir/new/`), where a bounce processor,
+ * or `mxlab inmail`, reads them. Addresses no recipient owns
  * are `stranger`s to the brains (accepted unless a script says otherwise) and magic local parts
  * (`tempfail@`, `permfail@`, `550-x@`, `full@`, …) work as in every mode.
  */
@@ -11,6 +14,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../core/ports.ts';
 import type { IspProfile } from '../isp/profile-schema.ts';
+import { ensureMaildir, writeMaildir } from '../mailbox/maildir.ts';
 import type { RecipientTruth } from '../population/truth.ts';
 import { createInProcessWorld, type InProcessWorld } from '../transport/world.ts';
 import { WireDnsServer } from './dns-server.ts';
@@ -29,8 +33,10 @@ export interface ServeOptions {
   latencyScale?: number;
   /** TCP port of every fake MX (each on its own IP) and UDP port of the DNS server; 0: free ports */
   portBase?: number;
-  /** folder for received.jsonl, replies.jsonl and dns.jsonl (none when absent) */
+  /** folder for received.jsonl, replies.jsonl, dns.jsonl and the follow-ups' maildir/ (none when absent) */
   logDir?: string;
+  /** wall milliseconds between two drains of the follow-ups that fell due (default 1000) */
+  followUpEveryMs?: number;
   /** offer STARTTLS (default true) */
   tls?: boolean;
 }
@@ -56,6 +62,10 @@ export interface ServeCounts {
   received: number;
   replies: number;
   dnsQueries: number;
+  /** follow-ups that fell due and were drained (written to the maildir when there is a log folder) */
+  followUps: number;
+  /** follow-ups not due yet when serve stopped (their time on the serve clock had not come) */
+  followUpsPending: number;
 }
 
 /** A running serve (see the file comment). */
@@ -79,8 +89,26 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     seed: o.seed,
     clock: o.clock,
   });
-  const counts: ServeCounts = { received: 0, replies: 0, dnsQueries: 0 };
+  const counts: ServeCounts = { received: 0, replies: 0, dnsQueries: 0, followUps: 0, followUpsPending: 0 };
   const logs = o.logDir === undefined ? null : openLogs(o.logDir);
+  // follow-ups leave the mailbox as they fall due (without a log folder they are only counted)
+  const maildir = o.logDir === undefined ? null : join(o.logDir, 'maildir');
+  if (maildir) ensureMaildir(maildir);
+  const drainFollowUps = async () => {
+    const mails = await world.mailbox.drain(o.clock.now());
+    if (mails.length === 0) return;
+    if (maildir) writeMaildir(maildir, mails, counts.followUps);
+    counts.followUps += mails.length;
+  };
+  let drainError: unknown = null;
+  let draining = Promise.resolve();
+  const drainTimer = setInterval(() => {
+    if (drainError !== null) return;
+    draining = draining.then(drainFollowUps).catch((e: unknown) => {
+      drainError = e; // the maildir is unwritable: stop reports it
+    });
+  }, o.followUpEveryMs ?? 1000);
+  drainTimer.unref();
   const fleet = new Fleet({
     directory: world.directory,
     clock: o.clock,
@@ -105,9 +133,16 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     },
   });
   const stopAll = async () => {
+    clearInterval(drainTimer);
     await dns.close().catch(() => {});
     await fleet.stop();
+    // what fell due up to now; a drain error (the maildir unwritable) is stop's, once the logs are closed
+    await draining;
+    if (drainError === null) await drainFollowUps().catch((e: unknown) => (drainError = e));
+    counts.followUpsPending = world.mailbox.pending;
     if (logs) await Promise.all([close(logs.received), close(logs.replies), close(logs.dns)]);
+    if (drainError !== null)
+      throw new Error(`serve: follow-ups not written to ${maildir}: ${(drainError as Error).message}`);
   };
   try {
     const dnsPort = await dns.listen(o.portBase ?? 0);

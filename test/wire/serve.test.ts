@@ -7,10 +7,12 @@
  * free every port.
  */
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInMail } from '../../core/inmail/index.ts';
+import { createQualifier } from '../../core/qualification/index.ts';
 import { loadScenario, planOf } from '../../scenarios/index.ts';
 import { planPopulation } from '../../scenarios/wire.ts';
 import { WireResolver } from '../../simulators/wire/dns-resolver.ts';
@@ -177,6 +179,42 @@ describe('mxlab serve gmail, driven by swaks', () => {
       '550',
     ]);
   }, 60_000);
+});
+
+describe('mxlab serve: follow-ups into the Maildir of --log', () => {
+  it('writes the auto-reply and the ARF complaint as they fall due, and inMail reads them', async () => {
+    const log = join(dir, 'follow-ups');
+    // at 100,000x the profile's follow-up delays (up to a day) pass in under a second
+    const s = await serve([
+      'gmail',
+      '--log',
+      log,
+      '--seed',
+      '1',
+      '--latency-scale',
+      '0',
+      '--speed',
+      '100000',
+    ]);
+    expect(s.stdout).toContain(
+      `follow-ups (DSNs, ARF complaints, auto-replies): ${join(log, 'maildir')}/new`,
+    );
+    const at = s.mx.find((m) => m.domain === 'gmail.com')!.addresses[0]!;
+    for (const to of ['ooto@gmail.com', 'complaint@gmail.com', 'someone@gmail.com'])
+      expect((await swaks(to, at)).code).toBe(0);
+    const box = join(log, 'maildir', 'new');
+    const deadline = Date.now() + 20_000;
+    while (readdirSync(box).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const inmail = createInMail({ qualifier: createQualifier({ mode: 'enhanced' }) });
+    const read: string[] = [];
+    for (const f of readdirSync(box).sort())
+      for (const r of await inmail.process({ source: f, data: readFileSync(join(box, f)) }))
+        read.push(`${r.kind} ${r.recipient}`);
+    // one follow-up each for the two magic local parts, none for the plain recipient
+    expect(read.sort()).toEqual(['arf complaint@gmail.com', 'autoreply ooto@gmail.com']);
+    await stopAndCheck(s, 'SIGTERM');
+    expect(s.stderr()).toMatch(/, 2 follow-ups written, 0 not due yet/);
+  }, 90_000);
 });
 
 describe('mxlab serve SCENARIO, driven by smtp-source and swaks', () => {
