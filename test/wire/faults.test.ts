@@ -94,6 +94,12 @@ describe('wire faults', () => {
     const r = await transport.send(request(3));
     expect(r.sessionError).toBeNull();
     expect(r.replies.map((x) => x.reply)).toEqual(Array(3).fill('250 2.0.0 OK - gsmtp'));
+    // each message's own verdict first, so that a failure says which one and how (fail / none)
+    expect(mx.received.slice(-3).map((m) => `${m.to} ${m.dkim}`)).toEqual([
+      'someone0@gmail.com pass',
+      'someone1@gmail.com pass',
+      'someone2@gmail.com pass',
+    ]);
     expect(mx.stats.dkimPass - before).toBe(3);
     expect(mx.received.at(-1)).toMatchObject({ to: 'someone2@gmail.com', messageId: '<2.1@mxlab.invalid>' });
   });
