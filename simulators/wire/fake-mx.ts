@@ -9,9 +9,10 @@
  * TLS handshake failures, drops after the data. Accepted messages are counted and the last ones
  * kept (envelope, headers, DKIM result) for assertions.
  *
- * smtp-server has no EHLO or greeting hook: the server's `connect` is wrapped to reach each
- * connection object and replace `_sendGreeting`, `handler_EHLO` and `handler_STARTTLS` on that
- * instance (smtp-server 3.21.6 is pinned; see STACK.md).
+ * smtp-server has no EHLO or greeting hook: each fake MX accepts its sockets itself and builds a
+ * `FakeMxConnection`, an `SMTPConnection` whose `_sendGreeting`, `send`, `handler_EHLO`,
+ * `handler_STARTTLS` and `handler_QUIT` carry the brain's answers (smtp-server 3.21.6 is pinned; see
+ * STACK.md and docs/decisions.md).
  */
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
