@@ -152,13 +152,11 @@ export function register(program: Command): void {
       const out = process.stdout;
       out.write(`mxlab serve: ${target.label}, seed ${target.seed}, speed ${speed}x\n`);
       out.write(formatServeMap(handle));
-      if (flags.log) {
-        out.write(`logs: ${join(flags.log, 'received.jsonl')} replies.jsonl dns.jsonl\n`);
-        const maildir = join(flags.log, 'maildir');
+      if (flags.log) out.write(`logs: ${join(flags.log, 'received.jsonl')} replies.jsonl dns.jsonl\n`);
+      if (handle.maildir)
         out.write(
-          `follow-ups (DSNs, ARF complaints, auto-replies): ${maildir}/new  read: mxlab inmail ${maildir}\n`,
+          `follow-ups (DSNs, ARF complaints, auto-replies): ${handle.maildir}/new  read: mxlab inmail ${handle.maildir}\n`,
         );
-      }
       out.write('ready (Ctrl-C to stop)\n');
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', resolve);

@@ -115,7 +115,7 @@ type Millis = number;
 type Done = (err?: Error | null, message?: string) => void;
 
 /** One session's state, shared by the fake MX's handlers and its connection object. */
-export interface Live {
+interface Live {
   /** the connection (its `_socket` is the TLS one after STARTTLS) */
   conn: FakeMxConnection;
   s: SessionState;

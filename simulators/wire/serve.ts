@@ -76,6 +76,8 @@ export interface ServeHandle {
   dns: WireDnsServer;
   world: InProcessWorld;
   counts: ServeCounts;
+  /** the Maildir the follow-ups are written to (`maildir` in the log folder), null without one */
+  maildir: string | null;
   /** closes every server, then flushes and closes the logs */
   stop(): Promise<void>;
 }
@@ -94,20 +96,23 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
   // follow-ups leave the mailbox as they fall due (without a log folder they are only counted)
   const maildir = o.logDir === undefined ? null : join(o.logDir, 'maildir');
   if (maildir) ensureMaildir(maildir);
-  const drainFollowUps = async () => {
-    const mails = await world.mailbox.drain(o.clock.now());
-    if (mails.length === 0) return;
-    if (maildir) writeMaildir(maildir, mails, counts.followUps);
-    counts.followUps += mails.length;
-  };
-  let drainError: unknown = null;
+  // one drain at a time, in order; the first error (the maildir unwritable) stops them and is stop's
+  let drainError: Error | null = null;
   let draining = Promise.resolve();
-  const drainTimer = setInterval(() => {
-    if (drainError !== null) return;
-    draining = draining.then(drainFollowUps).catch((e: unknown) => {
-      drainError = e; // the maildir is unwritable: stop reports it
+  const drain = (): Promise<void> => {
+    draining = draining.then(async () => {
+      if (drainError !== null) return;
+      try {
+        const mails = await world.mailbox.drain(o.clock.now());
+        if (maildir && mails.length > 0) writeMaildir(maildir, mails, counts.followUps);
+        counts.followUps += mails.length;
+      } catch (e) {
+        drainError = e as Error;
+      }
     });
-  }, o.followUpEveryMs ?? 1000);
+    return draining;
+  };
+  const drainTimer = setInterval(drain, o.followUpEveryMs ?? 1000);
   drainTimer.unref();
   const fleet = new Fleet({
     directory: world.directory,
@@ -136,13 +141,11 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     clearInterval(drainTimer);
     await dns.close().catch(() => {});
     await fleet.stop();
-    // what fell due up to now; a drain error (the maildir unwritable) is stop's, once the logs are closed
-    await draining;
-    if (drainError === null) await drainFollowUps().catch((e: unknown) => (drainError = e));
+    await drain(); // what fell due up to now
     counts.followUpsPending = world.mailbox.pending;
     if (logs) await Promise.all([close(logs.received), close(logs.replies), close(logs.dns)]);
     if (drainError !== null)
-      throw new Error(`serve: follow-ups not written to ${maildir}: ${(drainError as Error).message}`);
+      throw new Error(`serve: follow-ups not written to ${maildir}: ${drainError.message}`);
   };
   try {
     const dnsPort = await dns.listen(o.portBase ?? 0);
@@ -166,7 +169,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
       for (const pattern of p.domainPatterns) domains.push({ domain: pattern, profile: p.name, mx: [] });
       if (p.catchAll) domains.push({ domain: '*', profile: p.name, mx: [] });
     }
-    return { dnsPort, domains, fleet, dns, world, counts, stop: stopAll };
+    return { dnsPort, domains, fleet, dns, world, counts, maildir, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;
