@@ -205,7 +205,8 @@ export class FakeMx {
       _onClientConnect(data: unknown): void;
     };
     const id = `${this.ip}-${(this.nextSession++).toString(36)}`;
-    const conn = new FakeMxConnection(this.server, socket, { id });
+    // the listener's own address: smtp-server would ask the socket (a getsockname(2) per connection)
+    const conn = new FakeMxConnection(this.server, socket, { id, localAddress: this.ip, localPort: this.port });
     server.connections.add(conn);
     conn.on('error', (err: Error) => server._onError(err));
     conn.on('connect', (data: unknown) => server._onClientConnect(data));
@@ -506,17 +507,28 @@ class FakeMxConnection extends SMTPConnection {
   greeting: string | Buffer | null = null;
   private mx: FakeMx | null = null;
   private l: Live | null = null;
-  /** the socket corked by this tick's replies, uncorked on the next tick */
+  /** the socket corked by this turn's replies, uncorked once the event loop's I/O is handled */
   private corked: Socket | null = null;
+  /** QUIT's parser callback, held until its 221 is out and the socket closed */
+  private quit: (() => void) | null = null;
 
   attach(mx: FakeMx, l: Live): void {
     this.mx = mx;
     this.l = l;
   }
 
+  /** Sends what this turn corked; after QUIT, closes at once when the 221 went out whole. */
   flush(): void {
-    this.corked?.uncork();
+    const socket = this.corked;
+    if (socket === null) return;
     this.corked = null;
+    socket.uncork();
+    const quit = this.quit;
+    if (quit === null) return;
+    this.quit = null;
+    if (socket.writableLength === 0) socket.destroy();
+    this.close();
+    quit();
   }
 
   override _sendGreeting(): void {
@@ -527,13 +539,15 @@ class FakeMxConnection extends SMTPConnection {
   }
 
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
-    // replies written in one tick leave in one segment: smtp-server answers each pipelined command
-    // (MAIL, RCPT, DATA in one packet) with its own write, a syscall and a loopback packet apiece
+    // replies written in one turn of the event loop leave in one write per connection, and the
+    // writes of all connections go out together after the turn's I/O: smtp-server answers each
+    // pipelined command (MAIL, RCPT, DATA in one packet) with its own write, and every write to a
+    // waiting client costs a wake-up (a syscall and a loopback packet apiece)
     if (this.corked === null) {
       const socket = this._socket as Socket;
       this.corked = socket;
       socket.cork();
-      process.nextTick(flushConnection, this);
+      if (PENDING.push(this) === 1) setImmediate(flushPending);
     }
     const l = this.l;
     const ok = l === null ? null : l.okText;
@@ -571,19 +585,19 @@ class FakeMxConnection extends SMTPConnection {
    * costs an ECONNRESET error with its stack trace per connection. TLS sessions keep smtp-server's way.
    */
   override handler_QUIT(command: Buffer, done: () => void): void {
-    const socket = this._socket;
     if (this.secure || this._upgrading) {
       super.handler_QUIT(command, done);
       return;
     }
     this.send(221, 'Bye');
-    this.flush();
-    if (socket.writableLength === 0) socket.destroy();
-    this.close();
-    done();
+    this.quit = done; // the parser waits: nothing pipelined after QUIT runs
   }
 }
 
-function flushConnection(c: FakeMxConnection): void {
-  c.flush();
+/** connections whose replies wait for the end of this turn's I/O (see `send`) */
+const PENDING: FakeMxConnection[] = [];
+
+function flushPending(): void {
+  for (let i = 0; i < PENDING.length; i++) PENDING[i]!.flush();
+  PENDING.length = 0;
 }
