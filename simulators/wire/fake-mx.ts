@@ -206,7 +206,11 @@ export class FakeMx {
     };
     const id = `${this.ip}-${(this.nextSession++).toString(36)}`;
     // the listener's own address: smtp-server would ask the socket (a getsockname(2) per connection)
-    const conn = new FakeMxConnection(this.server, socket, { id, localAddress: this.ip, localPort: this.port });
+    const conn = new FakeMxConnection(this.server, socket, {
+      id,
+      localAddress: this.ip,
+      localPort: this.port,
+    });
     server.connections.add(conn);
     conn.on('error', (err: Error) => server._onError(err));
     conn.on('connect', (data: unknown) => server._onClientConnect(data));
