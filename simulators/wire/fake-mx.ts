@@ -23,6 +23,7 @@ import { BrainReply, type Envelope, type IspBrain, SessionState } from '../isp/b
 import type { BrainDirectory } from '../transport/resolver.ts';
 import { replyBody, replyCode, replyError } from './reply-lines.ts';
 import type { SessionContext, SessionContexts } from './session-context.ts';
+import type { TlsCredentials } from './tls-certificate.ts';
 
 /** Faults a test can inject on one fake MX (the brain never produces these). */
 export type FaultKind =
@@ -100,8 +101,10 @@ export interface FakeMxOptions {
   latencyScale?: number;
   /** run mode: contexts the transport registers before it connects */
   contexts?: SessionContexts;
-  /** offer STARTTLS with smtp-server's built-in test certificate (default true) */
+  /** offer STARTTLS (default true) */
   tls?: boolean;
+  /** the STARTTLS key and certificate (the fleet's, generated at start); smtp-server's bundled test pair when absent */
+  credentials?: TlsCredentials;
   /** SIZE limit in bytes (default 10 MiB); bigger messages get 552 */
   maxSize?: number;
   /** how many accepted messages to keep (default 1000; counters count all) */
@@ -164,6 +167,7 @@ export class FakeMx {
       hideENHANCEDSTATUSCODES: true,
       hideDSN: true,
       hideSTARTTLS: o.tls === false,
+      ...(o.credentials ? { key: o.credentials.key, cert: o.credentials.cert } : {}),
       hideREQUIRETLS: true,
       size: o.maxSize ?? 10 * 1024 * 1024,
       heloResponse: String(replyBody(ehlo.split('\n')[0]!)).replaceAll('%', '%%'),

@@ -2,7 +2,8 @@
  * The fleet: one fake MX per simulated MX IP, started on demand when a domain is first looked up
  * (the DNS server asks before it answers, the transport before it connects), each on a free port.
  * The resolver port only carries IPs, so the fleet keeps the map `ip → port` the wire transport
- * consults. Every listener binds its exact 127.a.b.c address (Linux routes 127.0.0.0/8 to lo).
+ * consults. Every listener binds its exact 127.a.b.c address (Linux routes 127.0.0.0/8 to lo). After
+ * STARTTLS each presents the certificate made at start (tls-certificate.ts).
  */
 import type { Clock, MxHost } from '../../core/ports.ts';
 import type { IspBrain } from '../isp/brain.ts';
@@ -16,6 +17,7 @@ import {
 } from './fake-mx.ts';
 import { mxHostsOf } from './mx-hosts.ts';
 import { SessionContexts } from './session-context.ts';
+import { fakeMxCredentials, type TlsCredentials } from './tls-certificate.ts';
 
 /** Options of a `Fleet`. */
 export interface FleetOptions {
@@ -26,6 +28,8 @@ export interface FleetOptions {
   latencyScale?: number;
   /** offer STARTTLS (default true) */
   tls?: boolean;
+  /** the STARTTLS key and certificate (default: the process's, generated on first use) */
+  credentials?: TlsCredentials;
   /** TCP port of every fake MX, each on its own IP (default 0: a free port each) */
   port?: number;
   maxSize?: number;
@@ -61,6 +65,12 @@ export class Fleet {
     return [...this.servers.values()];
   }
 
+  /** The certificate every fake MX presents after STARTTLS, null when TLS is off. */
+  certificate(): Promise<TlsCredentials | null> {
+    if (this.options.tls === false) return Promise.resolve(null);
+    return this.options.credentials ? Promise.resolve(this.options.credentials) : fakeMxCredentials();
+  }
+
   /** The brain serving `domain`, or null when the domain does not exist. */
   brainFor(domain: string): IspBrain | null {
     return this.options.directory.brainFor(domain.toLowerCase());
@@ -86,27 +96,31 @@ export class Fleet {
     if (p) return p;
     if (this.stopped) return Promise.reject(new Error('fleet: stopped'));
     const o = this.options;
-    const mx = new FakeMx({
-      ip,
-      port: o.port,
-      mxHost,
-      brain,
-      directory: o.directory,
-      clock: o.clock,
-      latencyScale: o.latencyScale,
-      contexts: this.contexts,
-      tls: o.tls,
-      maxSize: o.maxSize,
-      keep: o.keep,
-      dkim: o.dkim,
-      onMessage: o.onMessage,
-      onReply: o.onReply,
-    });
-    p = mx.listen().then((port) => {
-      this.servers.set(ip, mx);
-      this.ports.set(ip, port);
-      this.starting.delete(ip);
-      return mx;
+    p = this.certificate().then((credentials) => {
+      if (this.stopped) throw new Error('fleet: stopped');
+      const mx = new FakeMx({
+        ip,
+        port: o.port,
+        mxHost,
+        brain,
+        directory: o.directory,
+        clock: o.clock,
+        latencyScale: o.latencyScale,
+        contexts: this.contexts,
+        tls: o.tls,
+        credentials: credentials ?? undefined,
+        maxSize: o.maxSize,
+        keep: o.keep,
+        dkim: o.dkim,
+        onMessage: o.onMessage,
+        onReply: o.onReply,
+      });
+      return mx.listen().then((port) => {
+        this.servers.set(ip, mx);
+        this.ports.set(ip, port);
+        this.starting.delete(ip);
+        return mx;
+      });
     });
     this.starting.set(ip, p);
     return p;

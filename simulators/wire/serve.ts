@@ -19,6 +19,7 @@ import type { RecipientTruth } from '../population/truth.ts';
 import { createInProcessWorld, type InProcessWorld } from '../transport/world.ts';
 import { WireDnsServer } from './dns-server.ts';
 import { Fleet } from './fleet.ts';
+import type { TlsCredentials } from './tls-certificate.ts';
 
 /** Options of `startServe`. */
 export interface ServeOptions {
@@ -78,6 +79,8 @@ export interface ServeHandle {
   counts: ServeCounts;
   /** the Maildir the follow-ups are written to (`maildir` in the log folder), null without one */
   maildir: string | null;
+  /** what every fake MX presents after STARTTLS (generated at start), null with TLS off */
+  certificate: TlsCredentials | null;
   /** closes every server, then flushes and closes the logs */
   stop(): Promise<void>;
 }
@@ -148,6 +151,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
       throw new Error(`serve: follow-ups not written to ${maildir}: ${drainError.message}`);
   };
   try {
+    const certificate = await fleet.certificate();
     const dnsPort = await dns.listen(o.portBase ?? 0);
     const domains: ServedDomain[] = [];
     for (const p of o.profiles) {
@@ -169,15 +173,17 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
       for (const pattern of p.domainPatterns) domains.push({ domain: pattern, profile: p.name, mx: [] });
       if (p.catchAll) domains.push({ domain: '*', profile: p.name, mx: [] });
     }
-    return { dnsPort, domains, fleet, dns, world, counts, maildir, stop: stopAll };
+    return { dnsPort, domains, fleet, dns, world, counts, maildir, certificate, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;
   }
 }
 
-/** The map a user reads: one line per MX host, then the resolver line. */
-export function formatServeMap(h: Pick<ServeHandle, 'domains' | 'dnsPort'>): string {
+/** The map a user reads: one line per MX host, then the resolver line and the TLS certificate. */
+export function formatServeMap(
+  h: Pick<ServeHandle, 'domains' | 'dnsPort'> & Partial<Pick<ServeHandle, 'certificate'>>,
+): string {
   const lines: string[] = [];
   const width = Math.max(8, ...h.domains.map((d) => d.domain.length));
   for (const d of h.domains) {
@@ -193,6 +199,11 @@ export function formatServeMap(h: Pick<ServeHandle, 'domains' | 'dnsPort'>): str
   }
   const example = h.domains.find((d) => d.mx.length > 0)?.domain ?? 'example.com';
   lines.push(`dns: 127.0.0.1:${h.dnsPort} (udp)  try: dig @127.0.0.1 -p ${h.dnsPort} MX ${example}`);
+  const c = h.certificate;
+  if (c)
+    lines.push(
+      `tls: STARTTLS with a self-signed certificate made at start: ${c.subject}, sha256 ${c.fingerprint256}, until ${c.validTo}`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,6 +6,7 @@
  * clock), the JSONL logs must count what was sent, and SIGTERM must stop everything with exit 0 and
  * free every port.
  */
+import { X509Certificate } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,13 +152,26 @@ describe('mxlab serve gmail, driven by swaks', () => {
     }
   }, 90_000);
 
-  it('speaks STARTTLS', async () => {
-    const r = await swaks('tls-user@gmail.com', s.mx[0]!.addresses[1]!, ['--tls']);
+  it("speaks STARTTLS with the certificate it made at start (not smtp-server's bundled one)", async () => {
+    const peerCert = join(dir, 'peer-cert.pem');
+    const r = await swaks('tls-user@gmail.com', s.mx[0]!.addresses[1]!, [
+      '--tls',
+      '--tls-get-peer-cert',
+      peerCert,
+    ]);
     expect(r.code).toBe(0);
     const ex = parseSwaks(r.stdout + r.stderr);
     expect(replyTo(ex, 'STARTTLS')?.code).toBe(220);
     expect(r.stdout).toMatch(/TLS started/);
     expect(ex.find((e) => e.command === '.')?.text).toBe('250 2.0.0 OK - gsmtp');
+    // the certificate swaks got is the one the map announces, and self-signed for CN=mxlab fake MX
+    const announced = /^tls: .* sha256 ([0-9A-F:]+),/m.exec(s.stdout)?.[1];
+    const got = new X509Certificate(readFileSync(peerCert));
+    expect(got.fingerprint256).toBe(announced);
+    expect(got.subject).toBe('CN=mxlab fake MX');
+    expect(got.verify(got.publicKey)).toBe(true);
+    expect(Date.parse(got.validFrom)).toBeLessThan(Date.now());
+    expect(Date.parse(got.validTo)).toBeGreaterThan(Date.now() + 7 * 86_400_000);
   }, 60_000);
 
   it('stops on SIGINT with exit 0, every port free, and logs what it received and replied', async () => {
