@@ -43,7 +43,14 @@ import {
   type Population,
   populationAddressBook,
 } from '../simulators/index.ts';
-import { createRunStore, openRunStore, type RunStore, type RunStoreWriter } from '../store/index.ts';
+import {
+  createRunStore,
+  openRunStore,
+  type RunStore,
+  type RunStoreWriter,
+  TABLES,
+  type TableName,
+} from '../store/index.ts';
 import { planProfiles } from './plan-world.ts';
 import type { RunPlan } from './run-plan.ts';
 
@@ -212,6 +219,9 @@ function openStore(plan: RunPlan, options: RunOptions): Promise<RunStoreWriter> 
     {
       threads: options.storeThreads,
       worker: options.storeWorker ?? plan.population.size >= STORE_WORKER_MIN_RECIPIENTS,
+      // recipients come in the setup faster than a DuckDB thread builds them (10M: setup 7 -> 12.5 s
+      // in parts); sealed at the end of the setup, they are built beside the simulation instead
+      partTables: (Object.keys(TABLES) as TableName[]).filter((t) => t !== 'recipients'),
     },
   );
 }
@@ -334,6 +344,10 @@ async function runWorld(
   const tSim = performance.now();
   await sim.runAsyncUntil(plan.horizonMs);
   mta.finish();
+  // the simulation's tables are complete: a worker store builds them beside the final tables, with
+  // every core (the rest of the run mostly waits for the store: 10M final tables + close 25 -> 16 s)
+  store.seal('attempts', 'quarantine_history', 'inmail', 'suspensions', 'throughput');
+  store.useAllThreads();
   if (process.env.MXLAB_TIMING)
     console.error(
       `timing: setup ${Math.round(tSim - wall0)} ms, simulation ${Math.round(performance.now() - tSim)} ms, ${sim.eventsProcessed} events`,
@@ -343,6 +357,7 @@ async function runWorld(
   const tFinal = performance.now();
   store.insertRows('deliveries', deliveryRows);
   writeDeliveryLog(store, log, mta, population);
+  store.seal('delivery_log');
   for (const r of quarantine.rows()) {
     store.quarantine.push(
       r.address,

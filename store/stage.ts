@@ -55,6 +55,11 @@ export interface Stage {
    * the caller's work), the calling thread's at `finish`. Their first error is `finish`'s.
    */
   build(steps: FinishStep[]): void;
+  /**
+   * Sets DuckDB's thread count now, ahead of the operations still queued (a worker stage applies it
+   * at once, also to the statement running); errors surface at `finish`.
+   */
+  setThreads(threads: number): void;
   /** Closes the appenders, runs `steps` in order, checkpoints and closes the database. */
   finish(steps: FinishStep[]): Promise<void>;
   /** Closes the database without building anything (the run failed). */
@@ -134,6 +139,26 @@ export class InThreadStage implements Stage {
     this.built.push(...steps);
   }
 
+  /** the last `setThreads`, awaited before the database closes, and its first error */
+  private threadsSet: Promise<void> = Promise.resolve();
+  private threadsError: unknown = null;
+
+  setThreads(threads: number): void {
+    // its own connection: the stage's one may be running a statement (the worker's queue)
+    this.threadsSet = this.threadsSet
+      .then(async () => {
+        const con = await this.instance.connect();
+        try {
+          await con.run(`SET threads = ${threads}`);
+        } finally {
+          con.closeSync();
+        }
+      })
+      .catch((err: unknown) => {
+        this.threadsError ??= err;
+      });
+  }
+
   /** Runs steps in order (the worker's `build`); the appenders stay open. */
   async run(steps: FinishStep[]): Promise<void> {
     const timing = Boolean(process.env.MXLAB_TIMING);
@@ -147,6 +172,11 @@ export class InThreadStage implements Stage {
 
   async finish(steps: FinishStep[]): Promise<void> {
     try {
+      await this.threadsSet;
+      if (this.threadsError !== null)
+        throw new StoreError(`${this.file}: threads: ${firstLine(this.threadsError)}`, {
+          cause: this.threadsError,
+        });
       this.strings.closeSync();
       for (const t of this.tables.values()) t.appender.closeSync();
       await this.run([...this.built.splice(0), ...steps]);
@@ -156,6 +186,7 @@ export class InThreadStage implements Stage {
   }
 
   async abort(): Promise<void> {
+    await this.threadsSet;
     this.close();
   }
 

@@ -465,7 +465,7 @@ describe('updates and exports', () => {
 });
 
 describe('delivery_log addresses from recipients', () => {
-  it('pushFromRecipient rows read back as push rows with the recipient address, in order, any flush size', async () => {
+  it('pushFromRecipient rows read back as push rows with the recipient address, in order, any flush size, built in parts or not', async () => {
     const logArb = fc.record({
       recipient: fc.nat({ max: 19 }),
       fromRecipient: fc.boolean(),
@@ -478,14 +478,21 @@ describe('delivery_log addresses from recipients', () => {
       fc.asyncProperty(
         fc.array(logArb, { maxLength: 120 }),
         fc.integer({ min: 1, max: 50 }),
-        async (rows, flushRows) => {
+        fc.boolean(),
+        fc.integer({ min: 0, max: 40 }),
+        fc.boolean(),
+        async (rows, flushRows, worker, buildEvery, sealRecipients) => {
           const address = (i: number) => (i % 7 === 0 ? '' : `u${i}@d${i % 3}.example`);
           const results: unknown[] = [];
           for (const useIds of [false, true]) {
             const dir = fresh();
-            const w = await createRunStore(dir, {}, { flushRows });
+            // the pushFromRecipient side on a worker that builds parts as rows come (buildEvery)
+            const opts = useIds ? { flushRows, worker, buildEvery } : { flushRows };
+            const w = await createRunStore(dir, {}, opts);
             for (let i = 0; i < 20; i++)
               w.recipients.push(i, address(i), `d${i % 3}.example`, 'valid', false, 'valid', false);
+            // a part reading recipients waits for it to be sealed
+            if (sealRecipients) w.seal('recipients');
             rows.forEach((x, k) => {
               const args = [x.status, null, null, false, x.text, x.attempts, x.first, null, null] as const;
               if (useIds && x.fromRecipient)
@@ -562,14 +569,16 @@ describe('on a worker thread (worker: true)', () => {
         fc.integer({ min: 1, max: 64 }),
         fc.integer({ min: 1, max: 16 }),
         fc.boolean(),
-        async (rows, flushRows, internLimit, seal) => {
+        fc.integer({ min: 0, max: 80 }),
+        async (rows, flushRows, internLimit, seal, buildEvery) => {
           const results: unknown[] = [];
           for (const worker of [false, true]) {
             const dir = fresh();
+            // the worker builds parts of buildEvery rows as they come (the calling thread ignores it)
             const w = await createRunStore(
               dir,
               { seed: 7 },
-              { flushRows, internLimit, listLookupMax: internLimit % 2 ? 0 : 4096, worker },
+              { flushRows, internLimit, listLookupMax: internLimit % 2 ? 0 : 4096, worker, buildEvery },
             );
             for (const a of rows) pushAttempt(w, a);
             // a sealed table is built while the next one is written (worker) or at close

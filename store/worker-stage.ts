@@ -16,6 +16,7 @@ export type StageRequest =
   | { op: 'rows'; table: TableName; cols: Column[]; length: number }
   | { op: 'strings'; batches: StringBatch[] }
   | { op: 'build'; steps: FinishStep[] }
+  | { op: 'threads'; threads: number }
   | { op: 'exec'; id: number; label: string; sql: string; params?: (string | number)[] }
   | { op: 'finish'; id: number; steps: FinishStep[] }
   | { op: 'abort'; id: number };
@@ -117,6 +118,11 @@ class WorkerStage implements Stage {
   build(steps: FinishStep[]): void {
     this.check();
     this.worker.postMessage({ op: 'build', steps } satisfies StageRequest);
+  }
+
+  setThreads(threads: number): void {
+    this.check();
+    this.worker.postMessage({ op: 'threads', threads } satisfies StageRequest);
   }
 
   async finish(steps: FinishStep[]): Promise<void> {

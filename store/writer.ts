@@ -4,10 +4,12 @@
  * appends it to a staging TEMP table of integer columns, and new strings to a staging dictionary:
  * on the calling thread, or with `worker: true` on a worker thread beside it. `close()` turns each
  * staging table into its real table in one `INSERT ... SELECT` (string ids looked up in the
- * dictionary, insertion order kept), checkpoints and closes. Same pushes in the same order give the
- * same tables, on either thread.
+ * dictionary, insertion order kept), checkpoints and closes; a worker stage also builds sealed
+ * tables at once and big tables in parts as rows come (`buildEvery`), beside the caller. Same pushes
+ * in the same order give the same tables, on either thread.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { StoreError } from './errors.ts';
 import type { Interner } from './interner.ts';
@@ -46,7 +48,7 @@ export interface RunStoreOptions {
   listLookupMax?: number;
   /** DuckDB memory_limit (default '1GB'); staging spills to disk beyond it */
   memoryLimit?: string;
-  /** DuckDB worker threads (default: DuckDB's own, the number of cores) */
+  /** DuckDB worker threads (default: the number of cores; see `threadsBeside`) */
   threads?: number;
   /** replace an existing store file (default true); false makes an existing file an error */
   overwrite?: boolean;
@@ -55,6 +57,19 @@ export interface RunStoreOptions {
    * buffers, appends and the close's inserts run beside it (worth it from about 100k rows)
    */
   worker?: boolean;
+  /**
+   * with `worker`, build a table's staged rows into its real table in parts, beside the run, instead
+   * of all at seal or close: once this many rows wait, the largest multiple of it (default 245,760,
+   * two DuckDB row groups); 0: no parts
+   */
+  buildEvery?: number;
+  /** the tables built in parts (default: every table) */
+  partTables?: readonly TableName[];
+  /**
+   * with `worker`, DuckDB threads until `close()` (default 1), which then raises them to `threads`:
+   * while the caller's thread works, more DuckDB threads take cores from it
+   */
+  threadsBeside?: number;
 }
 
 /** What `close()` reports. */
@@ -76,6 +91,10 @@ export const STORE_DEFAULTS = {
   // big dictionaries go through a join (1M rows, 170k strings: list 4.2 s, join + ORDER BY 0.23 s)
   listLookupMax: 4096,
   memoryLimit: '1GB',
+  // two DuckDB row groups. A part of whole row groups goes straight to the file; a ragged one goes
+  // through the WAL, whose automatic checkpoint then costs a second (1M baseline, 2 cores)
+  buildEvery: 2 * 122_880,
+  threadsBeside: 1,
 } as const;
 
 const STRINGS = '_mx_strings';
@@ -109,7 +128,15 @@ export async function createRunStore(
   const config: Record<string, string> = {
     memory_limit: options.memoryLimit ?? STORE_DEFAULTS.memoryLimit,
   };
-  if (options.threads) config.threads = String(options.threads);
+  const threads = options.threads ?? availableParallelism();
+  const threadsBeside = options.threadsBeside ?? STORE_DEFAULTS.threadsBeside;
+  for (const [name, n] of [
+    ['threads', threads],
+    ['threadsBeside', threadsBeside],
+  ] as const)
+    if (!Number.isInteger(n) || n < 1)
+      throw new StoreError(`${file}: ${name} must be a positive integer, got ${n}`);
+  config.threads = String(options.worker ? Math.min(threads, threadsBeside) : threads);
   const stageTables = (Object.keys(TABLES) as TableName[]).map((t): [TableName, string] => [t, stageName(t)]);
   const setup: StageSetup = {
     file,
@@ -125,6 +152,9 @@ export async function createRunStore(
     stringsTable: STRINGS,
     stageTables,
   };
+  const buildEvery = options.buildEvery ?? STORE_DEFAULTS.buildEvery;
+  if (!Number.isInteger(buildEvery) || buildEvery < 0)
+    throw new StoreError(`${file}: buildEvery must be a non-negative integer, got ${buildEvery}`);
   const stage = await (options.worker ? openWorkerStage(setup) : openInThreadStage(setup));
   const writer = new RunStoreWriter(
     file,
@@ -132,6 +162,10 @@ export async function createRunStore(
     flushRows,
     options.internLimit ?? STORE_DEFAULTS.internLimit,
     options.listLookupMax ?? STORE_DEFAULTS.listLookupMax,
+    // on the calling thread a part would only run at close, in the same order: no gain
+    options.worker ? buildEvery : 0,
+    options.worker ? threads : 0,
+    new Set(options.partTables ?? (Object.keys(TABLES) as TableName[])),
   );
   try {
     await writer.setMeta({ schema_version: SCHEMA_VERSION, ...meta });
@@ -156,6 +190,9 @@ export class RunStoreWriter {
   private readonly dictionaries: { table: TableName; column: string; interner: Interner }[] = [];
   private closed = false;
   private readonly sealed = new Set<TableName>();
+  /** rows of each staging table already built into the real table (its rowids below this) */
+  private readonly built = new Map<TableName, number>();
+  private allThreads = false;
 
   constructor(
     readonly file: string,
@@ -163,6 +200,10 @@ export class RunStoreWriter {
     flushRows: number,
     internLimit: number,
     private readonly listLookupMax: number,
+    private readonly buildEvery = 0,
+    /** DuckDB threads from `useAllThreads()` or `close()` on (0: leave them as they are) */
+    private readonly closeThreads = 0,
+    private readonly partTables: ReadonlySet<TableName> = new Set(),
   ) {
     const onFull = (w: TableWriter) => this.flushTable(w);
     const make = <W extends TableWriter>(
@@ -228,6 +269,24 @@ export class RunStoreWriter {
     this.flushStrings();
     const { cols, length } = w.buf.take();
     this.stage.appendRows(w.table, cols, length);
+    const unbuilt = this.unbuilt(w);
+    if (this.buildEvery > 0 && unbuilt >= this.buildEvery && this.canBuildPart(w)) {
+      // a part: a multiple of buildEvery rows staged since the last one, built into the real table
+      // beside the caller's work
+      const from = this.built.get(w.table) ?? 0;
+      this.stage.build(this.materialize(w.table, w, from + unbuilt - (unbuilt % this.buildEvery)));
+    }
+  }
+
+  /** A part needs what it reads: delivery_log rows taking their address from recipients, that table. */
+  private canBuildPart(w: TableWriter): boolean {
+    if (this.sealed.has(w.table) || !this.partTables.has(w.table)) return false;
+    return !(w instanceof DeliveryLogWriter && w.fromRecipientRows > 0) || this.sealed.has('recipients');
+  }
+
+  /** Rows staged (flushed) and not yet built into the real table. */
+  private unbuilt(w: TableWriter): number {
+    return w.count - w.buf.length - (this.built.get(w.table) ?? 0);
   }
 
   /** Rows pushed so far per table. */
@@ -250,20 +309,32 @@ export class RunStoreWriter {
       if (this.sealed.has(table)) continue;
       if (w.buf.length > 0) this.flushTable(w);
       this.sealed.add(table);
-      if (w.count > 0) this.stage.build(this.buildSteps(table, w));
+      const steps = this.buildSteps(table, w);
+      if (steps.length > 0) this.stage.build(steps);
     }
+  }
+
+  /**
+   * Tells a worker stage that the caller now mostly waits for it: DuckDB gets `threads` at once,
+   * for what is queued too (`close()` does it; call it earlier when what is left is mostly writing).
+   */
+  useAllThreads(): void {
+    this.assertOpen();
+    if (this.closeThreads > 0 && !this.allThreads) this.stage.setThreads(this.closeThreads);
+    this.allThreads = true;
   }
 
   /** Flushes, builds the real tables from the staging ones, checkpoints and closes the database. */
   async close(): Promise<RunStoreSummary> {
     this.assertOpen();
     const t0 = performance.now();
+    this.useAllThreads();
     this.flush();
     this.flushStrings();
     this.closed = true;
     const steps: FinishStep[] = [];
     for (const [table, w] of this.writers)
-      if (w.count > 0 && !this.sealed.has(table)) steps.push(...this.buildSteps(table, w));
+      if (!this.sealed.has(table)) steps.push(...this.buildSteps(table, w));
     steps.push({ label: 'checkpoint', sql: 'CHECKPOINT', note: '' });
     await this.stage.finish(steps);
     return {
@@ -274,9 +345,11 @@ export class RunStoreWriter {
     };
   }
 
-  /** Statements that build a table from its staging table, then drop the staging table. */
+  /** Statements that build a table's last staged rows, then drop its staging table. */
   private buildSteps(table: TableName, w: TableWriter): FinishStep[] {
-    return [...this.materialize(table, w), { label: table, sql: `DROP TABLE temp.main.${stageName(table)}` }];
+    if (w.count === 0) return [];
+    const rows = this.unbuilt(w) > 0 ? this.materialize(table, w) : [];
+    return [...rows, { label: table, sql: `DROP TABLE temp.main.${stageName(table)}` }];
   }
 
   /** Closes the database without building the tables (the run failed); a no-op once closed. */
@@ -291,7 +364,7 @@ export class RunStoreWriter {
    * strings) is looked up in a list variable (fast, order kept); a big one by a join, with ORDER BY
    * the staging rowid.
    */
-  private materialize(table: TableName, w: TableWriter): FinishStep[] {
+  private materialize(table: TableName, w: TableWriter, to = w.count - w.buf.length): FinishStep[] {
     const steps: FinishStep[] = [];
     const joins: string[] = [];
     const exprs: string[] = [];
@@ -327,10 +400,18 @@ export class RunStoreWriter {
       joins.push('LEFT JOIN main.recipients rcp ON rcp.id = st.recipient_id');
     }
     const order = joins.length > 0 ? ' ORDER BY st.rowid' : '';
+    // the staged rows not built yet: a staging table is only appended to, so its rowids count rows
+    const from = this.built.get(table) ?? 0;
+    this.built.set(table, to);
+    const staged = w.count - w.buf.length;
+    const where =
+      from > 0 || to < staged
+        ? ` WHERE st.rowid >= ${from}${to < staged ? ` AND st.rowid < ${to}` : ''}`
+        : '';
     steps.push({
       label: table,
-      sql: `INSERT INTO main.${table} SELECT ${exprs.join(', ')} FROM temp.main.${stageName(table)} st ${joins.join(' ')}${order}`,
-      note: `${w.count} rows`,
+      sql: `INSERT INTO main.${table} SELECT ${exprs.join(', ')} FROM temp.main.${stageName(table)} st ${joins.join(' ')}${where}${order}`,
+      note: `${to - from} rows`,
     });
     return steps;
   }
