@@ -4,7 +4,8 @@
  * 1. one mxlab fake MX (the gmail profile, random deferrals off, answering at once) under Postfix's
  *    `smtp-source` load, beside Postfix's own `smtp-sink` (C) under the very same load: messages
  *    per second accepted by each and the ratio (target >= 0.5x smtp-sink), one message per
- *    connection (smtp-source's default) and with connection reuse (`-d`);
+ *    connection (smtp-source's default) and with connection reuse (`-d`); beside them each server's
+ *    CPU time per message and smtp-source's own CPU share (near 1.0, the load generator is the bound);
  * 2. a full `mxlab run --wire` of the baseline scenario at N recipients against the same run
  *    in-process: messages per second of each.
  *
@@ -15,7 +16,7 @@
  * shared: the load average is printed, read the ratios; with --rounds > 1 the medians are printed.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,23 +75,50 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Runs smtp-source against ip:port; resolves its wall time in ms. */
-function load(ip: string, port: number, reuse: boolean): Promise<number> {
+/** What one smtp-source load took: wall time, and smtp-source's own CPU time (user + system). */
+interface Load {
+  ms: number;
+  sourceCpuMs: number;
+}
+
+/**
+ * Runs smtp-source against ip:port under bash, whose `times` then prints its children's CPU time:
+ * the load generator's own cost, to see whether it or the server bounds a figure.
+ */
+function load(ip: string, port: number, reuse: boolean): Promise<Load> {
   const args = ['-s', String(SESSIONS), '-m', String(MESSAGES), '-l', String(SIZE), '-A'];
   if (reuse) args.push('-d');
   args.push('-f', 'bench@mxlab.test', '-t', 'load@gmail.com', '-M', 'mta.mxlab.test', `${ip}:${port}`);
+  const script = '"$@"; rc=$?; times >&2; exit $rc';
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const c = spawn(SOURCE, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn('bash', ['-c', script, 'bash', SOURCE, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     c.stderr.on('data', (b: Buffer) => {
       err += b.toString();
     });
-    c.once('exit', (code) =>
-      code === 0 ? resolve(performance.now() - t0) : reject(new Error(`smtp-source exited ${code}: ${err}`)),
-    );
+    c.once('exit', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) {
+        reject(new Error(`smtp-source exited ${code}: ${err}`));
+        return;
+      }
+      // `times`: the shell's user and system time, then its children's ("0m0.360s 0m1.810s")
+      const children = err.trim().split('\n').at(-1) ?? '';
+      const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      resolve({ ms, sourceCpuMs: secs.length === 2 ? (secs[0]! + secs[1]!) * 1000 : Number.NaN });
+    });
   });
 }
+
+/** CPU time (user + system, ms) of a live process, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields 14 and 15 (utime, stime), in clock ticks; counted from field 3 after the command name
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 function waitExit(c: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -99,8 +127,27 @@ function waitExit(c: ChildProcess): Promise<void> {
   });
 }
 
-/** smtp-sink on a free port; resolves msgs/s under the load. */
-async function sinkRound(reuse: boolean): Promise<number> {
+/** One server under one load: msgs/s, the server's CPU per message and smtp-source's CPU share. */
+interface Round {
+  rate: number;
+  accepted: number;
+  /** server CPU time per accepted message, µs */
+  serverUs: number;
+  /** smtp-source's CPU time over the load's wall time (1 = one core busy all along) */
+  sourceShare: number;
+}
+
+function round(l: Load, accepted: number, serverCpuMs: number): Round {
+  return {
+    rate: (accepted / l.ms) * 1000,
+    accepted,
+    serverUs: (serverCpuMs * 1000) / accepted,
+    sourceShare: l.sourceCpuMs / l.ms,
+  };
+}
+
+/** smtp-sink on a free port under the load. */
+async function sinkRound(reuse: boolean): Promise<Round> {
   const port = await freePort();
   // -M: exit after the last message (a margin so that it is still there for the final QUITs)
   const sink = spawn(SINK, ['-u', 'nobody', '-M', String(MESSAGES + 1), `127.0.0.1:${port}`, '512'], {
@@ -108,16 +155,17 @@ async function sinkRound(reuse: boolean): Promise<number> {
   });
   await new Promise((r) => setTimeout(r, 300));
   try {
-    const ms = await load('127.0.0.1', port, reuse);
-    return (MESSAGES / ms) * 1000;
+    const c0 = processCpuMs(sink.pid!);
+    const l = await load('127.0.0.1', port, reuse);
+    return round(l, MESSAGES, processCpuMs(sink.pid!) - c0);
   } finally {
     sink.kill('SIGTERM');
     await waitExit(sink);
   }
 }
 
-/** The fake MX of the gmail profile (no random deferrals, no latency); resolves msgs/s and accepted. */
-async function fakeMxRound(reuse: boolean): Promise<{ rate: number; accepted: number }> {
+/** The fake MX of the gmail profile (no random deferrals, no latency), in this process. */
+async function fakeMxRound(reuse: boolean): Promise<Round> {
   process.setSourceMapsEnabled(false); // as `mxlab serve` does (cli/commands/serve.ts)
   const gmail = loadIspProfiles().find((p) => p.name === 'gmail')!;
   const h = await startServe({
@@ -129,9 +177,11 @@ async function fakeMxRound(reuse: boolean): Promise<{ rate: number; accepted: nu
   try {
     const a = h.domains[0]!.mx[0]!.addresses[0]!;
     const i = a.lastIndexOf(':');
-    const ms = await load(a.slice(0, i), Number(a.slice(i + 1)), reuse);
-    const accepted = h.fleet.totals().accepted;
-    return { rate: (accepted / ms) * 1000, accepted };
+    // this process does nothing else while smtp-source runs: its CPU time is the fake MX's
+    const c0 = process.cpuUsage();
+    const l = await load(a.slice(0, i), Number(a.slice(i + 1)), reuse);
+    const c = process.cpuUsage(c0);
+    return round(l, h.fleet.totals().accepted, (c.user + c.system) / 1000);
   } finally {
     await h.stop();
   }
@@ -159,20 +209,24 @@ console.log(
     .join(' ')}`,
 );
 for (const reuse of [false, true]) {
-  const sink: number[] = [];
-  const mx: number[] = [];
+  const sink: Round[] = [];
+  const mx: Round[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     sink.push(await sinkRound(reuse));
     const m = await fakeMxRound(reuse);
     if (m.accepted !== MESSAGES) console.log(`  warning: the fake MX accepted ${m.accepted} of ${MESSAGES}`);
-    mx.push(m.rate);
+    mx.push(m);
   }
-  const s = median(sink);
-  const m = median(mx);
+  const s = median(sink.map((x) => x.rate));
+  const m = median(mx.map((x) => x.rate));
   const label = reuse ? 'connection reuse (-d)  ' : 'one message/connection ';
   console.log(
     `${label} smtp-sink ${f0(s)} msgs/s | mxlab fake MX ${f0(m)} msgs/s | ratio ${(m / s).toFixed(2)}x (target >= 0.5x)`,
   );
+  // a load generator near one busy core bounds the figure it measures, whatever the server
+  const cpu = (xs: Round[]) =>
+    `${f0(median(xs.map((x) => x.serverUs)))} µs CPU/msg, smtp-source at ${median(xs.map((x) => x.sourceShare)).toFixed(2)} of a core`;
+  console.log(`${' '.repeat(label.length + 1)}smtp-sink ${cpu(sink)} | fake MX ${cpu(mx)}`);
 }
 
 if (!o.skipRun) {
