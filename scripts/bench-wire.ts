@@ -111,6 +111,8 @@ function load(ip: string, port: number, reuse: boolean): Promise<Load> {
   });
 }
 
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
 /** CPU time (user + system, ms) of a live process, from /proc (Linux). */
 function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -118,7 +120,6 @@ function processCpuMs(pid: number): number {
   // fields 14 and 15 (utime, stime), in clock ticks; counted from field 3 after the command name
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
 }
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 function waitExit(c: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
