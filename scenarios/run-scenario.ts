@@ -30,6 +30,7 @@ import {
   loadMxRules,
   loadThroughputLevels,
   loadWarmup,
+  type Suspension,
 } from '../core/shaping/index.ts';
 import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
 import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
@@ -344,6 +345,7 @@ async function runWorld(
   const tSim = performance.now();
   await sim.runAsyncUntil(plan.horizonMs);
   mta.finish();
+  sink.writeSuspensions();
   // the simulation's tables are complete: a worker store builds them beside the final tables, with
   // every core (the rest of the run mostly waits for the store: 10M final tables + close 25 -> 16 s)
   store.seal('attempts', 'quarantine_history', 'inmail', 'suspensions', 'throughput');
@@ -529,9 +531,21 @@ function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta, pop
   }
 }
 
-/** The MTA's events into the run store's tables. */
-function storeSink(store: RunStoreWriter): MtaSink {
+/**
+ * The MTA's events into the run store's tables. A suspension can still be extended or cancelled
+ * after it is first reported: the last state of each is kept and written once, by `writeSuspensions`
+ * at the end of the run (one row per suspension; one cancelled at its start never held: no row).
+ */
+function storeSink(store: RunStoreWriter): MtaSink & { writeSuspensions(): void } {
+  const suspensions = new Map<number, Suspension>();
   return {
+    writeSuspensions() {
+      for (const s of [...suspensions.values()].sort((a, b) => a.id - b.id)) {
+        if (s.cancelled && s.endMs <= s.startMs) continue;
+        store.suspensions.push(s.kind, s.domain, s.localIp, s.mxIp, s.startMs, s.endMs, s.rule, s.text);
+      }
+      suspensions.clear();
+    },
     attempt(
       t,
       deliveryId,
@@ -584,8 +598,7 @@ function storeSink(store: RunStoreWriter): MtaSink {
       );
     },
     suspension(s) {
-      if (s.cancelled) return;
-      store.suspensions.push(s.kind, s.domain, s.localIp, s.startMs, s.endMs, s.rule, s.text);
+      suspensions.set(s.id, { ...s });
     },
     throughput(sliceMs, domain, localIp, attempts, delivered, deferred, failed) {
       store.throughput.push(sliceMs, domain, localIp, attempts, delivered, deferred, failed);

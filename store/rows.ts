@@ -148,6 +148,7 @@ export interface SuspensionRow {
   kind: SuspensionKind;
   domain: string;
   local_ip: string | null;
+  mx_ip: string | null;
   start_ms: number;
   end_ms: number;
   rule: string | null;

@@ -152,6 +152,7 @@ CREATE TABLE IF NOT EXISTS suspensions (
   kind mx_suspension_kind NOT NULL,  -- suspend | block | throttle | pathDown | delayQueue
   domain VARCHAR NOT NULL,
   local_ip VARCHAR,
+  mx_ip VARCHAR,                     -- the remote MX IP of a pathDown (one per (local IP, MX IP) link)
   start_ms BIGINT NOT NULL,
   end_ms BIGINT NOT NULL,
   rule VARCHAR,

@@ -203,7 +203,7 @@ describe('round trip', () => {
     ]);
     w.throughput.push(300_000, 'x.example', '10.0.0.1', 5, 4, 1, 0);
     w.inmail.push(20, 'a@x.example', 'dsn', 'hard', 1, 'quarantine', '5.1.1', 'no such user');
-    w.suspensions.push('suspend', 'x.example', null, 0, 3_600_000, 'mx-rule', 'too many errors');
+    w.suspensions.push('suspend', 'x.example', null, null, 0, 3_600_000, 'mx-rule', 'too many errors');
     const s = await w.close();
     expect(s.rows).toMatchObject({
       recipients: 2,
@@ -222,6 +222,7 @@ describe('round trip', () => {
       kind: 'suspend',
       domain: 'x.example',
       local_ip: null,
+      mx_ip: null,
       start_ms: 0,
       end_ms: 3_600_000,
       rule: 'mx-rule',

@@ -505,6 +505,7 @@ export class SuspensionsWriter extends TableWriter {
     kind: SuspensionKind,
     domain: string,
     localIp: string | null,
+    mxIp: string | null,
     startMs: number,
     endMs: number,
     rule: string | null,
@@ -513,10 +514,11 @@ export class SuspensionsWriter extends TableWriter {
     const v0 = this.e(kind, 0);
     const v1 = this.s(domain, 1);
     const v2 = this.s(localIp, 2);
-    const v3 = this.m(startMs, 3);
-    const v4 = this.m(endMs, 4);
-    const v5 = this.s(rule, 5);
-    const v6 = this.s(text, 6);
+    const v3 = this.s(mxIp, 3);
+    const v4 = this.m(startMs, 4);
+    const v5 = this.m(endMs, 5);
+    const v6 = this.s(rule, 6);
+    const v7 = this.s(text, 7);
     const b = this.buf;
     const i = b.next();
     const c = b.cols;
@@ -527,6 +529,7 @@ export class SuspensionsWriter extends TableWriter {
     c[4]![i] = v4;
     c[5]![i] = v5;
     c[6]![i] = v6;
+    c[7]![i] = v7;
     this.done();
   }
 }

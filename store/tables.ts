@@ -146,6 +146,7 @@ export const TABLES = {
     c('kind', 'mx_suspension_kind'),
     c('domain', 'str'),
     c('local_ip', 'str', true),
+    c('mx_ip', 'str', true),
     c('start_ms', 'i64'),
     c('end_ms', 'i64'),
     c('rule', 'str', true),

@@ -34,6 +34,7 @@ export interface MtaSink {
     text: string,
   ): void;
   quarantine(e: QuarantineEvent): void;
+  /** a shaping decision; called again with the same `s.id` when it is extended or cancelled (the last call holds) */
   suspension(s: Suspension): void;
   throughput(
     sliceMs: Millis,

@@ -223,10 +223,10 @@ export async function fillTinyRun(s: ReportStore): Promise<void> {
     [7_200_000, 'icloud.com', '10.0.0.1', 1, 0, 0, 1],
     [7_200_000, 'gm.com', '10.0.0.1', 1, 0, 1, 0],
   ]);
-  // kind, domain, local_ip, start, end, rule, text
+  // kind, domain, local_ip, mx_ip, start, end, rule, text
   await insert(s, 'suspensions', [
-    ['suspend', 'gm.com', '10.0.0.1', H, 5 * H, 'Yahoo_TSS04', '421 4.7.0 [TSS04] deferred'],
-    ['block', 'icloud.com', null, 2 * H, 2 * H + 30 * 60_000, 'ErrorRate', HOSTILE_IMG],
+    ['suspend', 'gm.com', '10.0.0.1', null, H, 5 * H, 'Yahoo_TSS04', '421 4.7.0 [TSS04] deferred'],
+    ['block', 'icloud.com', null, null, 2 * H, 2 * H + 30 * 60_000, 'ErrorRate', HOSTILE_IMG],
   ]);
 }
 
