@@ -155,6 +155,8 @@ export class Mta {
   private mxFailure: (MxResolution | null)[] = [];
   private mxExpires: number[] = [];
   private shaperDomain: number[] = [];
+  /** messages handed to the transport whose replies are not counted yet (same millisecond) */
+  private unreplied: number[] = [];
   // sessions in flight
   private readonly sessions: (Session | null)[] = [];
   private readonly freeSessions: number[] = [];
@@ -305,6 +307,7 @@ export class Mta {
       this.mxFailure.push(null);
       this.mxExpires.push(Number.NEGATIVE_INFINITY);
       this.shaperDomain.push(-1);
+      this.unreplied.push(0);
     }
     return id;
   }
@@ -384,6 +387,14 @@ export class Mta {
     const shaper = this.o.shaper;
     const sd = this.shaperDomain[d]!;
     while (q.size > 0) {
+      // SPEC §7.1: never more messages with unknown replies than the fewest replies that could trip
+      // the error-rate block, so it holds from the reply that trips it on; when none is left, wait
+      // (in this millisecond) for the replies of the sessions in flight
+      const room = shaper.errorBlockRoom(sd, t) - this.unreplied[d]!;
+      if (room <= 0) {
+        this.scheduleWake(d, t);
+        return;
+      }
       const choice = shaper.routeId(sd, t);
       const pathId = choice.pathId;
       if (pathId < 0) return;
@@ -398,7 +409,7 @@ export class Mta {
         return;
       }
       const msgs: number[] = [];
-      const budget = shaper.sessionRemaining(slot);
+      const budget = Math.min(shaper.sessionRemaining(slot), room);
       while (msgs.length < budget && q.size > 0) {
         if (shaper.nextSendAt(pathId, t) > t) break;
         const id = q.shift();
@@ -411,6 +422,7 @@ export class Mta {
         if (q.size > 0) this.scheduleWake(d, Math.max(t + 1, shaper.nextSendAt(pathId, t)));
         return;
       }
+      this.unreplied[d]! += msgs.length;
       this.openSession(d, pathId, slot, msgs, t);
     }
   }
@@ -464,6 +476,7 @@ export class Mta {
   private sessionDone(sid: number, r: SessionResult): void {
     const s = this.sessions[sid]!;
     const t = this.o.scheduler.now;
+    this.unreplied[s.d]! -= s.msgs.length;
     const end = t + Math.max(0, Math.round(r.durationMs));
     this.o.scheduler.schedule(end, this.k + K.SessionEnd, sid);
     if (r.sessionError) {
