@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { createInMail, type InMail, type InMailResult, readMailbox } from '../../core/inmail/index.ts';
 import { createQualifier } from '../../core/qualification/qualifier.ts';
-import type { QualificationMode } from '../../core/types.ts';
+import { type QualificationMode, reasonName } from '../../core/types.ts';
 import { CliError } from '../errors.ts';
 
 /** Options of `runInMail` and the command. */
@@ -23,7 +23,11 @@ export interface InMailLine {
   kind: InMailResult['kind'];
   type: string;
   reason: number;
+  /** the reason's name (SPEC §3) */
+  reasonName: string;
   impact: string;
+  /** the inbound email rule that decided (null: none did) */
+  rule: string | null;
   status: string | null;
   code: number | null;
   text: string;
@@ -46,7 +50,9 @@ export function toLine(r: InMailResult): InMailLine {
     kind: r.kind,
     type: r.qualification.type,
     reason: r.qualification.reason,
+    reasonName: reasonName(r.qualification.reason),
     impact: r.qualification.impact,
+    rule: r.qualification.rule,
     status: r.status,
     code: r.code,
     text: r.text,
