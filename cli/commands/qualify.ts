@@ -272,25 +272,34 @@ export function register(program: Command): void {
 }
 
 const QUALIFY_HELP = `
-Input lines (detected per line):
-  550 5.1.1 <a@b.com>: user unknown                   a bare SMTP reply (or bounce text without a code)
-  {"reply":"...","phase":"data","domain":"b.com"}     JSONL
-  postfix/smtp[123]: ABC: to=<a@b.com>, relay=..., dsn=5.1.1, status=bounced (host mx.b.com[1.2.3.4]
-    said: 550 5.1.1 ... (in reply to RCPT TO command))            Postfix (smtp, lmtp, local, virtual, error, ...)
-  2026-12-06 10:00:00 1rAbCd-000Xyz-Ef ** a@b.com R=dnslookup T=remote_smtp H=mx.b.com [1.2.3.4]:
+Input lines, detected per line:
+  a bare SMTP reply, or a bounce text without a code
+    550 5.1.1 <a@b.com>: user unknown
+  JSONL with a "reply" field, and optional "phase" and "domain"
+    {"reply":"452 4.2.2 mailbox full","phase":"data","domain":"b.com"}
+  Postfix (smtp, lmtp, local, virtual, error, ...): the said: reply, or Postfix's own text
+    postfix/smtp[123]: ABC: to=<a@b.com>, relay=..., dsn=5.1.1, status=bounced (host mx.b.com[1.2.3.4]
+    said: 550 5.1.1 <a@b.com>: User unknown (in reply to RCPT TO command))
+  Exim main log (** failed, == deferred)
+    2026-12-06 10:00:00 1rAbCd-000Xyz-Ef ** a@b.com R=dnslookup T=remote_smtp H=mx.b.com [1.2.3.4]:
     SMTP error from remote mail server after RCPT TO:<a@b.com>: 550 5.1.1 User unknown
-                                                      Exim main log (** failed, == deferred)
-  sendmail[123]: ABC: to=<a@b.com>, ..., dsn=5.1.1, stat=User unknown     Sendmail
-  A syslog prefix (Dec  6 10:00:00 host) is optional. Empty lines and lines starting with # are ignored. Log lines that carry no failure (status=sent,
-  stat=Sent, =>, <=, connections, queue events) are skipped and counted; a log line in an unknown
-  format is named on stderr with its line number; a summary line on stderr gives the counts.
+  Sendmail (sendmail, sm-mta), one output line per recipient of to=
+    sendmail[123]: ABC: to=<a@b.com>, ..., dsn=5.1.1, stat=User unknown
+A syslog prefix (Dec  6 10:00:00 host) is optional. Empty lines and lines starting with # are
+ignored. Log lines that carry no failure (status=sent, stat=Sent, =>, <=, connections, queue events,
+this server's own rejections) are skipped and counted; a log line in an unknown format is named on
+stderr with its line number; one summary line on stderr gives the counts.
 
 Output, one JSON line per reply (per recipient of a log line):
-  file, line   the input file (absent for stdin) and the line's number in it
-  reply        the reply or diagnostic qualified; code, enhanced: its SMTP and enhanced status codes
-  mta, recipient, phase   log lines only: the MTA, the failed recipient, the phase qualified at
-  type, reason, reasonName, impact, disposition   the qualification (reasonName: SPEC section 3)
-  rule         the rule that decided (null: none); bounceClass: the Momentum class (enhanced mode)
+  file, line     the input file (absent for stdin) and the line's number in it
+  reply          the reply or diagnostic qualified; code, enhanced: its SMTP and enhanced codes
+  mta, recipient, phase
+                 log lines only: the MTA, the failed recipient, the phase qualified at
+  type, reason, reasonName, impact, disposition
+                 the qualification (reasonName: the reason's name, SPEC section 3)
+  rule           the rule that decided (null: none)
+  bounceClass    the Momentum bounce class (enhanced mode), or null
 
-Exit: 0 when something was qualified; 2 when nothing in the input was usable or a JSON line is unreadable.
+Exit: 0 when something was qualified; 2 when nothing in the input was usable, or a JSON line is
+unreadable.
 `;
