@@ -78,6 +78,7 @@ describe('MTA log lines', () => {
       "DNS query failed for 'x.y'",
       'Diagnostic-Code: smtp; 550 5.1.1 user unknown',
       '421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred',
+      'sendmail: 550 5.1.1 <a@b.example>... User unknown',
     ])
       expect(readLogLine(text), text).toBeNull();
   });

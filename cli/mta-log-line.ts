@@ -59,7 +59,7 @@ export type LogLine = LogReply | LogSkip | LogUnknown;
 const SYSLOG_PREFIX =
   /^(?:[A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) \S+ /;
 /** A syslog program tag: `name[pid]: ` or `name: `. */
-const PROGRAM_TAG = /^([\w./-]+)(?:\[\d+\])?: /;
+const PROGRAM_TAG = /^([\w./-]+)(\[\d+\])?: /;
 
 const POSTFIX_PROGRAM = /^postfix(?:-[\w.-]+)?\/([\w.-]+)$/;
 const SENDMAIL_PROGRAM = /^(?:sendmail|sm-mta|sm-msp-queue)$/;
@@ -100,8 +100,10 @@ export function readLogLine(line: string): LogLine | null {
     const body = rest.slice(tag[0].length);
     const postfix = POSTFIX_PROGRAM.exec(program);
     if (postfix) return readPostfix(postfix[1]!, body);
-    if (SENDMAIL_PROGRAM.test(program)) return readSendmail(body);
-    if (/^exim\d?$/.test(program)) return readExim(body.replace(EXIM_TIME, ''));
+    // `sendmail: ...` alone could be a bounce text: a Sendmail or Exim tag counts with a pid or a prefix
+    const tagged = syslog !== null || tag[2] !== undefined;
+    if (tagged && SENDMAIL_PROGRAM.test(program)) return readSendmail(body);
+    if (tagged && /^exim\d?$/.test(program)) return readExim(body.replace(EXIM_TIME, ''));
     if (syslog) return { kind: 'unknown', why: `log line of ${program}, not Postfix, Exim or Sendmail` };
   }
   if (syslog) return { kind: 'unknown', why: 'syslog line without a program tag' };
