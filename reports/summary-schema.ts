@@ -42,6 +42,10 @@ export const SummarySchema = z.object({
     ),
     falseQuarantines: count,
     missedQuarantines: count,
+    /** quarantined although the truth does not warrant it, by truth (valid included); sums to the false positives */
+    falseQuarantinesByTruth: z.record(z.string(), count),
+    /** not quarantined although the truth warrants it, by truth; sums to missedQuarantines */
+    missedQuarantinesByTruth: z.record(z.string(), count),
     precision: ratio,
     recall: ratio,
   }),

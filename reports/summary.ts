@@ -87,6 +87,8 @@ export async function summaryFromParts(
       byReason,
       falseQuarantines: acc.falseQuarantines,
       missedQuarantines: acc.missedQuarantines,
+      falseQuarantinesByTruth: acc.falseQuarantinesByTruth,
+      missedQuarantinesByTruth: acc.missedQuarantinesByTruth,
       precision: acc.precision,
       recall: acc.recall,
     },

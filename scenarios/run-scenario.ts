@@ -16,7 +16,7 @@ import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
 import { createQualifier } from '../core/qualification/index.ts';
 import { QualificationTable } from '../core/qualification/qualification-table.ts';
-import { QuarantineTable } from '../core/quarantine/index.ts';
+import { QuarantineTable, resolveQuarantineSettings } from '../core/quarantine/index.ts';
 import {
   createRetryPolicy,
   type RetryPolicy,
@@ -248,6 +248,8 @@ async function runWorld(
     mode,
     rules: plan.rules.inbound === 'default' ? undefined : plan.rules.inbound,
     bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
+    // SPEC §5: which Soft errors count is a quarantine setting; the qualifier applies it where a rule is silent
+    noImpactReasons: resolveQuarantineSettings(plan.quarantine).uncountedSoftReasons,
   });
   // sized up front: growing by doubling leaves up to half of each per-message array unused and copies it
   const expectedMessages = plan.deliveries.reduce(

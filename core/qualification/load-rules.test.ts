@@ -45,6 +45,12 @@ describe('rule files', () => {
       'rules:\n  - name: x\n    contains: y\n    type: hard\n    reason: 1\n    colour: red\n',
     );
     expect(() => loadRuleSet(f)).toThrow(/rules\[0\]\.colour: unknown field/);
+    // SPEC §5: an Ignored error never counts
+    writeFileSync(
+      f,
+      'rules:\n  - name: x\n    contains: y\n    type: ignored\n    reason: 0\n    impact: count\n',
+    );
+    expect(() => loadRuleSet(f)).toThrow(/:6:\d+: rules\[0\]\.impact: an Ignored error never counts/);
     expect(() => loadRuleSet(join(dir, 'nope'))).toThrow(/not found/);
   });
 });

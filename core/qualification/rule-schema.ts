@@ -82,6 +82,12 @@ function ruleFile(kind: 'inbound' | 'bounceClass') {
           !r.domains
         )
           ctx.addIssue({ code: 'custom', path: [i], message: 'a rule needs a pattern or a restriction' });
+        if (r.type === 'ignored' && r.impact !== undefined && r.impact !== 'none')
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'impact'],
+            message: `an Ignored error never counts or quarantines (SPEC §5): impact must be none, not ${r.impact}`,
+          });
         if (kind === 'inbound') {
           if (r.type === undefined) ctx.addIssue({ code: 'custom', path: [i, 'type'], message: 'required' });
           if (r.reason === undefined)
