@@ -58,21 +58,22 @@ export function readOrigin(view: MailView, inline: () => string, header: string)
   // message/partial (RFC 2046 §5.2.2) returns the original's header too (seen from Bigfoot's MTA)
   for (const p of view.parts)
     if (isOriginalPart(p) || p.contentType === 'message/partial') read(parseHeaderBlock(p.content));
-  if (!messageId || (header && !value)) {
-    const copy = inline();
-    if (copy.trim()) read(parseHeaderBlock(copy.replace(/^\s+/, '')));
-  }
-  // a header quoted in the text in a shape the blocks missed (indented, `>`-quoted, after prose):
-  // the mail's own Message-ID is in its header, not its text, so any such line is the original's
-  if (!messageId) messageId = messageIdOf(quotedField(view.text, 'message-id'));
-  if (!value && header) value = quotedField(view.text, header);
   if (!messageId) {
-    // RFC 3834 §3.1.4: an auto-reply names the message it answers
+    // RFC 3834 §3.1.4: an auto-reply names the message it answers (a bounce that does is believed too)
     messageId = messageIdOf(field(view.header, 'in-reply-to'));
     if (!messageId) {
       const refs = (view.header.get('references') ?? []).join(' ').match(/<[^<>\s]+>/g);
       if (refs) messageId = refs[refs.length - 1]!;
     }
+  }
+  // only a mail that names its original nowhere else has the text searched (the costly part)
+  if (!messageId) {
+    const copy = inline();
+    if (copy.trim()) read(parseHeaderBlock(copy.replace(/^\s+/, '')));
+    // a header quoted in a shape the blocks missed (indented, `>`-quoted, after prose): the mail's
+    // own Message-ID is in its header, not its text, so any such line is the original's
+    if (!messageId) messageId = messageIdOf(quotedField(view.text, 'message-id'));
+    if (!value && header) value = quotedField(view.text, header);
   }
   let returnPath = '';
   for (const name of ['delivered-to', 'x-original-to', 'envelope-to', 'to']) {
