@@ -6,6 +6,7 @@
  * unmatched (or, with `asyncMatchLatest`, applied to the latest message, the old behaviour).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { headline } from '../../cli/commands/run.ts';
 import { defineScenario, planOf } from '../../scenarios/index.ts';
 import type { RunStore } from '../../store/index.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
@@ -110,6 +111,9 @@ describe('late async bounces match their own message', () => {
           `SELECT count(*) AS n FROM inmail WHERE matched_by = 'none' AND kind = 'dsn' AND delivery_id IS NULL`,
         ),
       ).toBe(r.summary.inmail.unmatched);
+      expect(headline(r.summary, r.out, 0)).toContain(
+        `inmail: ${r.summary.inmail.unmatched} of ${r.summary.inmail.results} results matched no message`,
+      );
     } finally {
       await r.store.close();
     }
