@@ -44,12 +44,15 @@ addr AS (
 
 /**
  * The class of a delivery-log row, each row in exactly one: excluded (at preparation), failed,
- * delivered (status sent), pending (anything else: pending, taken into account, ignored, cancelled).
+ * delivered (status sent AND accepted by the remote MX: `delivered_ms`), pending (anything else:
+ * pending, taken into account, ignored, cancelled, and an Enhanced-mode "Sent" the remote side never
+ * accepted, still retrying at the horizon). Ground truth, whatever the reporting mode: the per-mode
+ * KPIs (kpi.ts) are where Enhanced MTA counts a relayed message as Sent (SPEC §8).
  */
 export const MESSAGE_CLASS = `CASE
   WHEN excluded THEN 'excluded'
   WHEN status = 'failed' THEN 'failed'
-  WHEN status = 'sent' THEN 'delivered'
+  WHEN status = 'sent' AND delivered_ms IS NOT NULL THEN 'delivered'
   ELSE 'pending' END`;
 
 /** Last event time of the run (ms): attempts, async mail, quarantine changes (not remediation), deliveries. */

@@ -72,6 +72,11 @@ export const SummarySchema = z.object({
   timeToDeliver: percentiles,
   kpi: z.object({ processed: count, legacy: z.number(), enhanced: z.number(), efs: z.number() }),
   qualification: z.object({ entries: count, toQualify: count, toQualifyOccurrences: count }),
+  inmail: z.object({
+    results: count,
+    unmatched: count,
+    matchedBy: z.object({ messageId: count, header: count, verp: count, latest: count }),
+  }),
 });
 
 /** The content of `summary.json`. */

@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DeliveryLog } from '../core/delivery-log/index.ts';
 import { createInMail } from '../core/inmail/index.ts';
-import { effectiveValidity, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
+import { effectiveValidity, MATCH_BY_NAMES, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
 import { createQualifier } from '../core/qualification/index.ts';
@@ -302,6 +302,8 @@ async function runWorld(
       inmailEveryMs: plan.mta.inmailEveryMs,
       cleanup: plan.mta.cleanup,
       cleanupFirstAt: plan.mta.cleanupAtMs,
+      verp: plan.mta.verp,
+      asyncMatchLatest: plan.mta.asyncMatchLatest,
     },
   });
   set(mta);
@@ -584,8 +586,20 @@ function storeSink(store: RunStoreWriter): MtaSink & { writeSuspensions(): void 
         outcome,
       );
     },
-    inmail(t, recipient, kind, q, status, text) {
-      store.inmail.push(t, recipient, kind as 'dsn', q.type, q.reason, q.impact, status, text);
+    inmail(t, recipient, kind, q, status, text, matchedBy, deliveryId, recipientId) {
+      store.inmail.push(
+        t,
+        recipient,
+        kind as 'dsn',
+        q.type,
+        q.reason,
+        q.impact,
+        status,
+        text,
+        MATCH_BY_NAMES[matchedBy] ?? 'none',
+        deliveryId,
+        recipientId,
+      );
     },
     quarantine(e) {
       store.quarantineHistory.push(

@@ -12,7 +12,7 @@
 import type { DeliveryLog } from '../delivery-log/index.ts';
 import { LogEvent } from '../delivery-log/index.ts';
 import { growI32 } from '../grow.ts';
-import type { InMail } from '../inmail/index.ts';
+import type { InMail, InMailResult } from '../inmail/index.ts';
 import type {
   MessageReply,
   MxHost,
@@ -41,6 +41,17 @@ import {
 } from '../retry/index.ts';
 import type { Shaper } from '../shaping/index.ts';
 import { type Millis, type ParsedReply, type Qualification, Reason } from '../types.ts';
+import {
+  MatchBy,
+  type MatchByCode,
+  messageIdHeader,
+  messageToken,
+  parseHeaderValue,
+  parseMessageId,
+  parseVerp,
+  type TokenParts,
+  verpAddress,
+} from './async-match.ts';
 import { IntQueue } from './int-queue.ts';
 import { ReplyCache } from './reply-cache.ts';
 import { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
@@ -144,7 +155,7 @@ export class Mta {
   private msgDomain: Int32Array<ArrayBuffer>;
   private msgDelivery: Int32Array<ArrayBuffer>;
   private msgIp: Int16Array<ArrayBuffer>;
-  // per address id: last message sent to it, for async bounces
+  // per address id: last message accepted for it, for the async match's last resort (asyncMatchLatest)
   private lastMsgOfAddr: Int32Array<ArrayBuffer>;
   // per domain
   private readonly domainNames: string[] = [];
@@ -165,6 +176,9 @@ export class Mta {
   private readonly sliceCounts = new Map<number, Int32Array>();
   private readonly localIpIndex = new Map<string, number>();
   private readonly replies: ReplyCache;
+  // the async match's scratch: the token parsed and how the last mail matched (no object per mail)
+  private readonly token: TokenParts = { deliveryId: 0, recipientId: 0, messageId: 0 };
+  private readonly how: { by: MatchByCode } = { by: MatchBy.None };
 
   constructor(options: MtaOptions) {
     this.o = options;
@@ -176,7 +190,7 @@ export class Mta {
     this.msgDomain = new Int32Array(cap);
     this.msgDelivery = new Int32Array(cap);
     this.msgIp = new Int16Array(cap);
-    this.lastMsgOfAddr = new Int32Array(cap).fill(-1);
+    this.lastMsgOfAddr = new Int32Array(this.settings.asyncMatchLatest ? cap : 0).fill(-1);
     for (let i = 0; i < options.localIps.length; i++) this.localIpIndex.set(options.localIps[i]!, i);
     if (options.localIps.length === 0) throw new Error('mta: localIps: at least one local IP is needed');
     const s = options.scheduler;
@@ -433,18 +447,21 @@ export class Mta {
     const limits = shaper.sessionLimits(pathId, t);
     const log = this.o.log;
     const ipIdx = this.localIpIndex.get(path.localIp) ?? 0;
+    const st = this.settings;
     const messages: OutboundMessage[] = msgs.map((id) => {
       const del = this.deliveries[this.msgDelivery[id]!]!;
       this.msgIp[id] = ipIdx;
+      const rcpt = log.recipientId(id);
       return {
         id,
         deliveryId: del.id,
-        from: del.from,
+        from: st.verp ? verpAddress(del.from, st.verpSeparator, messageToken(del.id, rcpt, id)) : del.from,
         to: this.o.quarantine.addressOf(this.msgAddr[id]!),
         domain: path.domain,
         size: del.sizeBytes,
         attempt: log.attempts(id) + 1,
-        messageId: `<${del.id}.${log.recipientId(id)}@mxlab.invalid>`,
+        // the token in it finds this exact message again when a DSN or complaint returns it
+        messageId: messageIdHeader(del.id, rcpt, id, st.messageIdDomain),
       };
     });
     const session: Session = {
@@ -528,8 +545,11 @@ export class Mta {
     o.log.apply(id, LogEvent.Delivered, t, null, null);
     o.quarantine.onSuccess(addr, t);
     o.shaper.onReply(s.pathId, reply.reply, null, t);
-    if (addr >= this.lastMsgOfAddr.length) this.lastMsgOfAddr = growI32(this.lastMsgOfAddr, addr + 1, -1);
-    this.lastMsgOfAddr[addr] = id;
+    if (this.settings.asyncMatchLatest) {
+      if (addr >= this.lastMsgOfAddr.length)
+        this.lastMsgOfAddr = growI32(this.lastMsgOfAddr, Math.max(addr + 1, 1024), -1);
+      this.lastMsgOfAddr[addr] = id;
+    }
     this.counters.attempts++;
     this.counters.delivered++;
     this.record(
@@ -708,29 +728,92 @@ export class Mta {
       const results = await o.inmail!.process(raw);
       for (const r of results) {
         this.counters.inmailResults++;
-        o.sink.inmail(t, r.recipient, r.kind, r.qualification, r.status, r.text);
-        this.applyAsync(r.recipient, r.kind, r.qualification, r.text, t);
+        this.applyAsync(r, t);
       }
     }
   }
 
-  private applyAsync(recipient: string, kind: string, q: Qualification, text: string, t: Millis): void {
+  /**
+   * The message an async mail is about (core/mta/async-match.ts: Message-ID, per-message header, VERP,
+   * then the address's latest message when `asyncMatchLatest` is on), or -1; `how` says which matched.
+   */
+  private matchAsync(r: InMailResult, how: { by: MatchByCode }): number {
+    const st = this.settings;
+    const tok = this.token;
+    const o = r.origin;
+    if (o.messageId && parseMessageId(o.messageId, st.messageIdDomain, tok)) {
+      const id = this.sentMessage(tok);
+      if (id >= 0) {
+        how.by = MatchBy.MessageId;
+        return id;
+      }
+    }
+    if (o.header && parseHeaderValue(o.header, st.messageIdDomain, tok)) {
+      const id = this.sentMessage(tok);
+      if (id >= 0) {
+        how.by = MatchBy.Header;
+        return id;
+      }
+    }
+    if (o.returnPath && parseVerp(o.returnPath, st.verpSeparator, tok)) {
+      const id = this.sentMessage(tok);
+      if (id >= 0) {
+        how.by = MatchBy.Verp;
+        return id;
+      }
+    }
+    if (st.asyncMatchLatest && r.recipient) {
+      const addr = this.o.quarantine.findId(r.recipient);
+      const id = addr >= 0 && addr < this.lastMsgOfAddr.length ? this.lastMsgOfAddr[addr]! : -1;
+      if (id >= 0) {
+        how.by = MatchBy.Latest;
+        return id;
+      }
+    }
+    how.by = MatchBy.None;
+    return -1;
+  }
+
+  /** The message a parsed token names when the log has it as sent (delivery and recipient agree), else -1. */
+  private sentMessage(tok: TokenParts): number {
+    const id = tok.messageId;
+    const log = this.o.log;
+    if (id >= log.size || this.msgDomain[id]! < 0 || log.attempts(id) === 0) return -1;
+    if (log.deliveryId(id) !== tok.deliveryId || log.recipientId(id) !== tok.recipientId) return -1;
+    return id;
+  }
+
+  private applyAsync(r: InMailResult, t: Millis): void {
     const o = this.o;
-    const addr = recipient ? o.quarantine.findId(recipient) : -1;
-    const id = addr >= 0 && addr < this.lastMsgOfAddr.length ? this.lastMsgOfAddr[addr]! : -1;
+    const id = this.matchAsync(r, this.how);
+    const by = this.how.by;
+    const q = r.qualification;
+    o.sink.inmail(
+      t,
+      r.recipient,
+      r.kind,
+      q,
+      r.status,
+      r.text,
+      by,
+      id < 0 ? null : o.log.deliveryId(id),
+      id < 0 ? null : o.log.recipientId(id),
+    );
     if (id < 0) {
       this.counters.inmailUnmatched++;
       return;
     }
-    if (kind === 'arf') {
-      o.quarantine.onComplaint(addr, text, t);
+    // the message's own address: a complaint often names no recipient (redacted feedback loops)
+    const addr = this.msgAddr[id]!;
+    if (r.kind === 'arf') {
+      o.quarantine.onComplaint(addr, r.text, t);
       const ip = this.msgIp[id]!;
       if (ip >= 0) o.shaper.onComplaint(o.localIps[ip]!, this.domainNames[this.msgDomain[id]!]!, t);
       return;
     }
-    if (kind !== 'dsn' || q.impact === 'ok') return;
-    if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, text);
-    o.quarantine.onError(addr, q, text, t, 'async');
+    if (r.kind !== 'dsn' || q.impact === 'ok') return;
+    if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, r.text);
+    o.quarantine.onError(addr, q, r.text, t, 'async');
   }
 }
 

@@ -108,6 +108,8 @@ function planOfParams(p: Params): RunPlan {
       adaptiveRules: 'default',
       inmailEveryMs: 15 * 60_000,
       cleanup: true,
+      verp: false,
+      asyncMatchLatest: false,
       cleanupAtMs: 2 * HOUR,
       retry: p.retry,
     },
