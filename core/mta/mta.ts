@@ -32,16 +32,20 @@ import type { Qualifier } from '../qualification/index.ts';
 import type { QualificationTable } from '../qualification/qualification-table.ts';
 import type { QuarantineTable } from '../quarantine/index.ts';
 import {
+  attemptBound,
   decideRetry,
   GIVE_UP_EXPIRED,
   GIVE_UP_PERMANENT,
   isRetry,
+  LOWEST_DRAW,
+  mix32,
   type RetryPolicy,
   resumeAfterSuspension,
 } from '../retry/index.ts';
 import type { Shaper } from '../shaping/index.ts';
 import { type Millis, type ParsedReply, type Qualification, Reason } from '../types.ts';
 import { IntQueue } from './int-queue.ts';
+import { LivenessError } from './liveness.ts';
 import { ReplyCache } from './reply-cache.ts';
 import { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
 import type { AttemptOutcome, MtaSink } from './sink.ts';
@@ -139,11 +143,18 @@ export class Mta {
   private readonly k: number;
   private readonly deliveries: MtaDelivery[] = [];
   private readonly deliveryValidity: number[] = [];
+  /** per delivery: retry events one message may take (liveness bound, from its retry policy) */
+  private readonly deliveryEventBound: number[] = [];
   // per message (delivery-log id)
   private msgAddr: Int32Array<ArrayBuffer>;
   private msgDomain: Int32Array<ArrayBuffer>;
   private msgDelivery: Int32Array<ArrayBuffer>;
   private msgIp: Int16Array<ArrayBuffer>;
+  // the normal backoff of the message's pending retry (ms); negative once its last attempt before the
+  // validity deadline is scheduled (SPEC §4: it gets one, then expires)
+  private msgBackoff: Int32Array<ArrayBuffer>;
+  // retry events the message has taken (liveness)
+  private msgEvents: Int32Array<ArrayBuffer>;
   // per address id: last message sent to it, for async bounces
   private lastMsgOfAddr: Int32Array<ArrayBuffer>;
   // per domain
@@ -174,6 +185,8 @@ export class Mta {
     this.msgDomain = new Int32Array(cap);
     this.msgDelivery = new Int32Array(cap);
     this.msgIp = new Int16Array(cap);
+    this.msgBackoff = new Int32Array(cap);
+    this.msgEvents = new Int32Array(cap);
     this.lastMsgOfAddr = new Int32Array(cap).fill(-1);
     for (let i = 0; i < options.localIps.length; i++) this.localIpIndex.set(options.localIps[i]!, i);
     if (options.localIps.length === 0) throw new Error('mta: localIps: at least one local IP is needed');
@@ -202,7 +215,12 @@ export class Mta {
   /** Schedules a delivery; call before running. */
   addDelivery(d: MtaDelivery): void {
     const idx = this.deliveries.push(d) - 1;
-    this.deliveryValidity.push(effectiveValidity(d));
+    const validity = effectiveValidity(d);
+    this.deliveryValidity.push(validity);
+    // each retry event is an attempt's retry or a hold moving it past the hold's end (holds last at
+    // least livenessMinHoldMs): more than this means a loop that makes no progress
+    const holds = Math.ceil(validity / Math.max(1, this.settings.livenessMinHoldMs));
+    this.deliveryEventBound.push(attemptBound(d.retry, validity) + 2 * holds + 2);
     this.o.scheduler.schedule(d.startAt, this.k + K.DeliveryStart, idx);
   }
 
@@ -289,6 +307,8 @@ export class Mta {
     this.msgAddr = growI32(this.msgAddr, cap);
     this.msgDomain = growI32(this.msgDomain, cap);
     this.msgDelivery = growI32(this.msgDelivery, cap);
+    this.msgBackoff = growI32(this.msgBackoff, cap);
+    this.msgEvents = growI32(this.msgEvents, cap);
     const ip = new Int16Array(cap);
     ip.set(this.msgIp);
     this.msgIp = ip;
@@ -322,21 +342,51 @@ export class Mta {
   private retryDue(id: number): void {
     const d = this.msgDomain[id]!;
     const t = this.o.scheduler.now;
+    const events = ++this.msgEvents[id]!;
+    if (events > this.deliveryEventBound[this.msgDelivery[id]!]!) this.noProgress(id, t, 'event bound');
     const sd = this.shaperDomain[d]!;
     const held = sd >= 0 ? this.o.shaper.heldUntil(sd, t) : 0;
     if (held > t) {
+      const deadline = this.deadlineOf(id);
+      if (t >= deadline) {
+        // its validity ended during the hold: it expires now, at its deadline, never later
+        this.o.log.apply(id, LogEvent.Expired, t, null, null);
+        return;
+      }
       // SPEC §4: a retry due while its domain is suspended or blocked goes back to its normal backoff
-      // after the hold, spread over one backoff interval, instead of queueing for a burst at its end
-      const last = this.o.log.lastAttemptMs(id);
-      const backoff = last === null ? this.settings.sliceMs : t - last;
-      const di = this.msgDelivery[id]!;
-      const deadline = this.deliveries[di]!.startAt + this.deliveryValidity[di]!;
-      const at = resumeAfterSuspension(held, t, backoff, id);
-      this.o.scheduler.schedule(Math.min(at, deadline + 1), this.k + K.Retry, id);
+      // after the hold, spread over one backoff interval, instead of queueing for a burst at its end.
+      // The interval is the one the policy gave (not the time since the last attempt, which grows
+      // with every hold and starves the message).
+      const b = this.msgBackoff[id]!;
+      const backoff = b === 0 ? this.settings.sliceMs : Math.abs(b);
+      let at = resumeAfterSuspension(held, t, backoff, id);
+      if (at > deadline) {
+        // the hold ends after the deadline: wake at the deadline to expire (unless the hold was
+        // lifted); else its last attempt somewhere between the hold's end and the deadline
+        at = held >= deadline ? deadline : held + (mix32(id) % (deadline - held + 1));
+        this.msgBackoff[id] = -backoff;
+      }
+      if (!(at > t)) this.noProgress(id, t, 'held retry not moved forward');
+      this.o.scheduler.schedule(at, this.k + K.Retry, id);
       return;
     }
     this.queues[d]!.push(id);
     this.scheduleWake(d, t);
+  }
+
+  /** The end of a message's validity (its delivery's start plus the effective validity). */
+  private deadlineOf(id: number): Millis {
+    const di = this.msgDelivery[id]!;
+    return this.deliveries[di]!.startAt + this.deliveryValidity[di]!;
+  }
+
+  /** Liveness (issue #19): stop the run with one line naming the message, its domain and the rule. */
+  private noProgress(id: number, t: Millis, what: string): never {
+    const di = this.msgDelivery[id]!;
+    const del = this.deliveries[di]!;
+    throw new LivenessError(
+      `message ${id} (delivery ${del.name}, recipient ${this.o.log.recipientId(id)}) to ${this.domainNames[this.msgDomain[id]!]} at ${t} ms: ${what}: ${this.msgEvents[id]} retry events, bound ${this.deliveryEventBound[di]} from retry policy ${del.retry.name} and validity ${this.deliveryValidity[di]} ms`,
+    );
   }
 
   private wake(d: number): void | Promise<void> {
@@ -564,13 +614,24 @@ export class Mta {
     const del = this.deliveries[this.msgDelivery[id]!]!;
     const attemptNo = o.log.attempts(id) + 1;
     let decision = decideRetry(del.retry, q, attemptNo, del.startAt, t, domain, o.random, del.validityMs);
+    let backoff = 0;
     if (isRetry(decision)) {
+      backoff = decision - t;
       // SPEC §4: a message held by a suspension goes back to its normal backoff after it, spread over
       // one backoff interval, not all at the suspension's end; greylisting sets a plain minimum
-      if (heldUntil > decision) decision = resumeAfterSuspension(heldUntil, decision, decision - t, id);
+      if (heldUntil > decision) decision = resumeAfterSuspension(heldUntil, decision, backoff, id);
       if (notBefore > decision) decision = notBefore;
-      if (decision > del.startAt + this.deliveryValidity[this.msgDelivery[id]!]!) decision = GIVE_UP_EXPIRED;
+    } else if (decision === GIVE_UP_EXPIRED) {
+      // expired because the next retry passes the validity, or because the schedule ran out?
+      const next = del.retry.nextAttemptAt(attemptNo, t, t, q, domain, LOWEST_DRAW, Number.POSITIVE_INFINITY);
+      if (next !== null && next > t) {
+        backoff = next - t;
+        decision = Number.POSITIVE_INFINITY;
+      }
     }
+    if (decision > this.deadlineOf(id)) decision = this.lastAttemptAt(id, t, heldUntil, notBefore, backoff);
+    else if (isRetry(decision))
+      this.msgBackoff[id] = this.msgBackoff[id]! < 0 ? -clampI32(backoff) : clampI32(backoff);
     let outcome: AttemptOutcome;
     if (isRetry(decision)) {
       o.log.apply(id, LogEvent.SoftBounce, t, logQ, text);
@@ -597,6 +658,31 @@ export class Mta {
       localIp,
       mxIp,
     );
+  }
+
+  /**
+   * SPEC §4, §8 (docs/decisions.md): a message stays in play until its validity ends. When its next
+   * retry would pass the deadline it gets one last attempt, spread over the time left before the
+   * deadline (no burst at it), and expires if that fails too; a hold over the deadline makes it wake
+   * at the deadline to expire. Returns the time, or {@link GIVE_UP_EXPIRED}. Sets the message's
+   * last-attempt mark (a negative backoff).
+   */
+  private lastAttemptAt(
+    id: number,
+    t: Millis,
+    heldUntil: Millis,
+    notBefore: Millis,
+    backoff: Millis,
+  ): number {
+    const deadline = this.deadlineOf(id);
+    if (this.msgBackoff[id]! < 0 || t >= deadline) return GIVE_UP_EXPIRED;
+    this.msgBackoff[id] = -clampI32(Math.max(1, backoff));
+    // held over the deadline: wake at it and expire then (unless the hold is lifted); greylisted past it: no try left
+    if (heldUntil >= deadline) return deadline;
+    const from = Math.max(t, heldUntil, notBefore);
+    if (from >= deadline) return GIVE_UP_EXPIRED;
+    const span = Math.max(1, Math.min(backoff, deadline - from));
+    return deadline - (mix32(id) % span);
   }
 
   /** A queued message past its validity fails as expired (it is never sent again). */
@@ -725,6 +811,10 @@ export class Mta {
 export function effectiveValidity(d: Pick<MtaDelivery, 'retry' | 'validityMs'>): Millis {
   const v = d.retry.effectiveValidity(d.validityMs);
   return Number.isFinite(v) ? v : d.validityMs;
+}
+
+function clampI32(ms: number): number {
+  return ms > 0x7fffffff ? 0x7fffffff : ms;
 }
 
 function transportText(reply: MessageReply): string {

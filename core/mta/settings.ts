@@ -22,6 +22,12 @@ export interface MtaSettings {
   sliceMs: Millis;
   /** distinct reply texts whose parse is kept (each repeated reply is parsed once); 0 turns it off */
   replyCacheSize: number;
+  /**
+   * Liveness (issue #19): the shortest hold (suspension, block) a message can meet. A message may take
+   * at most its policy's attempts plus two retry events per this much validity; past that the run
+   * stops with a `MXLAB_LIVENESS` line naming the message, domain and rule instead of spinning.
+   */
+  livenessMinHoldMs: Millis;
 }
 
 export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
@@ -36,4 +42,5 @@ export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
   rerouteWithinMs: 0,
   sliceMs: 5 * MINUTE,
   replyCacheSize: 4096,
+  livenessMinHoldMs: MINUTE,
 });
