@@ -161,6 +161,8 @@ export class Mta {
   private readonly domainNames: string[] = [];
   private readonly domainIds = new Map<string, number>();
   private readonly queues: IntQueue[] = [];
+  // per domain: no queued message's validity ends before this (a lower bound; exact after a sweep)
+  private queueDeadline: number[] = [];
   private wakeAt: number[] = [];
   private mxOf: (MxHost[] | null)[] = [];
   private mxFailure: (MxResolution | null)[] = [];
@@ -275,6 +277,7 @@ export class Mta {
     const prep = new DeliveryPreparation(this.o.quarantine, { maxMessages: d.maxMessages ?? null });
     const log = this.o.log;
     const woken = new Set<number>();
+    const deadline = d.startAt + this.deliveryValidity[idx]!;
     for (const target of d.targets()) {
       const decision = prep.decide(target);
       const id = log.add(d.id, target.recipientId);
@@ -295,6 +298,7 @@ export class Mta {
       this.msgIp[id] = -1;
       log.apply(id, LogEvent.Relayed, t);
       this.queues[dom]!.push(id);
+      if (deadline < this.queueDeadline[dom]!) this.queueDeadline[dom] = deadline;
       woken.add(dom);
     }
     for (const dom of woken) this.scheduleWake(dom, t);
@@ -320,6 +324,7 @@ export class Mta {
       id = this.domainNames.push(domain) - 1;
       this.domainIds.set(domain, id);
       this.queues.push(new IntQueue());
+      this.queueDeadline.push(Number.POSITIVE_INFINITY);
       this.wakeAt.push(Number.POSITIVE_INFINITY);
       this.mxOf.push(null);
       this.mxFailure.push(null);
@@ -371,7 +376,32 @@ export class Mta {
       return;
     }
     this.queues[d]!.push(id);
+    const deadline = this.deadlineOf(id);
+    if (deadline < this.queueDeadline[d]!) this.queueDeadline[d] = deadline;
     this.scheduleWake(d, t);
+  }
+
+  /**
+   * The domain sent what it could at `t` and messages are left: those whose validity ends by `t`
+   * expire now, at their deadline (issue #19), not whenever the domain sends again, and the domain
+   * wakes at the next queued deadline. Sweeps the queue only once a deadline is reached.
+   */
+  private expireQueued(d: number, t: Millis): void {
+    if (t >= this.queueDeadline[d]!) {
+      const q = this.queues[d]!;
+      let min = Number.POSITIVE_INFINITY;
+      for (let n = q.size; n > 0; n--) {
+        const id = q.shift();
+        const deadline = this.deadlineOf(id);
+        if (deadline <= t) this.o.log.apply(id, LogEvent.Expired, t, null, null);
+        else {
+          q.push(id);
+          if (deadline < min) min = deadline;
+        }
+      }
+      this.queueDeadline[d] = min;
+    }
+    if (this.queues[d]!.size > 0) this.scheduleWake(d, this.queueDeadline[d]!);
   }
 
   /** The end of a message's validity (its delivery's start plus the effective validity). */
@@ -436,16 +466,16 @@ export class Mta {
     while (q.size > 0) {
       const choice = shaper.routeId(sd, t);
       const pathId = choice.pathId;
-      if (pathId < 0) return;
+      if (pathId < 0) return this.expireQueued(d, t);
       if (choice.at > t) {
         this.scheduleWake(d, choice.at);
-        return;
+        return this.expireQueued(d, t);
       }
       const slot = shaper.tryOpen(pathId, t);
       if (slot < 0) {
         // every connection slot of the bucket is busy (maybe with another domain's sessions): look again soon
         this.scheduleWake(d, t + this.settings.slotRetryMs);
-        return;
+        return this.expireQueued(d, t);
       }
       const msgs: number[] = [];
       const budget = shaper.sessionRemaining(slot);
@@ -459,7 +489,7 @@ export class Mta {
       if (msgs.length === 0) {
         shaper.close(slot, t);
         if (q.size > 0) this.scheduleWake(d, Math.max(t + 1, shaper.nextSendAt(pathId, t)));
-        return;
+        return this.expireQueued(d, t);
       }
       this.openSession(d, pathId, slot, msgs, t);
     }

@@ -46,6 +46,25 @@ describe('a hold over the validity deadline (defect 1: the run never ended)', ()
   });
 });
 
+describe('a message queued behind a hold', () => {
+  it('expires at its deadline, not when the hold lifts', () => {
+    // the first delivery's message meets a reputation block: the domain is suspended 4 h from 00:00;
+    // the second delivery's message (01:00, validity 30 min) waits in the queue and must end at 01:30
+    const r = runHarness({
+      mode: 'enhanced',
+      domains: [{ name: 'dark.example', reply: 'spamhaus' }],
+      deliveries: [
+        { atMs: 0, validityMs: DAY, recipients: [1] },
+        { atMs: HOUR, validityMs: 30 * 60_000, recipients: [1] },
+      ],
+      horizonMs: 2 * DAY,
+    });
+    expect(r.attemptTimes.get(1)).toBeUndefined();
+    expect(r.log.phase(1)).toBe(Phase.Failed);
+    expect(r.log.expiredAt.get(1)).toBe(HOUR + 30 * 60_000);
+  });
+});
+
 describe('held retries keep their normal backoff (defect 2: starved retries)', () => {
   it('yahoo.com deferring with [TSS04] until 10:00: every message is retried and delivered soon after', () => {
     const r = runHarness({
