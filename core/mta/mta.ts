@@ -466,16 +466,21 @@ export class Mta {
     while (q.size > 0) {
       const choice = shaper.routeId(sd, t);
       const pathId = choice.pathId;
-      if (pathId < 0) return this.expireQueued(d, t);
+      if (pathId < 0) {
+        this.expireQueued(d, t);
+        return;
+      }
       if (choice.at > t) {
         this.scheduleWake(d, choice.at);
-        return this.expireQueued(d, t);
+        this.expireQueued(d, t);
+        return;
       }
       const slot = shaper.tryOpen(pathId, t);
       if (slot < 0) {
         // every connection slot of the bucket is busy (maybe with another domain's sessions): look again soon
         this.scheduleWake(d, t + this.settings.slotRetryMs);
-        return this.expireQueued(d, t);
+        this.expireQueued(d, t);
+        return;
       }
       const msgs: number[] = [];
       const budget = shaper.sessionRemaining(slot);
@@ -489,7 +494,8 @@ export class Mta {
       if (msgs.length === 0) {
         shaper.close(slot, t);
         if (q.size > 0) this.scheduleWake(d, Math.max(t + 1, shaper.nextSendAt(pathId, t)));
-        return this.expireQueued(d, t);
+        this.expireQueued(d, t);
+        return;
       }
       this.openSession(d, pathId, slot, msgs, t);
     }
