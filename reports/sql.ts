@@ -55,9 +55,14 @@ export const MESSAGE_CLASS = `CASE
   WHEN status = 'sent' AND delivered_ms IS NOT NULL THEN 'delivered'
   ELSE 'pending' END`;
 
-/** Last event time of the run (ms): attempts, async mail, quarantine changes (not remediation), deliveries. */
+/**
+ * Last event time of the run (ms): attempts, async mail, quarantine changes (not remediation),
+ * acceptances, and the start of every delivery that prepared messages (one whose recipients were all
+ * excluded has no other event; issue #19, defect 9).
+ */
 export const COMPLETED_AT = `SELECT greatest(
   coalesce((SELECT max(t) FROM attempts), 0),
+  coalesce((SELECT max(d.start_ms) FROM deliveries d WHERE EXISTS (SELECT 1 FROM delivery_log l WHERE l.delivery_id = d.id)), 0),
   coalesce((SELECT max(t) FROM inmail), 0),
   coalesce((SELECT max(t) FROM quarantine_history WHERE cause <> 'remediation'), 0),
   coalesce((SELECT max(delivered_ms) FROM delivery_log), 0))::BIGINT AS t`;

@@ -51,6 +51,21 @@ describe('buildSummary', () => {
     }
   });
 
+  it('completes at a later delivery whose recipients were all excluded (issue #19, defect 9)', async () => {
+    const s = await tinyStore();
+    try {
+      const H = 3_600_000;
+      // a second delivery on day 2 finds every recipient quarantined: no attempt, only excluded rows
+      await insert(s, 'deliveries', [[2, 'd2', 30 * H, 5 * 24 * H, 'legacy', 'legacy']]);
+      await insert(s, 'delivery_log', [
+        [2, 6, 'q6@ex.com', 'ex.com', 'failed', 'hard', 9, true, null, 0, null, null, null],
+      ]);
+      expect((await buildSummary(s)).completedAt).toEqual({ ms: 30 * H, text: 'day2 06:00' });
+    } finally {
+      s.close();
+    }
+  });
+
   it('serialises in schema key order whatever the object order', async () => {
     const s = await tinyStore();
     try {

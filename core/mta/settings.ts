@@ -33,6 +33,12 @@ export interface MtaSettings {
    * applied to its address's latest message. Off: such a mail is counted unmatched and changes nothing.
    */
   asyncMatchLatest: boolean;
+  /**
+   * Liveness (issue #19): the shortest hold (suspension, block) a message can meet. A message may take
+   * at most its policy's attempts plus two retry events per this much validity; past that the run
+   * stops with a `MXLAB_LIVENESS` line naming the message, domain and rule instead of spinning.
+   */
+  livenessMinHoldMs: Millis;
 }
 
 export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
@@ -51,4 +57,5 @@ export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
   verp: false,
   verpSeparator: '+',
   asyncMatchLatest: false,
+  livenessMinHoldMs: MINUTE,
 });
