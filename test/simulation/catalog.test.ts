@@ -3,12 +3,16 @@
  * (isp-outage and isp-outage-fixed have their own file.)
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { DUPLICATE_SUSPENSIONS, UNACCEPTED_DELIVERED } from '../consistency.ts';
 import { catalogPlan, cleanupRuns, count, run } from './helpers.ts';
 
 afterAll(cleanupRuns);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+
+// DUPLICATE_SUSPENSIONS and UNACCEPTED_DELIVERED (issue #19 defects 4 and 6, being fixed elsewhere):
+// the runs below expect them, and fail once they are gone so that the entries get removed.
 
 describe('catalog scenarios at reduced size', () => {
   it('baseline: nearly everything is delivered, nothing left pending, no valid address quarantined', async () => {
@@ -55,7 +59,10 @@ describe('catalog scenarios at reduced size', () => {
 
   it('yahoo-deferrals: TSS04 deferrals in legacy mode; Enhanced suspends the pair and is deferred less', async () => {
     const legacy = await run(catalogPlan('yahoo-deferrals', { recipients: 10_000 }));
-    const enhanced = await run(catalogPlan('yahoo-deferrals-enhanced', { recipients: 10_000 }));
+    const enhanced = await run(catalogPlan('yahoo-deferrals-enhanced', { recipients: 10_000 }), [
+      DUPLICATE_SUSPENSIONS,
+      UNACCEPTED_DELIVERED,
+    ]);
     try {
       const tss = `SELECT count(*) AS n FROM attempts WHERE text LIKE '%TSS04%'`;
       const legacyDeferrals = await count(legacy.store, tss);
@@ -86,7 +93,7 @@ describe('catalog scenarios at reduced size', () => {
   });
 
   it('ip-warmup: new IPs stay under the AOL warm-up curve (1,000/h per IP for the first days)', async () => {
-    const r = await run(catalogPlan('ip-warmup', { recipients: 30_000 }));
+    const r = await run(catalogPlan('ip-warmup', { recipients: 30_000 }), [DUPLICATE_SUSPENSIONS]);
     try {
       const worstHour = await count(
         r.store,
