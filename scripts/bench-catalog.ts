@@ -49,37 +49,32 @@ interface Row {
 
 // ---------------------------------------------------------------------------------------- child
 
-async function child(name: string, recipients: number, check: boolean): Promise<ChildResult> {
+async function child(name: string, recipients: number, check: boolean, out: string): Promise<ChildResult> {
   const { CATALOG_DIR, loadScenario, planOf, runPlan } = await import('../scenarios/index.ts');
   const plan = planOf(loadScenario(join(CATALOG_DIR, `${name}.yaml`), { recipients }));
-  const out = mkdtempSync(join(tmpdir(), 'mxlab-bench-catalog-'));
-  try {
-    const t0 = performance.now();
-    const r = await runPlan(plan, { out, openStore: false });
-    const wallMs = performance.now() - t0;
-    const maxRssMb = process.resourceUsage().maxRSS / 1024;
-    const s = r.summary;
-    const res: ChildResult = {
-      recipients,
-      wallMs,
-      maxRssMb,
-      delivered: s.messages.delivered,
-      failed: s.messages.failed.total,
-      pending: s.messages.pending,
-      quarantined: s.quarantine.addresses,
-      falseQuarantines: s.quarantine.falseQuarantines,
-    };
-    if (check) {
-      const { checkRun } = await import('../scenarios/check-run.ts');
-      const { formatViolations } = await import('../store/consistency.ts');
-      const c = await checkRun(out, plan, { maxPerCheck: 5 });
-      res.violations = c.violations.length;
-      res.firstViolations = formatViolations(c.violations.slice(0, 5)).split('\n').filter(Boolean);
-    }
-    return res;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
+  const t0 = performance.now();
+  const r = await runPlan(plan, { out, openStore: false });
+  const wallMs = performance.now() - t0;
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  const s = r.summary;
+  const res: ChildResult = {
+    recipients,
+    wallMs,
+    maxRssMb,
+    delivered: s.messages.delivered,
+    failed: s.messages.failed.total,
+    pending: s.messages.pending,
+    quarantined: s.quarantine.addresses,
+    falseQuarantines: s.quarantine.falseQuarantines,
+  };
+  if (check) {
+    const { checkRun } = await import('../scenarios/check-run.ts');
+    const { formatViolations } = await import('../store/consistency.ts');
+    const c = await checkRun(out, plan, { maxPerCheck: 5 });
+    res.violations = c.violations.length;
+    res.firstViolations = formatViolations(c.violations.slice(0, 5)).split('\n').filter(Boolean);
   }
+  return res;
 }
 
 // ---------------------------------------------------------------------------------------- parent
@@ -97,6 +92,8 @@ async function catalog(): Promise<{ name: string; size: number }[]> {
 }
 
 function runChild(name: string, recipients: number, timeoutMs: number, check: boolean, flags: string[]): Row {
+  // made here and removed here: a child killed at the timeout cannot clean up after itself
+  const out = mkdtempSync(join(tmpdir(), 'mxlab-bench-catalog-'));
   const t0 = performance.now();
   const r = spawnSync(
     process.execPath,
@@ -108,11 +105,14 @@ function runChild(name: string, recipients: number, timeoutMs: number, check: bo
       name,
       '--recipients',
       String(recipients),
+      '--out',
+      out,
       ...(check ? ['--check'] : []),
     ],
     { encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs, killSignal: 'SIGKILL' },
   );
   const wallMs = performance.now() - t0;
+  rmSync(out, { recursive: true, force: true });
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
     return { name, status: 'TIMEOUT', recipients, wallMs };
   if (r.status !== 0) {
@@ -165,6 +165,7 @@ async function main(): Promise<void> {
     .option('--only <names>', 'comma-separated scenario names (default: the whole catalog)')
     .option('--check', 'also run the store consistency checks on each run')
     .option('--child <name>', '(internal) run one scenario and print JSON')
+    .option('--out <dir>', "(internal) the child run's folder")
     .parse()
     .opts<{
       timeout: string;
@@ -173,10 +174,11 @@ async function main(): Promise<void> {
       only?: string;
       check?: boolean;
       child?: string;
+      out?: string;
     }>();
   const check = o.check === true;
   if (o.child !== undefined) {
-    console.log(JSON.stringify(await child(o.child, Number(o.recipients), check)));
+    console.log(JSON.stringify(await child(o.child, Number(o.recipients), check, o.out!)));
     return;
   }
   const timeoutS = Number(o.timeout);
