@@ -149,11 +149,20 @@ interface SummaryLike {
     byReason?: ReasonRow[];
     falseQuarantines?: number;
     missedQuarantines?: number;
+    precision?: number;
+    recall?: number;
   };
   throughput?: {
     peakPerHour?: number;
     peakHourMs?: number;
-    perDomain?: { domain: string; attempts: number; delivered: number; deferred: number; failed: number }[];
+    perDomain?: {
+      domain: string;
+      attempts: number;
+      delivered: number;
+      deferred: number;
+      failed: number;
+      peakPerHour: number;
+    }[];
   };
   retries?: { attempts?: number; retries?: number };
   timeToDeliver?: { count?: number };
@@ -233,6 +242,7 @@ async function checkSummary(
   const [qq] = await q<Record<string, number>>(
     `WITH ${addr} SELECT (SELECT count(*) FROM a) AS targeted, (SELECT count(*) FROM z) AS quarantined,
        (SELECT count(*) FROM z WHERE truth = '${o.validTruth.replaceAll("'", "''")}') AS false_q,
+       (SELECT count(*) FROM z WHERE truth IN ${sqlList(o.shouldQuarantine)}) AS tp,
        (SELECT count(*) FROM a WHERE NOT pre AND truth IN ${sqlList(o.shouldQuarantine)}
           AND address NOT IN (SELECT address FROM z)) AS missed`,
   );
@@ -247,6 +257,20 @@ async function checkSummary(
   );
   expect('quarantine.falseQuarantines', s.quarantine?.falseQuarantines, qz.false_q!);
   expect('quarantine.missedQuarantines', s.quarantine?.missedQuarantines, qz.missed!);
+  // precision over what the run quarantined, recall over what it should have; 1 when there is none
+  const tp = qz.tp!;
+  expect(
+    'quarantine.precision',
+    s.quarantine?.precision,
+    qz.quarantined! > 0 ? tp / qz.quarantined! : 1,
+    RATIO_TOLERANCE,
+  );
+  expect(
+    'quarantine.recall',
+    s.quarantine?.recall,
+    tp + qz.missed! > 0 ? tp / (tp + qz.missed!) : 1,
+    RATIO_TOLERANCE,
+  );
   expectMap(
     'quarantine.byReason',
     s.quarantine?.byReason,
@@ -265,16 +289,18 @@ async function checkSummary(
     delivered: number;
     deferred: number;
     failed: number;
+    peakPerHour: number;
   }>(
     `SELECT domain, count(*) AS attempts, count(*) FILTER (WHERE outcome = 'delivered') AS delivered,
        count(*) FILTER (WHERE outcome = 'retry') AS deferred,
-       count(*) FILTER (WHERE outcome IN ('failed', 'expired')) AS failed
-     FROM attempts GROUP BY domain`,
+       count(*) FILTER (WHERE outcome IN ('failed', 'expired')) AS failed,
+       max(per_hour) AS "peakPerHour"
+     FROM (SELECT *, count(*) OVER (PARTITION BY domain, t // ${HOUR}) AS per_hour FROM attempts) GROUP BY domain`,
   );
   const said = new Map((s.throughput?.perDomain ?? []).map((d) => [d.domain, d]));
   for (const d of perDomain) {
     const x = said.get(d.domain);
-    for (const f of ['attempts', 'delivered', 'deferred', 'failed'] as const)
+    for (const f of ['attempts', 'delivered', 'deferred', 'failed', 'peakPerHour'] as const)
       expect(`throughput.perDomain[${d.domain}].${f}`, x?.[f], d[f]);
     said.delete(d.domain);
   }

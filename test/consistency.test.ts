@@ -147,9 +147,20 @@ describe('consistency checks', () => {
     ['quarantine.falseQuarantines', (s) => s.quarantine.falseQuarantines++],
     ['quarantine.missedQuarantines', (s) => s.quarantine.missedQuarantines++],
     ['throughput.peakPerHour', (s) => s.throughput.peakPerHour++],
+    ['quarantine.precision', (s) => (s.quarantine.precision = s.quarantine.precision > 0.5 ? 0.25 : 0.75)],
+    ['quarantine.recall', (s) => (s.quarantine.recall = s.quarantine.recall > 0.5 ? 0.25 : 0.75)],
     ['retries.retries', (s) => s.retries.retries++],
     ['completedAt.ms', (s) => (s.completedAt.ms += 1)],
   ];
+  it('a tampered per-domain figure is reported with its domain', async () => {
+    const dir = await planted([], (s) => s.throughput.perDomain[0]!.peakPerHour++);
+    const summary = JSON.parse(readFileSync(join(clean, 'summary.json'), 'utf8')) as Summary;
+    const v = await violations(dir);
+    expect(v.map((x) => x.key)).toEqual([
+      `throughput.perDomain[${summary.throughput.perDomain[0]!.domain}].peakPerHour`,
+    ]);
+  });
+
   it.each(FIELDS)('a tampered summary figure (%s) is reported by name', async (field, edit) => {
     const dir = await planted([], edit);
     const v = await violations(dir);
