@@ -69,7 +69,7 @@ describe('mxlab', () => {
     const c = await mxlab('check', join(dir, 'out'));
     expect(c.stdout).toBe('0 violation(s)\n');
     expect(c.code).toBe(0);
-  });
+  }, 120_000); // two mxlab processes
 
   it('check names a tampered summary figure and exits 1', async () => {
     await mxlab('run', scenario('good3', GOOD), '--out', join(dir, 'tampered'), '--no-progress');
