@@ -12,6 +12,7 @@ import type { RunPlan } from '../scenarios/run-plan.ts';
 import { runPlan } from '../scenarios/run-scenario.ts';
 import { checkConsistency, type Violation } from '../store/consistency.ts';
 import { openRunStore } from '../store/index.ts';
+import { DUPLICATE_SUSPENSIONS, expectConsistentStore, UNACCEPTED_DELIVERED } from './consistency.ts';
 import { catalogPlan, cleanupRuns, tempDir } from './simulation/helpers.ts';
 
 afterAll(cleanupRuns);
@@ -85,6 +86,23 @@ describe('consistency checks', () => {
         detail: '2 identical rows (end_ms=10801000, rule=errorRate)',
       },
     ]);
+  });
+
+  it('a known defect is tolerated only while it shows, and only for its own check', async () => {
+    const dup = await planted([
+      `INSERT INTO suspensions VALUES ('block', 'example.com', NULL, 1000, 10801000, 'errorRate', 'planted'),
+                                      ('block', 'example.com', NULL, 1000, 10801000, 'errorRate', 'planted')`,
+    ]);
+    await expectConsistentStore(dup, plan, [DUPLICATE_SUSPENSIONS]);
+    await expect(expectConsistentStore(dup, plan)).rejects.toThrow(/suspensions-unique/);
+    await expect(expectConsistentStore(clean, plan, [DUPLICATE_SUSPENSIONS])).rejects.toThrow(
+      /issue #19 defect 4 no longer breaks 'suspensions-unique'/,
+    );
+    await expectConsistentStore(clean, plan, [DUPLICATE_SUSPENSIONS], false);
+    const both = await planted([], (s) => s.messages.targeted++);
+    await expect(expectConsistentStore(both, plan, [UNACCEPTED_DELIVERED])).rejects.toThrow(
+      /summary\.json messages\.target/,
+    );
   });
 
   it('an attempt after delivery is reported with its message and attempt number', async () => {
