@@ -5,7 +5,7 @@
  *
  * | check | what must hold |
  * | --- | --- |
- * | `summary` | every figure of `summary.json` that the tables determine equals its recomputation (messages, quarantine, ground truth, throughput, retries, time to deliver, KPI base, qualification, completedAt) |
+ * | `summary` | every figure of `summary.json` that the tables determine equals its recomputation (messages, quarantine, ground truth with precision and recall, throughput, retries, time to deliver, KPI base, qualification, completedAt; not yet the delay percentiles and the final KPI ratios) |
  * | `suspensions-unique` | no two identical rows in `suspensions` (except `pathDown`: the table has no MX IP to tell links apart) |
  * | `attempt-after-final` | no attempt of a message after its final outcome (delivered, failed, expired); async mail later is fine |
  * | `log-attempts` | each delivery-log row agrees with its attempts: count, first and last time, last outcome vs status, `delivered_ms` |
