@@ -13,15 +13,6 @@ afterAll(cleanupRuns);
 const RECIPIENTS = 2000;
 /** 40 daily sends: 300 recipients already make 12,000 messages */
 const FEWER: Record<string, number> = { 'mailbox-full-cleanup': 300, 'mailbox-full-no-cleanup': 300 };
-/**
- * Scenarios whose store today's code leaves inconsistent at this size, with the defect (being fixed
- * elsewhere, test/consistency.ts): their case is `it.fails` until the fix merges; then delete the entry.
- */
-const FAILS: Record<string, string> = {
-  // messages.delivered 1873 vs 1851 accepted, messages.pending 0 vs 22
-  'yahoo-deferrals-enhanced': 'issue #19 defect 6, Enhanced mode counts unaccepted messages as delivered',
-};
-
 const scenarios = readdirSync(CATALOG_DIR)
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => f.replace(/\.yaml$/, ''))
@@ -32,8 +23,7 @@ describe('every catalog scenario at reduced size: the run ends and its store is 
     expect(scenarios.length).toBeGreaterThanOrEqual(11);
   });
   for (const name of scenarios) {
-    const test = FAILS[name] ? it.fails : it;
-    test(`${name}${FAILS[name] ? ` (fails today: ${FAILS[name]})` : ''}`, async () => {
+    it(name, async () => {
       const r = await run(catalogPlan(name, { recipients: FEWER[name] ?? RECIPIENTS }));
       await r.store.close();
       expect(r.summary.messages.targeted).toBeGreaterThan(0);
