@@ -6,7 +6,7 @@
  * | check | what must hold |
  * | --- | --- |
  * | `summary` | every figure of `summary.json` that the tables determine equals its recomputation (messages, quarantine, ground truth with precision and recall, throughput, retries, time to deliver, KPI base, qualification, completedAt; not yet the delay percentiles and the final KPI ratios) |
- * | `suspensions-unique` | no two identical rows in `suspensions` (except `pathDown`: the table has no MX IP to tell links apart) |
+ * | `suspensions-unique` | no two identical rows in `suspensions` (`pathDown` rows are per link: local IP and `mx_ip`) |
  * | `attempt-after-final` | no attempt of a message after its final outcome (delivered, failed, expired); async mail later is fine |
  * | `log-attempts` | each delivery-log row agrees with its attempts: count, first and last time, last outcome vs status, `delivered_ms` |
  * | `throughput-attempts` | the `throughput` table counts exactly the attempts (per slice, domain, local IP, outcome) |
@@ -333,27 +333,27 @@ async function checkSummary(
 // ------------------------------------------------------------------------------------ tables
 
 /**
- * Identical rows in `suspensions`. `pathDown` rows are left out: they are per (local IP, MX IP) link
- * and the table has no MX IP column, so the links of one domain that go down together (9 for Yahoo's
- * 3 hosts x 3 IPs) give rows that differ in nothing the table holds.
+ * Identical rows in `suspensions`, `pathDown` included: its rows are per (local IP, MX IP) link, and
+ * the `mx_ip` column tells apart the links of one domain that go down together.
  */
 async function checkSuspensions(q: Query, max: number): Promise<Violation[]> {
   const rows = await q<{
     kind: string;
     domain: string;
     local_ip: string | null;
+    mx_ip: string | null;
     start_ms: number;
     end_ms: number;
     rule: string | null;
     n: number;
   }>(
-    `SELECT kind, domain, local_ip, start_ms, end_ms, rule, text, count(*) AS n FROM suspensions
-     WHERE kind <> 'pathDown' GROUP BY ALL HAVING count(*) > 1 ORDER BY start_ms, domain, kind, local_ip NULLS FIRST, rule NULLS FIRST LIMIT ${max}`,
+    `SELECT kind, domain, local_ip, mx_ip, start_ms, end_ms, rule, text, count(*) AS n FROM suspensions
+     GROUP BY ALL HAVING count(*) > 1 ORDER BY start_ms, domain, kind, local_ip NULLS FIRST, rule NULLS FIRST LIMIT ${max}`,
   );
   return rows.map((r) => ({
     check: 'suspensions-unique' as const,
     table: 'suspensions',
-    key: `kind=${r.kind} domain=${r.domain} local_ip=${r.local_ip} start_ms=${r.start_ms}`,
+    key: `kind=${r.kind} domain=${r.domain} local_ip=${r.local_ip} mx_ip=${r.mx_ip} start_ms=${r.start_ms}`,
     detail: `${r.n} identical rows (end_ms=${r.end_ms}, rule=${r.rule})`,
   }));
 }

@@ -74,15 +74,15 @@ describe('consistency checks', () => {
 
   it('a duplicated suspension row is reported with its key', async () => {
     const dir = await planted([
-      `INSERT INTO suspensions VALUES ('block', 'example.com', NULL, 1000, 10801000, 'errorRate', 'planted'),
-                                      ('block', 'example.com', NULL, 1000, 10801000, 'errorRate', 'planted')`,
+      `INSERT INTO suspensions VALUES ('block', 'example.com', NULL, NULL, 1000, 10801000, 'errorRate', 'planted'),
+                                      ('block', 'example.com', NULL, NULL, 1000, 10801000, 'errorRate', 'planted')`,
     ]);
     const v = await violations(dir);
     expect(v).toEqual([
       {
         check: 'suspensions-unique',
         table: 'suspensions',
-        key: 'kind=block domain=example.com local_ip=null start_ms=1000',
+        key: 'kind=block domain=example.com local_ip=null mx_ip=null start_ms=1000',
         detail: '2 identical rows (end_ms=10801000, rule=errorRate)',
       },
     ]);
@@ -90,8 +90,8 @@ describe('consistency checks', () => {
 
   it('a known defect is tolerated only while it shows, and only for its own check', async () => {
     const dup = await planted([
-      `INSERT INTO suspensions VALUES ('block', 'example.com', NULL, 1000, 10801000, 'errorRate', 'planted'),
-                                      ('block', 'example.com', NULL, 1000, 10801000, 'errorRate', 'planted')`,
+      `INSERT INTO suspensions VALUES ('block', 'example.com', NULL, NULL, 1000, 10801000, 'errorRate', 'planted'),
+                                      ('block', 'example.com', NULL, NULL, 1000, 10801000, 'errorRate', 'planted')`,
     ]);
     await expectConsistentStore(dup, plan, [DUPLICATE_SUSPENSIONS]);
     await expect(expectConsistentStore(dup, plan)).rejects.toThrow(/suspensions-unique/);
