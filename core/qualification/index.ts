@@ -31,6 +31,7 @@ export {
   type QualifierOptions,
   type QualifyContext,
 } from './qualifier.ts';
+export { mailFamily, replyFamily, withoutFamily } from './rule-families.ts';
 export {
   bounceRuleFileSchema,
   inboundRuleFileSchema,
