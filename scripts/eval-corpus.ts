@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         return JSON.parse(l) as Label;
       } catch {
         console.error(`${labelsFile}:${i + 1}: not JSON`);
-        process.exit(2);
+        return process.exit(2);
       }
     });
   const byFile = new Map<string, Label[]>();

@@ -59,7 +59,7 @@ function readRows(file: string): Row[] {
         return JSON.parse(l) as Row;
       } catch {
         console.error(`${file}:${i + 1}: not JSON`);
-        process.exit(2);
+        return process.exit(2);
       }
     });
 }
