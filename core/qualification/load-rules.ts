@@ -20,13 +20,13 @@ const DATA_EXT = /\.(ya?ml|json)$/i;
 
 /** A directory's data files and subdirectories' files, in name order (a folder sorts as its name). */
 function dataFilesIn(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() || (e.isFile() && DATA_EXT.test(e.name)))
-    .map((e) => e.name)
+  return readdirSync(dir)
     .sort()
     .flatMap((name) => {
       const path = join(dir, name);
-      return statSync(path).isDirectory() ? dataFilesIn(path) : [path];
+      // statSync follows symbolic links: a linked file or folder counts as what it points to
+      if (statSync(path).isDirectory()) return dataFilesIn(path);
+      return DATA_EXT.test(name) ? [path] : [];
     });
 }
 
