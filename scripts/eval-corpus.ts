@@ -23,6 +23,7 @@ import {
   SISIMAI_MAP,
   withoutFamily,
 } from '../core/qualification/index.ts';
+import type { ReplyFigures, Sum } from './eval-replies.ts';
 
 /** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
 const CORPUS_ROOT =
@@ -198,11 +199,28 @@ async function main(): Promise<void> {
   printMisses('leave-one-family-out misses by Sisimai reason:', lofoMisses);
   if (ALL_MISSES) printMisses('in-sample misses by Sisimai reason:', inMisses);
   const replies = join(import.meta.dirname, 'eval-replies.ts');
+  let replyFigures: ReplyFigures[] = [];
   if (existsSync(replies)) {
     console.log('\n--- replies evaluation (scripts/eval-replies.ts) ---');
-    const mod = (await import(pathToFileURL(replies).href)) as { main?: () => unknown };
-    if (typeof mod.main === 'function') await mod.main();
+    const mod = (await import(pathToFileURL(replies).href)) as { main?: () => ReplyFigures[] };
+    if (typeof mod.main === 'function') replyFigures = mod.main();
   }
+  // closing note: the cross-validated figures beside the in-sample ones (issue #20 targets)
+  const line = (name: string, a: Tally, b: Tally) =>
+    `  ${name.padEnd(28)} impact ${pct(a.impact, a.total)} / ${pct(b.impact, b.total)}   reason ${pct(a.reason, a.total)} / ${pct(b.reason, b.total)}   found ${pct(a.found, a.total)} / ${pct(b.found, b.total)}`;
+  console.log('\n=== summary: in-sample / leave-one-family-out ===');
+  console.log(line(`bounce mails (${inSample.total})`, inSample, lofo));
+  for (const f of replyFigures)
+    for (const [name, s] of [
+      [`reply lines, ${f.mode}`, f.corpus],
+      [`mxlab texts, ${f.mode}`, f.own],
+    ] as const) {
+      const t = (x: Sum): Tally => ({ total: x.n, found: x.n, impact: x.impact, reason: x.reason });
+      console.log(line(`${name} (${s.inSample.n})`, t(s.inSample), t(s.lofo)));
+    }
+  console.log(
+    '  targets (LOFO): bounce impact >= 97%, reason >= 97%, found >= 99%; reply lines impact >= 97%',
+  );
 }
 
 await main();

@@ -101,7 +101,7 @@ function scoreRow(q: Qualifier, r: Row): Outcome {
   };
 }
 
-interface Sum {
+export interface Sum {
   n: number;
   impact: number;
   reason: number;
@@ -175,17 +175,26 @@ function evaluate(
     console.log(`-- ${reason} (${list.length} miss${list.length > 1 ? 'es' : ''})`);
     for (const m of list) console.log(`   ${m}`);
   }
+  return { inSample, lofo };
 }
 
-export function main(): void {
+/** In-sample and leave-one-family-out figures of one mode, for eval-corpus's closing note. */
+export interface ReplyFigures {
+  mode: 'legacy' | 'enhanced';
+  corpus: { inSample: Sum; lofo: Sum };
+  own: { inSample: Sum; lofo: Sum };
+}
+
+export function main(): ReplyFigures[] {
   const inbound = rulesPath ? loadRuleSet(rulesPath) : defaultRuleSet();
   const bounce = defaultBounceRuleSet();
   const corpusRows = readRows(corpus);
   const ownRows = readRows(FIXTURE);
-  for (const mode of modes) {
-    evaluate(mode, `${corpusRows.length} reply lines (${corpus})`, corpusRows, inbound, bounce);
-    evaluate(mode, `${ownRows.length} mxlab texts (${FIXTURE})`, ownRows, inbound, bounce);
-  }
+  return modes.map((mode) => ({
+    mode,
+    corpus: evaluate(mode, `${corpusRows.length} reply lines (${corpus})`, corpusRows, inbound, bounce),
+    own: evaluate(mode, `${ownRows.length} mxlab texts (${FIXTURE})`, ownRows, inbound, bounce),
+  }));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
