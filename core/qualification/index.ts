@@ -37,6 +37,7 @@ export {
   type QualifierOptions,
   type QualifyContext,
 } from './qualifier.ts';
+export { mailFamily, replyFamily, withoutFamily } from './rule-families.ts';
 export {
   bounceRuleFileSchema,
   inboundRuleFileSchema,
