@@ -79,7 +79,7 @@ interface Outcome {
   line: string;
 }
 
-function scoreRow(q: Qualifier, r: Row): Outcome {
+function scoreRow(q: Qualifier, r: Row, mode: 'legacy' | 'enhanced'): Outcome {
   let res: ReturnType<typeof q.qualify>;
   let text: string;
   if (r.reply) {
@@ -91,7 +91,10 @@ function scoreRow(q: Qualifier, r: Row): Outcome {
     res = q.qualifyText(text, { phase: 'rcpt' });
   }
   const s = scoreAgainstSisimai(r.sisimai_reason, res);
-  const d = (res.disposition === 'permanent') === r.permanent;
+  // SPEC §6.3 (turn 2): the legacy MTA's disposition follows the type (Soft retried, Hard never; Not
+  // defined and Ignored follow the code); the Enhanced MTA's follows the code, as labelled
+  const byType = res.type === 'soft' ? false : res.type === 'hard' ? true : r.permanent;
+  const d = (res.disposition === 'permanent') === (mode === 'legacy' ? byType : r.permanent);
   return {
     impactOk: s.impactOk,
     reasonOk: s.reasonOk,
@@ -137,7 +140,7 @@ function evaluate(
         [base, a],
         [held, b],
       ] as const) {
-        const o = scoreRow(q, r);
+        const o = scoreRow(q, r, mode);
         t.n++;
         if (o.impactOk) t.impact++;
         if (o.reasonOk) t.reason++;

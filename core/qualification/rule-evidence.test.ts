@@ -96,7 +96,7 @@ describe('evidence in order', () => {
     expect(pick('550 5.1.10 Recipient address has null MX')).toEqual(['soft', 2, 'count']);
     expect(
       pick('450 4.2.1 The user you are trying to contact is receiving mail too quickly. ReceivingRate'),
-    ).toEqual(['soft', 3, 'none']);
+    ).toEqual(['soft', 3, 'count']); // SPEC §5 turn 2: every Soft reason but Refused counts
   });
 
   it('prose bounces with no code name the address (Gmail, Exchange Online, gateways)', () => {
