@@ -83,7 +83,8 @@ function expectTransport(reply: MessageReply, kind: string) {
   expect(q).toMatchObject({
     type: 'soft',
     reason: Reason.Unreachable,
-    impact: 'none',
+    // SPEC §5 (turn 2): every Soft error but Refused counts toward the threshold, Unreachable too
+    impact: 'count',
     disposition: 'transient',
   });
 }
