@@ -118,7 +118,8 @@ export class RefQuarantine {
   onError(address: string, q: Qualification, text: string, t: number, cause: 'sync' | 'async'): number {
     const r = this.get(address);
     const impact = impactOf(q, this.settings);
-    if (impact === 'none') return r.status === 'allowlisted' ? 25 : q.reason;
+    // an error that does not concern the address (no impact) leaves its row, and keeps its reason
+    if (impact === 'none') return q.reason;
     if (r.firstErrorMs === null) r.firstErrorMs = t;
     if (r.lastErrorMs === null || r.lastErrorMs < t) r.lastErrorMs = t;
     r.text = text;

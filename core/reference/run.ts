@@ -21,7 +21,15 @@ import type {
 } from '../ports.ts';
 import { TRANSPORT_ERROR_TEXT } from '../ports.ts';
 import type { FailureType, Qualification } from '../types.ts';
-import { kpis, type RefKpis, type RefLogStatus, type RefMessage, statusIn } from './delivery-log.ts';
+import {
+  kpis,
+  REF_MODES,
+  type RefKpis,
+  type RefLogStatus,
+  type RefMessage,
+  type RefMode,
+  statusIn,
+} from './delivery-log.ts';
 import { bucketOf, RefErrorBlock, type RefMxRule, type RefMxRules, RefSlices, ruleFor } from './mx-rules.ts';
 import {
   type RefHistoryRow,
@@ -69,6 +77,17 @@ export interface ReferenceOptions {
   mxRules: RefMxRules;
   quarantine: RefQuarantineSettings;
   legacyRetry?: RefLegacyRetry;
+  /**
+   * The core's matching before issue #19 defect 3 is fixed: an async mail applies to the latest
+   * message accepted for its recipient address. Only for the differential property's named exclusion.
+   */
+  asyncToLatestAccepted?: boolean;
+  /**
+   * The core's error-rate block before issue #19 defect 4 is fixed: the block is only seen when a
+   * domain is woken, so every session opened in that wake still goes out after the threshold is
+   * crossed. Only for the differential property's named exclusion.
+   */
+  blockSeenPerWake?: boolean;
   /** the pre-turn-2 reading of §6.3 (legacy retries decided by the code); see `isRetried` */
   legacyRetryByCode?: boolean;
   deliveries: RefDelivery[];
@@ -124,6 +143,8 @@ export interface ReferenceResult {
   attempts: RefAttempt[];
   history: RefHistoryRow[];
   kpis: RefKpis;
+  /** per reporting mode: how many messages (excluded ones left out) show each status at the end */
+  statuses: Record<RefMode, Record<string, number>>;
   /** async results that named no message we sent */
   unmatched: number;
 }
@@ -222,6 +243,7 @@ class ReferenceRun {
       attempts: this.attempts,
       history: this.quarantine.history,
       kpis: kpis(this.messages),
+      statuses: statusCounts(this.messages),
       unmatched: this.unmatched,
     };
   }
@@ -330,9 +352,14 @@ class ReferenceRun {
       return;
     }
     const paths = this.pathsOf(domain, res);
+    const heldAtWake = this.o.mode === 'legacy' ? this.block.blockedUntil(domain) : 0;
     while (queue.length > 0) {
       // "sending is blocked for 3 hours": nothing leaves for the domain until the block ends
-      const held = this.o.mode === 'legacy' ? this.block.blockedUntil(domain) : 0;
+      const held = this.o.blockSeenPerWake
+        ? heldAtWake
+        : this.o.mode === 'legacy'
+          ? this.block.blockedUntil(domain)
+          : 0;
       if (held > t) {
         this.scheduleWake(domain, held);
         return;
@@ -534,8 +561,9 @@ class ReferenceRun {
     const t = this.now;
     const mails = await this.o.mailbox.drain(t);
     for (const raw of mails) {
-      const m = this.messageOf(raw);
+      const quoted = this.messageOf(raw);
       for (const r of await this.o.readMail(raw)) {
+        const m = this.o.asyncToLatestAccepted ? this.latestAccepted(r.recipient) : quoted;
         if (m === null) {
           this.unmatched++;
           continue;
@@ -546,8 +574,9 @@ class ReferenceRun {
         }
         if (r.kind !== 'dsn') continue; // auto-replies: Ignored, never quarantine
         const q = r.qualification;
-        // "async bounces later turn Sent into Failed" (a hard bounce; a soft one leaves the status)
-        if (q.type === 'hard' && (m.phase === 'delivered' || m.phase === 'queued')) {
+        // "async bounces later turn Sent into Failed": a bounce mail saying the remote side gave up
+        // (a permanent status, 5.x.x, whatever the reason's type); a delay notice (4.x.x) changes nothing
+        if (q.disposition === 'permanent' && (m.phase === 'delivered' || m.phase === 'queued')) {
           m.phase = 'failed';
           m.type = q.type;
           m.reason = q.reason;
@@ -556,6 +585,18 @@ class ReferenceRun {
         this.quarantine.onError(m.address, q, r.text, t, 'async');
       }
     }
+  }
+
+  private latestAccepted(address: string): RefMessage | null {
+    let best: RefMessage | null = null;
+    for (const m of this.messages)
+      if (
+        m.address === address &&
+        m.deliveredMs !== null &&
+        (best === null || m.deliveredMs >= best.deliveredMs!)
+      )
+        best = m;
+    return best;
   }
 
   private messageOf(raw: RawMail): RefMessage | null {
@@ -570,4 +611,15 @@ class ReferenceRun {
     }
     return null;
   }
+}
+
+function statusCounts(messages: RefMessage[]): Record<RefMode, Record<string, number>> {
+  const out = { legacy: {}, enhanced: {}, efs: {} } as Record<RefMode, Record<string, number>>;
+  for (const mode of REF_MODES)
+    for (const m of messages) {
+      if (m.phase === 'excluded') continue;
+      const s = statusIn(mode, m);
+      out[mode][s] = (out[mode][s] ?? 0) + 1;
+    }
+  return out;
 }

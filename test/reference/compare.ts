@@ -12,6 +12,7 @@ import { mxRulesOf, type Params, writeScenario } from './scenario.ts';
 /** Differences between the two, table by table: the first differing row of each, and the counts. */
 export function differences(core: Comparable, ref: Comparable): string[] {
   const out: string[] = [];
+  if (core.stuck) return [core.stuck];
   for (const table of ['log', 'attempts', 'history'] as const) {
     const a = core[table];
     const b = ref[table];
@@ -31,9 +32,11 @@ export function differences(core: Comparable, ref: Comparable): string[] {
       }
     }
   }
-  for (const k of ['processed', 'legacy', 'enhanced', 'efs']) {
+  // the KPIs both sides give (the real run's summary gives processed and success per mode)
+  for (const k of Object.keys(core.kpi)) {
     const x = core.kpi[k]!;
-    const y = ref.kpi[k]!;
+    const y = ref.kpi[k];
+    if (y === undefined) continue;
     if (Math.abs(x - y) > 5e-4) out.push(`kpi ${k}: core ${x}, reference ${y}`);
   }
   return out;
@@ -63,6 +66,18 @@ export interface KnownDiscrepancy {
 
 export const KNOWN: KnownDiscrepancy[] = [
   {
+    name: 'error-block-burst',
+    defect: 'issue #19 defect 4',
+    why: 'the core dispatches every session of a wake before counting any reply, so a burst passes the error-rate block',
+    reference: { blockSeenPerWake: true },
+  },
+  {
+    name: 'late-bounce-latest-message',
+    defect: 'issue #19 defect 3',
+    why: "the core applies a DSN or complaint to the address's latest accepted message, not to the message it quotes",
+    reference: { asyncToLatestAccepted: true },
+  },
+  {
     name: 'turn-2-counted-reasons',
     defect: 'SPEC §5 turn 2',
     why: 'the core still leaves Unreachable (3) out of the error counter; turn 2 counts every Soft error except Refused (20)',
@@ -76,8 +91,15 @@ export const KNOWN: KnownDiscrepancy[] = [
   },
 ];
 
+/**
+ * Issue #19 defect 1: a retry due during a hold past its validity is rescheduled forever, so the
+ * core's run never ends. Such a run cannot be compared; while the fix has not landed, the property
+ * counts these cases (and prints how many) instead of failing on them.
+ */
+export const STUCK_RUNS_EXCLUDED = { name: 'run-never-ends', defect: 'issue #19 defect 1', excluded: true };
+
 /** The reference options that reproduce the core's current reading of every known discrepancy. */
-function knownOptions(): Partial<ReferenceOptions> {
+export function knownOptions(): Partial<ReferenceOptions> {
   const out: Partial<ReferenceOptions> = {};
   for (const k of KNOWN) Object.assign(out, k.reference);
   return out;

@@ -5,6 +5,7 @@
  */
 import { createInMail } from '../../core/inmail/index.ts';
 import { createQualifier, type Qualifier } from '../../core/qualification/index.ts';
+import { REF_MODES } from '../../core/reference/delivery-log.ts';
 import type { RefMxRules } from '../../core/reference/mx-rules.ts';
 import { REF_QUARANTINE_DEFAULTS, type RefStatus } from '../../core/reference/quarantine.ts';
 import {
@@ -23,6 +24,8 @@ const DAY = 86_400_000;
 
 /** One run's comparable tables. */
 export interface Comparable {
+  /** set when the run was stopped because it made no progress */
+  stuck?: string;
   log: Record<string, unknown>[];
   attempts: Record<string, unknown>[];
   history: Record<string, unknown>[];
@@ -60,7 +63,7 @@ export async function runCore(plan: RunPlan, out: string): Promise<Comparable> {
     );
     const attempts = rowsOf(
       await store.all(
-        `SELECT t, delivery_id, recipient_id, attempt, domain, local_ip, phase::VARCHAR AS phase, text,
+        `SELECT t, delivery_id, recipient_id, attempt, domain, phase::VARCHAR AS phase, text,
                 type::VARCHAR AS type, reason, outcome::VARCHAR AS outcome
          FROM attempts ORDER BY t, delivery_id, recipient_id, attempt`,
       ),
@@ -82,7 +85,12 @@ export async function runCore(plan: RunPlan, out: string): Promise<Comparable> {
       log,
       attempts,
       history,
-      kpi: { processed: k.processed, legacy: k.legacy, enhanced: k.enhanced, efs: k.efs },
+      kpi: {
+        processed: k.processed,
+        'legacy.success': k.legacy,
+        'enhanced.success': k.enhanced,
+        'efs.success': k.efs,
+      },
     };
   } finally {
     await store.close();
@@ -172,7 +180,6 @@ export function comparableRef(r: ReferenceResult): Comparable {
       recipient_id: x.recipientId,
       attempt: x.attempt,
       domain: x.domain,
-      local_ip: x.localIp,
       phase: x.phase,
       text: x.text,
       type: x.type,
@@ -187,11 +194,17 @@ export function comparableRef(r: ReferenceResult): Comparable {
       reason: x.reason,
       cause: x.cause,
     })),
-    kpi: {
-      processed: r.kpis.processed,
-      legacy: r.kpis.success.legacy,
-      enhanced: r.kpis.success.enhanced,
-      efs: r.kpis.success.efs,
-    },
+    kpi: refKpis(r),
   };
+}
+
+/** The reference's KPIs: processed, and per mode its success and how many messages show each status. */
+function refKpis(r: ReferenceResult): Record<string, number> {
+  const out: Record<string, number> = { processed: r.kpis.processed };
+  for (const mode of REF_MODES) {
+    out[`${mode}.success`] = r.kpis.success[mode];
+    for (const status of ['pending', 'sent', 'failed', 'ignored', 'takenIntoAccount'])
+      out[`${mode}.${status}`] = r.statuses[mode][status] ?? 0;
+  }
+  return out;
 }
