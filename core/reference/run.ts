@@ -88,6 +88,12 @@ export interface ReferenceOptions {
    * crossed. Only for the differential property's named exclusion.
    */
   blockSeenPerWake?: boolean;
+  /**
+   * The core's hold before issue #19 defect 2 is fixed: a retry that falls due during a hold backs
+   * off by the time since its last attempt (which grows with each hold), not by its own interval.
+   * Only for the differential property's named exclusion.
+   */
+  holdBackoffFromLastAttempt?: boolean;
   /** the pre-turn-2 reading of §6.3 (legacy retries decided by the code); see `isRetried` */
   legacyRetryByCode?: boolean;
   deliveries: RefDelivery[];
@@ -542,7 +548,8 @@ class ReferenceRun {
     const t = this.now;
     const held = this.o.mode === 'legacy' ? this.block.blockedUntil(m.domain) : 0;
     if (held > t) {
-      const next = afterHold(held, m.backoffMs, m.no);
+      const backoff = this.o.holdBackoffFromLastAttempt ? t - (m.lastAttemptMs ?? t) : m.backoffMs;
+      const next = afterHold(held, backoff, m.no);
       if (next > m.deadline) this.expire(m, t);
       else this.plan(next, { kind: 'due', message: m });
       return;

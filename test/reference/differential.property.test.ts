@@ -14,7 +14,14 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario, planOf } from '../../scenarios/index.ts';
 import { cleanupRuns, tempDir } from '../simulation/helpers.ts';
-import { compare, differences, knownOptions, qualifier, STUCK_RUNS_EXCLUDED } from './compare.ts';
+import {
+  activeKnown,
+  compare,
+  differences,
+  knownOptions,
+  qualifier,
+  STUCK_RUNS_EXCLUDED,
+} from './compare.ts';
 import { runCoreInMemory } from './core-run.ts';
 import { comparableRef, runCore, runRef } from './run-both.ts';
 import { mxRulesOf, paramsArb, writeScenario } from './scenario.ts';
@@ -28,6 +35,7 @@ const COUNTEREXAMPLE_DIR = resolve('test-results/differential');
 describe('fast core vs reference model', () => {
   it(`agree on ${RUNS} random small scenarios (seed ${SEED})`, { timeout: 30 * 60_000 }, async () => {
     console.log(`differential property: ${RUNS} cases, seed ${SEED} (MXLAB_DIFF_SEED=${SEED} to replay)`);
+    for (const k of activeKnown()) console.log(`  excluded: ${k.name} (${k.defect}): ${k.why}`);
     const t0 = performance.now();
     let stuck = 0;
     await fc.assert(
