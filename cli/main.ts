@@ -9,6 +9,12 @@ import { VERSION } from './version.ts';
 
 const debug = process.argv.includes('--debug');
 
+// the reader of our output went away (`mxlab inmail DIR | head -1`): stop quietly, as Unix tools do
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  fail(err);
+});
+
 export function buildProgram(): Command {
   const program = new Command('mxlab')
     .description(

@@ -56,6 +56,11 @@ export const REASON_NAMES: Readonly<Record<number, string>> = {
   127: 'Control address',
 };
 
+/** The SPEC §3 name of a reason value, for people (reports, CLI output); `reason N` for a value SPEC does not name. */
+export function reasonName(reason: number): string {
+  return REASON_NAMES[reason] ?? `reason ${reason}`;
+}
+
 /**
  * What a qualification does to the address (SPEC §11): quarantine at once, count toward the
  * soft-error threshold, nothing (sender/message/transport problem), denylist (complaint), or ok (not a failure).

@@ -1,8 +1,9 @@
 /**
  * The quarantine decision against the simulator's ground truth (recipients.truth): false
- * quarantines (valid addresses quarantined), missed quarantines (addresses that should be
- * quarantined and are not), precision and recall. The population is every targeted address the
- * run decided on (not quarantined or denylisted before the run).
+ * quarantines (valid addresses quarantined), every quarantine the truth does not warrant and every
+ * missed quarantine (should be quarantined and is not), each split by truth, precision and recall.
+ * The population is every targeted address the run decided on (not quarantined or denylisted before
+ * the run).
  */
 
 import { type QuarantineFact, quarantineFacts } from './quarantine.ts';
@@ -24,6 +25,14 @@ export interface QuarantineAccuracy {
   falseQuarantines: number;
   /** = falseNegatives */
   missedQuarantines: number;
+  /**
+   * Quarantined although the truth does not warrant it, by truth: one key per truth outside
+   * `shouldQuarantine` among the decided addresses (0 included), sorted; the values sum to
+   * falsePositives and `[validTruth]` is falseQuarantines.
+   */
+  falseQuarantinesByTruth: Record<string, number>;
+  /** Not quarantined although the truth warrants it, by truth (keys: truths in `shouldQuarantine` present, sorted); sums to falseNegatives. */
+  missedQuarantinesByTruth: Record<string, number>;
   /** TP / (TP + FP); 1 when nothing was quarantined */
   precision: number;
   /** TP / (TP + FN); 1 when nothing should have been */
@@ -55,10 +64,14 @@ export async function quarantineAccuracy(
   let fn = 0;
   let tn = 0;
   let fq = 0;
+  const fpBy = new Map<string, number>();
+  const fnBy = new Map<string, number>();
   for (const x of f) {
     if (x.pre) continue;
     population += x.n;
     const sh = should.has(x.truth);
+    const by = sh ? fnBy : fpBy;
+    by.set(x.truth, (by.get(x.truth) ?? 0) + (sh !== x.quar ? x.n : 0));
     if (sh && x.quar) tp += x.n;
     else if (!sh && x.quar) fp += x.n;
     else if (sh) fn += x.n;
@@ -73,9 +86,38 @@ export async function quarantineAccuracy(
     trueNegatives: tn,
     falseQuarantines: fq,
     missedQuarantines: fn,
+    falseQuarantinesByTruth: sortedRecord(fpBy),
+    missedQuarantinesByTruth: sortedRecord(fnBy),
     precision: tp + fp > 0 ? tp / (tp + fp) : 1,
     recall: tp + fn > 0 ? tp / (tp + fn) : 1,
   };
+}
+
+/** One row of the by-truth split: quarantined though not warranted, or warranted and missed (null: not applicable). */
+export interface TruthSplitRow {
+  truth: string;
+  wrong: number | null;
+  missed: number | null;
+}
+
+/** The by-truth split of a summary's quarantine part as table rows, by truth name. */
+export function truthSplit(
+  q: Pick<QuarantineAccuracy, 'falseQuarantinesByTruth' | 'missedQuarantinesByTruth'>,
+): TruthSplitRow[] {
+  const truths = [
+    ...new Set([...Object.keys(q.falseQuarantinesByTruth), ...Object.keys(q.missedQuarantinesByTruth)]),
+  ];
+  return truths.sort().map((truth) => ({
+    truth,
+    wrong: q.falseQuarantinesByTruth[truth] ?? null,
+    missed: q.missedQuarantinesByTruth[truth] ?? null,
+  }));
+}
+
+function sortedRecord(m: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...m.keys()].sort()) out[k] = m.get(k)!;
+  return out;
 }
 
 /** Valid addresses the run quarantined, with the rule and text that did it (earliest first, then by address). */

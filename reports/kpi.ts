@@ -37,7 +37,8 @@ export interface KpiCurves {
 const EVENTS = `
 acc AS (SELECT delivery_id, recipient_id, address, delivered_ms FROM delivery_log WHERE NOT excluded AND delivered_ms IS NOT NULL),
 async_hard AS (SELECT a.delivery_id, a.recipient_id, min(i.t) AS t FROM acc a
-  JOIN inmail i ON i.recipient = a.address AND i.t >= a.delivered_ms AND i.kind = 'dsn' AND i.type = 'hard' GROUP BY ALL),
+  JOIN inmail i ON i.delivery_id = a.delivery_id AND i.recipient_id = a.recipient_id
+    AND i.t >= a.delivered_ms AND i.kind = 'dsn' AND i.type = 'hard' GROUP BY ALL),
 
 ev AS (
   SELECT 'legacy' AS m, delivered_ms AS t, 1 AS d FROM acc

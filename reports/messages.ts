@@ -2,7 +2,7 @@
  * Message counts from the delivery log: every row (delivery x recipient) is in exactly one class,
  * excluded, delivered, failed or pending (see MESSAGE_CLASS), with breakdowns by reason and type.
  */
-import { REASON_NAMES } from '../core/types.ts';
+import { reasonName as nameOfReason } from '../core/types.ts';
 import { MESSAGE_CLASS } from './sql.ts';
 import { num, type ReportStore, rows } from './store-port.ts';
 
@@ -22,8 +22,7 @@ export interface MessageCounts {
 
 /** Name of a reason value for reports. */
 export function reasonName(reason: number | null): string {
-  if (reason === null) return 'none';
-  return REASON_NAMES[reason] ?? `reason ${reason}`;
+  return reason === null ? 'none' : nameOfReason(reason);
 }
 
 /** Counts of the run's messages. */

@@ -6,7 +6,13 @@ import { kpiCurves } from './kpi.ts';
 import { messageCounts } from './messages.ts';
 import { blockPeriods, deferralPeriods } from './periods.ts';
 import { qualificationSummary, qualificationTable } from './qualification-table.ts';
-import { quarantineByDomain, quarantineByReason, quarantineOverTime, quarantineRate } from './quarantine.ts';
+import {
+  type QuarantineFact,
+  quarantineByDomain,
+  quarantineByReason,
+  quarantineOverTime,
+  quarantineRate,
+} from './quarantine.ts';
 import { retryTiming } from './retries.ts';
 import { HOSTILE_IMG, type TestStore, tinyStore } from './test-helpers/tiny-store.ts';
 import {
@@ -77,6 +83,36 @@ describe('ground truth', () => {
     });
     expect(a.precision).toBeCloseTo(1 / 3, 12);
     expect(a.recall).toBeCloseTo(1 / 3, 12);
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((x, y) => x + y, 0);
+    expect(sum(a.falseQuarantinesByTruth)).toBe(a.falsePositives);
+    expect(sum(a.missedQuarantinesByTruth)).toBe(a.falseNegatives);
+    expect(a.falseQuarantinesByTruth.valid).toBe(a.falseQuarantines);
+  });
+  // issue #19 defect 7: a temporarily disabled address quarantined is wrong too, and was counted nowhere
+  it('splits every unwarranted and every missed quarantine by truth', async () => {
+    const f = (truth: string, quar: boolean, n: number, pre = false): QuarantineFact => ({
+      domain: 'outlook.com',
+      truth,
+      pre,
+      quar,
+      reason: quar ? 1 : null,
+      n,
+    });
+    const a = await quarantineAccuracy(s, undefined, [
+      f('valid', true, 2),
+      f('valid', false, 50),
+      f('valid', true, 7, true), // quarantined before the run: not the run's decision
+      f('disabled', true, 30),
+      f('disabled', false, 5),
+      f('mailboxFull', false, 3),
+      f('unknown', true, 10),
+      f('unknown', false, 1),
+      f('disabledPermanent', false, 4),
+    ]);
+    expect(a).toMatchObject({ falseQuarantines: 2, falsePositives: 32, missedQuarantines: 5 });
+    expect(a.falseQuarantinesByTruth).toEqual({ disabled: 30, mailboxFull: 0, valid: 2 });
+    expect(Object.keys(a.falseQuarantinesByTruth)).toEqual(['disabled', 'mailboxFull', 'valid']);
+    expect(a.missedQuarantinesByTruth).toEqual({ disabledPermanent: 4, unknown: 1 });
   });
   it('lists them with rule and text', async () => {
     const f = await falseQuarantineList(s);

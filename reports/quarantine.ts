@@ -3,7 +3,7 @@
  * and over time. "Quarantined" = the address ends the run in quarantine and was not already
  * quarantined or denylisted before it (see QUARANTINE_CTES).
  */
-import { REASON_NAMES } from '../core/types.ts';
+import { reasonName } from '../core/types.ts';
 import { bucketWidth, DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import { QUARANTINE_CTES, QUARANTINED_CTES } from './sql.ts';
 import { num, one, type ReportStore, rows } from './store-port.ts';
@@ -102,7 +102,7 @@ export async function quarantineByReason(
     .sort((a, b) => b[1] - a[1] || (a[0] ?? Number.MAX_SAFE_INTEGER) - (b[0] ?? Number.MAX_SAFE_INTEGER))
     .map(([reason, n]) => ({
       reason,
-      name: reason === null ? 'unknown' : (REASON_NAMES[reason] ?? `reason ${reason}`),
+      name: reason === null ? 'unknown' : reasonName(reason),
       addresses: n,
       rate: ratio(n, targeted),
     }));

@@ -6,6 +6,7 @@
 import { durationHistogram, timeLineChart, timelineChart } from './charts.ts';
 import { escapeHtml as h } from './escape.ts';
 import { dur, int, pct } from './format.ts';
+import { truthSplit } from './ground-truth.ts';
 import { REPORTING_MODE_NAMES, REPORTING_MODES } from './kpi.ts';
 import type { ReportData } from './report-data.ts';
 import { formatTimeNotation as at } from './time-notation.ts';
@@ -191,6 +192,20 @@ export function renderHtml(d: ReportData): string {
         { head: 'rate', cell: (r) => pct(r.rate), cls: 'n' },
       ],
       'table-quarantine-domain',
+    ),
+    table(
+      'Quarantine against ground truth, by truth',
+      truthSplit(q),
+      [
+        { head: 'truth', cell: (r) => h(r.truth) },
+        {
+          head: 'quarantined, not warranted',
+          cell: (r) => (r.wrong === null ? '—' : int(r.wrong)),
+          cls: 'n',
+        },
+        { head: 'warranted, missed', cell: (r) => (r.missed === null ? '—' : int(r.missed)), cls: 'n' },
+      ],
+      'table-quarantine-truth',
     ),
     table(
       `False quarantines (${int(q.falseQuarantines)})`,

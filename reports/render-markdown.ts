@@ -4,6 +4,7 @@
  */
 import { escapeMarkdownCell as md } from './escape.ts';
 import { dur, int, pct } from './format.ts';
+import { truthSplit } from './ground-truth.ts';
 import { REPORTING_MODE_NAMES, REPORTING_MODES } from './kpi.ts';
 import type { ReportData } from './report-data.ts';
 import { formatTimeNotation } from './time-notation.ts';
@@ -86,6 +87,18 @@ export function renderMarkdown(d: ReportData): string {
       q.byReason
         .slice(0, d.settings.topN)
         .map((r) => [`${r.reason ?? '—'} ${md(r.name)}`, int(r.addresses), pct(r.rate)]),
+    ),
+  );
+  out.push('### Quarantine against ground truth, by truth');
+  out.push('');
+  out.push(
+    ...table(
+      ['truth', 'quarantined, not warranted', 'warranted, missed'],
+      truthSplit(q).map((r) => [
+        md(r.truth),
+        r.wrong === null ? '—' : int(r.wrong),
+        r.missed === null ? '—' : int(r.missed),
+      ]),
     ),
   );
   out.push(`### False quarantines (valid addresses quarantined): ${int(q.falseQuarantines)}`);

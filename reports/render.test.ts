@@ -60,6 +60,11 @@ describe('renderMarkdown', () => {
     expect(md).toContain('v4@icloud.com');
     expect(md).toContain('Momen\\_Code10\\_InvalidRecipient');
     expect(md).toContain('| 5 | weird reply 17 |');
+    // every unwarranted and every missed quarantine, by truth (issue #19 defect 7)
+    expect(md).toContain('| disabledPermanent | — | 1 |');
+    expect(md).toContain('| mailboxFull | 0 | — |');
+    expect(md).toContain('| valid | 2 | — |');
+    expect(renderHtml(d)).toContain('table-quarantine-truth');
     expect(md).not.toContain(HOSTILE_IMG);
     expect(md).not.toContain(HOSTILE_SCRIPT);
     expect(md.split('\n').length).toBeLessThan(120);

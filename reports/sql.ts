@@ -44,17 +44,25 @@ addr AS (
 
 /**
  * The class of a delivery-log row, each row in exactly one: excluded (at preparation), failed,
- * delivered (status sent), pending (anything else: pending, taken into account, ignored, cancelled).
+ * delivered (status sent AND accepted by the remote MX: `delivered_ms`), pending (anything else:
+ * pending, taken into account, ignored, cancelled, and an Enhanced-mode "Sent" the remote side never
+ * accepted, still retrying at the horizon). Ground truth, whatever the reporting mode: the per-mode
+ * KPIs (kpi.ts) are where Enhanced MTA counts a relayed message as Sent (SPEC §8).
  */
 export const MESSAGE_CLASS = `CASE
   WHEN excluded THEN 'excluded'
   WHEN status = 'failed' THEN 'failed'
-  WHEN status = 'sent' THEN 'delivered'
+  WHEN status = 'sent' AND delivered_ms IS NOT NULL THEN 'delivered'
   ELSE 'pending' END`;
 
-/** Last event time of the run (ms): attempts, async mail, quarantine changes (not remediation), deliveries. */
+/**
+ * Last event time of the run (ms): attempts, async mail, quarantine changes (not remediation),
+ * acceptances, and the start of every delivery that prepared messages (one whose recipients were all
+ * excluded has no other event; issue #19, defect 9).
+ */
 export const COMPLETED_AT = `SELECT greatest(
   coalesce((SELECT max(t) FROM attempts), 0),
+  coalesce((SELECT max(d.start_ms) FROM deliveries d WHERE EXISTS (SELECT 1 FROM delivery_log l WHERE l.delivery_id = d.id)), 0),
   coalesce((SELECT max(t) FROM inmail), 0),
   coalesce((SELECT max(t) FROM quarantine_history WHERE cause <> 'remediation'), 0),
   coalesce((SELECT max(delivered_ms) FROM delivery_log), 0))::BIGINT AS t`;

@@ -42,6 +42,10 @@ export const SummarySchema = z.object({
     ),
     falseQuarantines: count,
     missedQuarantines: count,
+    /** quarantined although the truth does not warrant it, by truth (valid included); sums to the false positives */
+    falseQuarantinesByTruth: z.record(z.string(), count),
+    /** not quarantined although the truth warrants it, by truth; sums to missedQuarantines */
+    missedQuarantinesByTruth: z.record(z.string(), count),
     precision: ratio,
     recall: ratio,
   }),
@@ -68,6 +72,11 @@ export const SummarySchema = z.object({
   timeToDeliver: percentiles,
   kpi: z.object({ processed: count, legacy: z.number(), enhanced: z.number(), efs: z.number() }),
   qualification: z.object({ entries: count, toQualify: count, toQualifyOccurrences: count }),
+  inmail: z.object({
+    results: count,
+    unmatched: count,
+    matchedBy: z.object({ messageId: count, header: count, verp: count, latest: count }),
+  }),
 });
 
 /** The content of `summary.json`. */

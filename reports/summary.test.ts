@@ -25,6 +25,12 @@ describe('buildSummary', () => {
       expect(sum.timeToDeliver.p50).toBe(180_000);
       expect(sum.kpi).toEqual({ processed: 8, legacy: 0.375, enhanced: 0.5, efs: 0.5 });
       expect(sum.qualification.toQualify).toBe(3);
+      // the backscatter DSN for a1 matched no message: counted, and the legacy KPI did not drop for it
+      expect(sum.inmail).toEqual({
+        results: 2,
+        unmatched: 1,
+        matchedBy: { messageId: 1, header: 0, verp: 0, latest: 0 },
+      });
     } finally {
       s.close();
     }
@@ -42,6 +48,21 @@ describe('buildSummary', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  it('completes at a later delivery whose recipients were all excluded (issue #19, defect 9)', async () => {
+    const s = await tinyStore();
+    try {
+      const H = 3_600_000;
+      // a second delivery on day 2 finds every recipient quarantined: no attempt, only excluded rows
+      await insert(s, 'deliveries', [[2, 'd2', 30 * H, 5 * 24 * H, 'legacy', 'legacy']]);
+      await insert(s, 'delivery_log', [
+        [2, 6, 'q6@ex.com', 'ex.com', 'failed', 'hard', 9, true, null, 0, null, null, null],
+      ]);
+      expect((await buildSummary(s)).completedAt).toEqual({ ms: 30 * H, text: 'day2 06:00' });
+    } finally {
+      s.close();
     }
   });
 
@@ -68,6 +89,8 @@ const logRow = fc.record({
   excluded: fc.boolean(),
   type: fc.constantFrom(null, 'hard', 'soft', 'ignored', 'undefined'),
   reason: fc.constantFrom(null, 0, 1, 2, 5, 7, 9, 20),
+  /** accepted by the remote MX (delivered_ms set) */
+  accepted: fc.boolean(),
 });
 
 describe('message classes (property)', () => {
@@ -93,10 +116,14 @@ describe('message classes (property)', () => {
               1,
               null,
               null,
-              null,
+              r.accepted ? 1000 + i : null,
             ]),
           );
           const m = await messageCounts(s);
+          // delivered is acceptance (issue #19 item 6): an Enhanced "Sent" never accepted is pending
+          expect(m.delivered).toBe(
+            rowsIn.filter((r) => !r.excluded && r.status === 'sent' && r.accepted).length,
+          );
           expect(m.targeted).toBe(rowsIn.length);
           expect(m.excluded.total + m.delivered + m.failed.total + m.pending).toBe(rowsIn.length);
           expect(m.excluded.total).toBe(rowsIn.filter((r) => r.excluded).length);

@@ -3,6 +3,7 @@
  * the run store with the metric families, and serialised byte-identically for the same store.
  */
 import { quarantineAccuracy } from './ground-truth.ts';
+import { type InmailMatch, inmailMatch } from './inmail-match.ts';
 import { type KpiCurves, kpiCurves } from './kpi.ts';
 import { type MessageCounts, messageCounts } from './messages.ts';
 import { type QualificationSummary, qualificationSummary } from './qualification-table.ts';
@@ -45,6 +46,7 @@ export interface SummaryParts {
   retries: RetryTiming;
   kpi: KpiCurves;
   qualification: QualificationSummary;
+  inmail: InmailMatch;
 }
 
 /** Computes the parts of a summary, one query family at a time. */
@@ -63,6 +65,7 @@ export async function summaryParts(
     retries: await retryTiming(store, s),
     kpi: await kpiCurves(store, s),
     qualification: await qualificationSummary(store),
+    inmail: await inmailMatch(store),
   };
 }
 
@@ -87,6 +90,8 @@ export async function summaryFromParts(
       byReason,
       falseQuarantines: acc.falseQuarantines,
       missedQuarantines: acc.missedQuarantines,
+      falseQuarantinesByTruth: acc.falseQuarantinesByTruth,
+      missedQuarantinesByTruth: acc.missedQuarantinesByTruth,
       precision: acc.precision,
       recall: acc.recall,
     },
@@ -111,6 +116,7 @@ export async function summaryFromParts(
     timeToDeliver: pct(p.retries.timeToDeliver),
     kpi: { processed: p.kpi.processed, ...p.kpi.final },
     qualification: p.qualification,
+    inmail: p.inmail,
   };
   return SummarySchema.parse(summary);
 }

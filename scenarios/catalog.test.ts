@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_DIR, loadRuleSet } from '../core/qualification/load-rules.ts';
+import { DEFAULT_RULES_DIR, loadRuleSet, ruleFiles } from '../core/qualification/load-rules.ts';
 import { createQualifier } from '../core/qualification/qualifier.ts';
 import { loadMxRules } from '../core/shaping/mx-rules.ts';
 import { loadScenario } from './load-scenario.ts';
@@ -61,10 +61,8 @@ describe('the catalog', () => {
     const s = loadScenario(join(CATALOG, 'isp-outage-fixed.yaml'));
     const set = loadRuleSet(s.rules.inbound);
     const names = set.sources.map((f) => basename(f));
-    const defaults = readdirSync(DEFAULT_RULES_DIR)
-      .filter((f) => f.endsWith('.yaml'))
-      .sort();
-    expect(names).toEqual(['05-apple-outage-fix.yaml', ...defaults]);
+    const defaults = ruleFiles(DEFAULT_RULES_DIR).map((f) => relative(DEFAULT_RULES_DIR, f));
+    expect(names).toEqual(['05-apple-outage-fix.yaml', ...defaults.map((f) => basename(f))]);
     for (const f of defaults)
       expect(readFileSync(join(s.rules.inbound, f), 'utf8')).toBe(
         readFileSync(join(DEFAULT_RULES_DIR, f), 'utf8'),

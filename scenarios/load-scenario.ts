@@ -211,6 +211,8 @@ function resolveScenario(
       adaptiveRules: path(['mta', 'adaptiveRules'], mta.adaptiveRules, ['default', 'none']),
       inmailEvery: mta.inmailEvery,
       cleanup: mta.cleanup,
+      verp: mta.verp,
+      asyncMatchLatest: mta.asyncMatchLatest,
       cleanupAt: (hh * 60 + mm) * 60_000,
       retry: defaultRetry,
     },

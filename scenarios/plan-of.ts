@@ -42,6 +42,8 @@ export function planOf(s: Scenario): RunPlan {
       adaptiveRules: s.mta.adaptiveRules,
       inmailEveryMs: s.mta.inmailEvery,
       cleanup: s.mta.cleanup,
+      verp: s.mta.verp,
+      asyncMatchLatest: s.mta.asyncMatchLatest,
       cleanupAtMs: s.mta.cleanupAt,
       retry: s.mta.retry,
     },

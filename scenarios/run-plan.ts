@@ -59,6 +59,9 @@ export interface RunPlan {
     adaptiveRules: string;
     inmailEveryMs: number;
     cleanup: boolean;
+    /** VERP return paths, and the async match's last resort (core/mta/settings.ts) */
+    verp: boolean;
+    asyncMatchLatest: boolean;
     cleanupAtMs: number;
     retry: string | RetryPolicySpec | null;
   };

@@ -11,12 +11,12 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DeliveryLog } from '../core/delivery-log/index.ts';
 import { createInMail } from '../core/inmail/index.ts';
-import { effectiveValidity, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
+import { effectiveValidity, MATCH_BY_NAMES, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
 import { createQualifier } from '../core/qualification/index.ts';
 import { QualificationTable } from '../core/qualification/qualification-table.ts';
-import { QuarantineTable } from '../core/quarantine/index.ts';
+import { QuarantineTable, resolveQuarantineSettings } from '../core/quarantine/index.ts';
 import {
   createRetryPolicy,
   type RetryPolicy,
@@ -30,6 +30,7 @@ import {
   loadMxRules,
   loadThroughputLevels,
   loadWarmup,
+  type Suspension,
 } from '../core/shaping/index.ts';
 import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
 import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
@@ -247,6 +248,8 @@ async function runWorld(
     mode,
     rules: plan.rules.inbound === 'default' ? undefined : plan.rules.inbound,
     bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
+    // SPEC §5: which Soft errors count is a quarantine setting; the qualifier applies it where a rule is silent
+    noImpactReasons: resolveQuarantineSettings(plan.quarantine).uncountedSoftReasons,
   });
   // sized up front: growing by doubling leaves up to half of each per-message array unused and copies it
   const expectedMessages = plan.deliveries.reduce(
@@ -299,6 +302,8 @@ async function runWorld(
       inmailEveryMs: plan.mta.inmailEveryMs,
       cleanup: plan.mta.cleanup,
       cleanupFirstAt: plan.mta.cleanupAtMs,
+      verp: plan.mta.verp,
+      asyncMatchLatest: plan.mta.asyncMatchLatest,
     },
   });
   set(mta);
@@ -344,6 +349,7 @@ async function runWorld(
   const tSim = performance.now();
   await sim.runAsyncUntil(plan.horizonMs);
   mta.finish();
+  sink.writeSuspensions();
   // the simulation's tables are complete: a worker store builds them beside the final tables, with
   // every core (the rest of the run mostly waits for the store: 10M final tables + close 25 -> 16 s)
   store.seal('attempts', 'quarantine_history', 'inmail', 'suspensions', 'throughput');
@@ -529,9 +535,21 @@ function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta, pop
   }
 }
 
-/** The MTA's events into the run store's tables. */
-function storeSink(store: RunStoreWriter): MtaSink {
+/**
+ * The MTA's events into the run store's tables. A suspension can still be extended or cancelled
+ * after it is first reported: the last state of each is kept and written once, by `writeSuspensions`
+ * at the end of the run (one row per suspension; one cancelled at its start never held: no row).
+ */
+function storeSink(store: RunStoreWriter): MtaSink & { writeSuspensions(): void } {
+  const suspensions = new Map<number, Suspension>();
   return {
+    writeSuspensions() {
+      for (const s of [...suspensions.values()].sort((a, b) => a.id - b.id)) {
+        if (s.cancelled && s.endMs <= s.startMs) continue;
+        store.suspensions.push(s.kind, s.domain, s.localIp, s.mxIp, s.startMs, s.endMs, s.rule, s.text);
+      }
+      suspensions.clear();
+    },
     attempt(
       t,
       deliveryId,
@@ -568,8 +586,20 @@ function storeSink(store: RunStoreWriter): MtaSink {
         outcome,
       );
     },
-    inmail(t, recipient, kind, q, status, text) {
-      store.inmail.push(t, recipient, kind as 'dsn', q.type, q.reason, q.impact, status, text);
+    inmail(t, recipient, kind, q, status, text, matchedBy, deliveryId, recipientId) {
+      store.inmail.push(
+        t,
+        recipient,
+        kind as 'dsn',
+        q.type,
+        q.reason,
+        q.impact,
+        status,
+        text,
+        MATCH_BY_NAMES[matchedBy] ?? 'none',
+        deliveryId,
+        recipientId,
+      );
     },
     quarantine(e) {
       store.quarantineHistory.push(
@@ -584,8 +614,7 @@ function storeSink(store: RunStoreWriter): MtaSink {
       );
     },
     suspension(s) {
-      if (s.cancelled) return;
-      store.suspensions.push(s.kind, s.domain, s.localIp, s.startMs, s.endMs, s.rule, s.text);
+      suspensions.set(s.id, { ...s });
     },
     throughput(sliceMs, domain, localIp, attempts, delivered, deferred, failed) {
       store.throughput.push(sliceMs, domain, localIp, attempts, delivered, deferred, failed);

@@ -152,6 +152,18 @@ export const scenarioInputSchema = z.strictObject({
       adaptiveRules: z.string().min(1).default('default'),
       inmailEvery: positiveDuration.default(SCENARIO_DEFAULTS.inmailEveryMs),
       cleanup: z.boolean().default(SCENARIO_DEFAULTS.cleanup),
+      verp: z
+        .boolean()
+        .default(false)
+        .describe(
+          'send each message with a VERP return path (news+token@host); async mail then matches by it too',
+        ),
+      asyncMatchLatest: z
+        .boolean()
+        .default(false)
+        .describe(
+          "apply an async mail that names no message of the run to its address's latest message (off: counted unmatched)",
+        ),
       cleanupAt: z
         .string()
         .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time of day "HH:MM" like 02:00')
@@ -253,6 +265,8 @@ export interface Scenario {
     /** ms between two reads of the technical mailbox */
     inmailEvery: number;
     cleanup: boolean;
+    verp: boolean;
+    asyncMatchLatest: boolean;
     /** ms after midnight of each day */
     cleanupAt: number;
     /** default retry policy (the mode's name when not set) */

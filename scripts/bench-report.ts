@@ -248,6 +248,7 @@ async function generate(dir: string): Promise<void> {
       k % 2 ? 'suspend' : 'block',
       DOMAINS[k % 10]!,
       ip,
+      null,
       k * H,
       k * H + 2 * H,
       'TSS04',

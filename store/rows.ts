@@ -80,6 +80,9 @@ export interface AttemptRow {
 /** Kind of an async event read by inMail. */
 export type InmailKind = 'dsn' | 'arf' | 'autoreply' | 'delivered' | 'unknown';
 
+/** How an async event was matched to its message (core/mta/async-match.ts); 'none': unmatched. */
+export type MatchByName = 'none' | 'messageId' | 'header' | 'verp' | 'latest';
+
 /** `inmail`: one bounce mail, complaint or auto-reply. */
 export interface InmailRow {
   t: number;
@@ -90,6 +93,9 @@ export interface InmailRow {
   impact: Impact;
   status: string | null;
   text: string | null;
+  matched_by: MatchByName;
+  delivery_id: number | null;
+  recipient_id: number | null;
 }
 
 /** `quarantine`: one address at the end of the run. */
@@ -148,6 +154,7 @@ export interface SuspensionRow {
   kind: SuspensionKind;
   domain: string;
   local_ip: string | null;
+  mx_ip: string | null;
   start_ms: number;
   end_ms: number;
   rule: string | null;

@@ -19,6 +19,7 @@ CREATE TYPE IF NOT EXISTS mx_outcome AS ENUM ('delivered', 'retry', 'failed', 'e
 CREATE TYPE IF NOT EXISTS mx_log_status AS ENUM ('pending', 'sent', 'failed', 'ignored', 'cancelled', 'takenIntoAccount');
 CREATE TYPE IF NOT EXISTS mx_address_status AS ENUM ('valid', 'withErrors', 'quarantine', 'denylisted', 'allowlisted');
 CREATE TYPE IF NOT EXISTS mx_inmail_kind AS ENUM ('dsn', 'arf', 'autoreply', 'delivered', 'unknown');
+CREATE TYPE IF NOT EXISTS mx_match_by AS ENUM ('none', 'messageId', 'header', 'verp', 'latest');
 CREATE TYPE IF NOT EXISTS mx_cause AS ENUM ('sync', 'async', 'complaint', 'cleanup', 'remediation', 'initial');
 CREATE TYPE IF NOT EXISTS mx_suspension_kind AS ENUM ('suspend', 'block', 'throttle', 'pathDown', 'delayQueue');
 CREATE TYPE IF NOT EXISTS mx_qualification_status AS ENUM ('toQualify', 'keep', 'ignore');
@@ -99,7 +100,10 @@ CREATE TABLE IF NOT EXISTS inmail (
   reason INTEGER,
   impact mx_impact NOT NULL,
   status VARCHAR,                    -- DSN status code
-  text VARCHAR
+  text VARCHAR,
+  matched_by mx_match_by NOT NULL,   -- how it was matched to its message: messageId | header | verp | latest, none: unmatched (changed nothing)
+  delivery_id INTEGER,               -- the matched message (delivery_log row), null when unmatched
+  recipient_id INTEGER
 );
 
 -- the quarantine table at the end of the run (SPEC §5), one row per address ever touched
@@ -152,6 +156,7 @@ CREATE TABLE IF NOT EXISTS suspensions (
   kind mx_suspension_kind NOT NULL,  -- suspend | block | throttle | pathDown | delayQueue
   domain VARCHAR NOT NULL,
   local_ip VARCHAR,
+  mx_ip VARCHAR,                     -- the remote MX IP of a pathDown (one per (local IP, MX IP) link)
   start_ms BIGINT NOT NULL,
   end_ms BIGINT NOT NULL,
   rule VARCHAR,

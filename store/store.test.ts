@@ -202,8 +202,20 @@ describe('round trip', () => {
       },
     ]);
     w.throughput.push(300_000, 'x.example', '10.0.0.1', 5, 4, 1, 0);
-    w.inmail.push(20, 'a@x.example', 'dsn', 'hard', 1, 'quarantine', '5.1.1', 'no such user');
-    w.suspensions.push('suspend', 'x.example', null, 0, 3_600_000, 'mx-rule', 'too many errors');
+    w.inmail.push(
+      20,
+      'a@x.example',
+      'dsn',
+      'hard',
+      1,
+      'quarantine',
+      '5.1.1',
+      'no such user',
+      'messageId',
+      1,
+      2,
+    );
+    w.suspensions.push('suspend', 'x.example', null, null, 0, 3_600_000, 'mx-rule', 'too many errors');
     const s = await w.close();
     expect(s.rows).toMatchObject({
       recipients: 2,
@@ -222,6 +234,7 @@ describe('round trip', () => {
       kind: 'suspend',
       domain: 'x.example',
       local_ip: null,
+      mx_ip: null,
       start_ms: 0,
       end_ms: 3_600_000,
       rule: 'mx-rule',
@@ -325,6 +338,9 @@ describe('batching', () => {
         'quarantine',
         null,
         `t${i}`,
+        i % 2 === 0 ? 'messageId' : 'none',
+        i % 2 === 0 ? 1 : null,
+        i % 2 === 0 ? i : null,
       );
     const s = await w.close();
     expect(s.rows.throughput).toBe(N);
@@ -337,8 +353,10 @@ describe('batching', () => {
     expect(order!.bad).toBe(0);
     expect(
       await r.get(`SELECT count(*) FILTER (type IS NULL) AS nt, count(*) FILTER (reason IS NULL) AS nr,
-        count(*) FILTER (recipient <> 'u' || t || '@x') AS badr FROM inmail`),
-    ).toEqual({ nt: 2048, nr: 6000 - 4096, badr: 0 });
+        count(*) FILTER (recipient <> 'u' || t || '@x') AS badr,
+        count(*) FILTER (matched_by = 'none' AND recipient_id IS NULL) AS unmatched,
+        count(*) FILTER (matched_by = 'messageId' AND recipient_id = t) AS matched FROM inmail`),
+    ).toEqual({ nt: 2048, nr: 6000 - 4096, badr: 0, unmatched: (N - 1) / 2, matched: (N + 1) / 2 });
     r.close();
   });
 });
@@ -362,7 +380,9 @@ describe('errors', () => {
     inst.closeSync();
     const err = (await openRunStore(dir).catch((e: unknown) => e)) as StoreError;
     expect(err.code).toBe('MXLAB_STORE');
-    expect(err.message).toContain('run.duckdb: run store schema version 999, this mxlab reads version 1');
+    expect(err.message).toContain(
+      `run.duckdb: run store schema version 999, this mxlab reads version ${SCHEMA_VERSION}`,
+    );
     expect(err.message).not.toContain('\n');
   });
 

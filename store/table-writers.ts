@@ -7,7 +7,14 @@ import type { AddressStatusName, Disposition, FailureType, Impact, SmtpPhase } f
 import { bool, enumCode, i32, i64, strId } from './encode.ts';
 import { StoreError } from './errors.ts';
 import { Interner } from './interner.ts';
-import type { AttemptOutcome, InmailKind, LogStatusName, QuarantineCause, SuspensionKind } from './rows.ts';
+import type {
+  AttemptOutcome,
+  InmailKind,
+  LogStatusName,
+  MatchByName,
+  QuarantineCause,
+  SuspensionKind,
+} from './rows.ts';
 import { TableBuffer } from './table-buffer.ts';
 import { type ColumnSpec, type EnumName, TABLES, type TableName } from './tables.ts';
 
@@ -474,6 +481,9 @@ export class InmailWriter extends TableWriter {
     impact: Impact,
     status: string | null,
     text: string | null,
+    matchedBy: MatchByName,
+    deliveryId: number | null,
+    recipientId: number | null,
   ): void {
     const v0 = this.m(t, 0);
     const v1 = this.s(recipient, 1);
@@ -482,6 +492,48 @@ export class InmailWriter extends TableWriter {
     const v4 = this.n(reason, 4);
     const v5 = this.e(impact, 5);
     const v6 = this.s(status, 6);
+    const v7 = this.s(text, 7);
+    const v8 = this.e(matchedBy, 8);
+    const v9 = this.n(deliveryId, 9);
+    const v10 = this.n(recipientId, 10);
+    const b = this.buf;
+    const i = b.next();
+    const c = b.cols;
+    c[0]![i] = v0;
+    c[1]![i] = v1;
+    c[2]![i] = v2;
+    c[3]![i] = v3;
+    c[4]![i] = v4;
+    c[5]![i] = v5;
+    c[6]![i] = v6;
+    c[7]![i] = v7;
+    c[8]![i] = v8;
+    c[9]![i] = v9;
+    c[10]![i] = v10;
+    this.done();
+  }
+}
+
+/** `suspensions`: one suspension, block, throttle or unavailable path. */
+export class SuspensionsWriter extends TableWriter {
+  /** Appends one suspension. */
+  push(
+    kind: SuspensionKind,
+    domain: string,
+    localIp: string | null,
+    mxIp: string | null,
+    startMs: number,
+    endMs: number,
+    rule: string | null,
+    text: string | null,
+  ): void {
+    const v0 = this.e(kind, 0);
+    const v1 = this.s(domain, 1);
+    const v2 = this.s(localIp, 2);
+    const v3 = this.s(mxIp, 3);
+    const v4 = this.m(startMs, 4);
+    const v5 = this.m(endMs, 5);
+    const v6 = this.s(rule, 6);
     const v7 = this.s(text, 7);
     const b = this.buf;
     const i = b.next();
@@ -494,39 +546,6 @@ export class InmailWriter extends TableWriter {
     c[5]![i] = v5;
     c[6]![i] = v6;
     c[7]![i] = v7;
-    this.done();
-  }
-}
-
-/** `suspensions`: one suspension, block, throttle or unavailable path. */
-export class SuspensionsWriter extends TableWriter {
-  /** Appends one suspension. */
-  push(
-    kind: SuspensionKind,
-    domain: string,
-    localIp: string | null,
-    startMs: number,
-    endMs: number,
-    rule: string | null,
-    text: string | null,
-  ): void {
-    const v0 = this.e(kind, 0);
-    const v1 = this.s(domain, 1);
-    const v2 = this.s(localIp, 2);
-    const v3 = this.m(startMs, 3);
-    const v4 = this.m(endMs, 4);
-    const v5 = this.s(rule, 5);
-    const v6 = this.s(text, 6);
-    const b = this.buf;
-    const i = b.next();
-    const c = b.cols;
-    c[0]![i] = v0;
-    c[1]![i] = v1;
-    c[2]![i] = v2;
-    c[3]![i] = v3;
-    c[4]![i] = v4;
-    c[5]![i] = v5;
-    c[6]![i] = v6;
     this.done();
   }
 }

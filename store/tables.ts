@@ -7,7 +7,7 @@
  */
 
 /** Bump with any column change; readers refuse a store with another version. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The ENUM types of schema.sql, values in declaration order (the stored byte is the index). */
 export const ENUMS = {
@@ -19,6 +19,7 @@ export const ENUMS = {
   mx_log_status: ['pending', 'sent', 'failed', 'ignored', 'cancelled', 'takenIntoAccount'],
   mx_address_status: ['valid', 'withErrors', 'quarantine', 'denylisted', 'allowlisted'],
   mx_inmail_kind: ['dsn', 'arf', 'autoreply', 'delivered', 'unknown'],
+  mx_match_by: ['none', 'messageId', 'header', 'verp', 'latest'],
   mx_cause: ['sync', 'async', 'complaint', 'cleanup', 'remediation', 'initial'],
   mx_suspension_kind: ['suspend', 'block', 'throttle', 'pathDown', 'delayQueue'],
   mx_qualification_status: ['toQualify', 'keep', 'ignore'],
@@ -104,6 +105,9 @@ export const TABLES = {
     c('impact', 'mx_impact'),
     c('status', 'str', true),
     c('text', 'str', true),
+    c('matched_by', 'mx_match_by'),
+    c('delivery_id', 'i32', true),
+    c('recipient_id', 'i32', true),
   ],
   quarantine: [
     c('address', 'raw'),
@@ -146,6 +150,7 @@ export const TABLES = {
     c('kind', 'mx_suspension_kind'),
     c('domain', 'str'),
     c('local_ip', 'str', true),
+    c('mx_ip', 'str', true),
     c('start_ms', 'i64'),
     c('end_ms', 'i64'),
     c('rule', 'str', true),

@@ -4,7 +4,7 @@
  * file, YAML syntax error).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,7 +46,7 @@ describe('mxlab', () => {
   it('--help lists the subcommands and exits 0', async () => {
     const r = await mxlab('--help');
     expect(r.code).toBe(0);
-    for (const c of ['run', 'qualify', 'inmail', 'report', 'compare', 'remediate'])
+    for (const c of ['run', 'qualify', 'inmail', 'report', 'compare', 'remediate', 'check'])
       expect(r.stdout).toContain(c);
   });
 
@@ -65,7 +65,25 @@ describe('mxlab', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/50 targeted/);
-  });
+    // its store is consistent, by `mxlab check` as a user would check it
+    const c = await mxlab('check', join(dir, 'out'));
+    expect(c.stdout).toBe('0 violation(s)\n');
+    expect(c.code).toBe(0);
+  }, 120_000); // two mxlab processes
+
+  it('check names a tampered summary figure and exits 1', async () => {
+    await mxlab('run', scenario('good3', GOOD), '--out', join(dir, 'tampered'), '--no-progress');
+    const f = join(dir, 'tampered', 'summary.json');
+    const summary = JSON.parse(readFileSync(f, 'utf8'));
+    summary.messages.delivered += 1;
+    writeFileSync(f, JSON.stringify(summary));
+    const c = await mxlab('check', join(dir, 'tampered'));
+    expect(c.stdout).toMatch(
+      /^summary: summary\.json messages\.delivered: says \d+, the tables give \d+\n1 violation\(s\)\n$/,
+    );
+    expect(c.code).toBe(1);
+    expect((await mxlab('check', join(dir, 'no-such-run'))).code).toBe(2);
+  }, 180_000); // three mxlab processes
 
   const bad: [string, string, RegExp][] = [
     [

@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
-import { CATALOG_DIR, createQualifier, defineScenario, loadScenario, runScenario } from 'mxlab';
+import { CATALOG_DIR, createQualifier, defineScenario, loadScenario, planOf, runScenario } from 'mxlab';
 import { replyArb, smallScenarioArb } from 'mxlab/testing';
 import { afterAll, expect, it } from 'vitest';
+import { expectConsistentStore } from './consistency.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'mxlab-lib-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -24,6 +25,8 @@ it('regression-tests a rule change (README example)', async () => {
   const after = await runScenario(fixed, { out: join(out, 'after'), openStore: false });
   expect(before.summary.quarantine.falseQuarantines).toBeGreaterThan(0);
   expect(after.summary.quarantine.falseQuarantines).toBe(0);
+  await expectConsistentStore(before.out, planOf(scenario));
+  await expectConsistentStore(after.out, planOf(fixed));
 });
 
 const legacy = createQualifier({ mode: 'legacy' });
@@ -42,7 +45,9 @@ test.prop([smallScenarioArb()], { numRuns: 20 })('small scenarios are valid scen
 
 it('runs a generated small scenario end to end', async () => {
   const [input] = fc.sample(smallScenarioArb(), { numRuns: 1, seed: 11 });
-  const r = await runScenario(defineScenario(input!), { out: join(out, 'small'), openStore: false });
+  const scenario = defineScenario(input!);
+  const r = await runScenario(scenario, { out: join(out, 'small'), openStore: false });
   const m = r.summary.messages;
   expect(m.excluded.total + m.delivered + m.failed.total + m.pending).toBe(m.targeted);
+  await expectConsistentStore(r.out, planOf(scenario));
 });

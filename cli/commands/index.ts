@@ -3,6 +3,7 @@
  * `register(program)`, then add one import and one entry below (edit these lines only, other work adds its own).
  */
 import type { Command } from 'commander';
+import { register as check } from './check.ts';
 import { register as compare } from './compare.ts';
 import { register as inmail } from './inmail.ts';
 import { register as merge } from './merge.ts';
@@ -25,4 +26,5 @@ export const COMMANDS: RegisterCommand[] = [
   sweep,
   merge,
   serve,
+  check,
 ];

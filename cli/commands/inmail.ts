@@ -1,12 +1,13 @@
 /**
  * `mxlab inmail [--rules FILE_OR_DIR] [--mode legacy|enhanced] PATH...`: reads bounce mails (a .eml
- * file, a directory, a Maildir or an mbox) and prints one JSON line per recipient. `runInMail` is the
+ * file, a directory, a Maildir or an mbox; LF, CRLF or CR-only line endings) and prints one JSON line
+ * per recipient, with the reason's name and the rule that decided. `runInMail` is the
  * same code for in-process callers (scripts/eval-corpus.ts).
  */
 import type { Command } from 'commander';
 import { createInMail, type InMail, type InMailResult, readMailbox } from '../../core/inmail/index.ts';
 import { createQualifier } from '../../core/qualification/qualifier.ts';
-import type { QualificationMode } from '../../core/types.ts';
+import { type QualificationMode, reasonName } from '../../core/types.ts';
 import { CliError } from '../errors.ts';
 
 /** Options of `runInMail` and the command. */
@@ -23,7 +24,11 @@ export interface InMailLine {
   kind: InMailResult['kind'];
   type: string;
   reason: number;
+  /** the reason's name (SPEC §3) */
+  reasonName: string;
   impact: string;
+  /** the inbound email rule that decided (null: none did) */
+  rule: string | null;
   status: string | null;
   code: number | null;
   text: string;
@@ -46,7 +51,9 @@ export function toLine(r: InMailResult): InMailLine {
     kind: r.kind,
     type: r.qualification.type,
     reason: r.qualification.reason,
+    reasonName: reasonName(r.qualification.reason),
     impact: r.qualification.impact,
+    rule: r.qualification.rule,
     status: r.status,
     code: r.code,
     text: r.text,
@@ -80,6 +87,7 @@ export function register(program: Command): void {
       'inbound email rules (YAML/JSON file or directory); default: the shipped rules',
     )
     .option('--mode <mode>', 'qualification mode: legacy or enhanced', 'legacy')
+    .addHelpText('after', INMAIL_HELP)
     .action(async (paths: string[], opts: { rules?: string; mode: string }) => {
       if (opts.mode !== 'legacy' && opts.mode !== 'enhanced')
         throw new CliError(`--mode: expected legacy or enhanced, got ${opts.mode}`);
@@ -95,3 +103,16 @@ export function register(program: Command): void {
       flush();
     });
 }
+
+const INMAIL_HELP = `
+Mails may have LF, CRLF or CR-only line endings (mbox files too).
+
+Output, one JSON line per recipient:
+  file         the mail (an mbox mail: FILE#n)
+  recipient    the recipient found ('' when the mail names none)
+  kind         dsn, arf (complaint), autoreply, delivered, or unknown (text says why)
+  type, reason, reasonName, impact   the qualification (reasonName: the reason's name, SPEC section 3)
+  rule         the inbound email rule that decided (null: none did)
+  status, code the DSN status (5.1.1) and SMTP reply code found, or null
+  text         the diagnostic text qualified
+`;

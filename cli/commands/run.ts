@@ -125,6 +125,10 @@ export function headline(s: Summary, out: string, wallMs: number): string {
     `messages: ${m.targeted} targeted, ${m.excluded.total} excluded, ${m.delivered} delivered, ${m.failed.total} failed, ${m.pending} pending`,
     `quarantine: ${q.addresses} addresses (${pct(q.rate)}), falseQuarantines ${q.falseQuarantines}, missedQuarantines ${q.missedQuarantines}`,
     `throughput: peak ${s.throughput.peakPerHour}/h`,
+    // async mail that named no message of the run changed nothing: say so when there is any
+    ...(s.inmail.unmatched > 0
+      ? [`inmail: ${s.inmail.unmatched} of ${s.inmail.results} results matched no message (ignored)`]
+      : []),
     `run store: ${join(out, 'run.duckdb')}, summary: ${join(out, 'summary.json')}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -6,6 +6,7 @@
  */
 import { TextDecoder } from 'node:util';
 import { type FieldBlock, field, parseHeaderBlock } from './header-block.ts';
+import { toLf } from './line-ends.ts';
 
 /** A decoded leaf or report part. */
 export interface FastPart {
@@ -128,9 +129,9 @@ function splitHeadBody(raw: string): [string, string] {
   return [raw.slice(0, lf), raw.slice(lf + 2)];
 }
 
-/** Reads a mail held as a latin1 string (one char per byte). */
+/** Reads a mail held as a latin1 string (one char per byte), with LF, CRLF or CR-only line endings. */
 export function readFastMail(raw: string): FastMail {
-  const [head, body] = splitHeadBody(raw);
+  const [head, body] = splitHeadBody(toLf(raw));
   const header = parseHeaderBlock(head);
   const { type, params } = contentTypeOf(header, head);
   const out: FastMail = { header, contentType: type, params, text: '', html: '', parts: [] };

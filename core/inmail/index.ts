@@ -4,6 +4,7 @@
  */
 
 export { createInMail, INMAIL_DEFAULTS, type InMail, type InMailOptions } from './inmail.ts';
+export { type MailOrigin, messageIdOf, readOrigin } from './origin.ts';
 export {
   AUTOREPLY_QUALIFICATION,
   COMPLAINT_QUALIFICATION,

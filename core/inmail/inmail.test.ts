@@ -231,3 +231,84 @@ describe('inMail on corpus files', () => {
     expect(res[0]).toMatchObject({ kind: 'autoreply', recipient: 'kijitora@example.net' });
   });
 });
+
+describe('the original message a mail is about (origin)', () => {
+  const dir = `${CORPUS_ROOT}/bounces/maildir/bsd`;
+  // real mails of several MTAs, each naming its original in another place: a text/rfc822-headers or
+  // message/rfc822 part, a base64 text part quoting it, a quoted-printable soft break inside the
+  // Message-ID, a message/partial part, an auto-reply's In-Reply-To, an ARF report's attached message
+  const cases: [string, string][] = [
+    ['lhost-qmail-01.eml', '<000000000.9999999999999.JavaMail.postmaster@mailhub>'],
+    ['lhost-gmail-01.eml', '<D992C2C3-F175-4C4D-97E2-53A90E4E5BF5@gmail.com>'],
+    ['rhost-aol-03.eml', '<B4275A84-198A-4453-A5F3-0DB49E352EAD@aol.example.jp>'],
+    ['lhost-mfilter-04.eml', '<20190429222222.FFFFFFFF002@neko.nyaan.example.co.jp>'],
+    [
+      'rhost-microsoft-03.eml',
+      '<2222222222220000-00000000-2222-2222-2222-000000002222-000000@email.amazonses.com>',
+    ],
+    ['lhost-bigfoot-02.eml', '<2015042923344500.neko.nyaan@smtp.r3.example.com>'],
+    ['lhost-verizon-02.eml', '<20140429222222.22222.qmail@sabineko.example.com>'],
+    ['arf-14.eml', '<2222222222222222-00000000-eeee-eeee-ffff-222222222222-111111@email.amazonses.com>'],
+  ];
+  for (const [file, messageId] of cases) {
+    it(`${file}: ${messageId}`, async () => {
+      const res = await run(readFileSync(`${dir}/${file}`), file);
+      expect(res.length).toBeGreaterThan(0);
+      for (const r of res) expect(r.origin.messageId).toBe(messageId);
+    });
+  }
+
+  it('a mail that returns nothing of the original names no Message-ID (not its own)', async () => {
+    const res = await run(readFileSync(`${dir}/lhost-postfix-01.eml`));
+    expect(res[0]!.origin.messageId).toBe('');
+  });
+
+  it('reads the per-message header from the returned header, and the VERP return path', async () => {
+    const data = await compose({
+      from: 'MAILER-DAEMON@mx.isp.example',
+      to: 'bounces+3.4.5@shop.example',
+      subject: 'Undelivered Mail Returned to Sender',
+      headers: { 'Content-Type': 'multipart/report; report-type=delivery-status' },
+      text: 'Your message could not be delivered.',
+      attachments: [
+        {
+          contentType: 'message/delivery-status',
+          content:
+            'Reporting-MTA: dns; mx.isp.example\r\n\r\nFinal-Recipient: rfc822; someone@isp.example\r\nAction: failed\r\nStatus: 5.1.1\r\n',
+          contentDisposition: 'inline',
+        },
+        {
+          contentType: 'text/rfc822-headers',
+          content:
+            'From: news@shop.example\r\nTo: someone@isp.example\r\nMessage-ID: <0100018c@email.amazonses.com>\r\nX-Mxlab-Message: 3.4.5\r\n\r\n',
+          contentDisposition: 'inline',
+        },
+      ],
+    });
+    const [r] = await run(data);
+    expect(r!.origin).toEqual({
+      messageId: '<0100018c@email.amazonses.com>',
+      header: '3.4.5',
+      returnPath: 'bounces+3.4.5@shop.example',
+    });
+    const other = createInMail({ qualifier, messageHeader: 'X-Campaign-Id' });
+    const [r2] = await other.process({ source: 's', data });
+    expect(r2!.origin.header).toBe('');
+  });
+
+  it('an auto-reply names the message it answers by In-Reply-To, else the last References entry', async () => {
+    const reply = (headers: Record<string, string>) =>
+      compose({
+        from: 'someone@isp.example',
+        to: 'news@shop.example',
+        subject: 'Out of office',
+        headers: { 'Auto-Submitted': 'auto-replied', ...headers },
+        text: 'Away.',
+      });
+    const [a] = await run(await reply({ 'In-Reply-To': '<1.2.3@mxlab.invalid>' }));
+    expect(a!.kind).toBe('autoreply');
+    expect(a!.origin.messageId).toBe('<1.2.3@mxlab.invalid>');
+    const [b] = await run(await reply({ References: '<old@x.example> <1.2.4@mxlab.invalid>' }));
+    expect(b!.origin.messageId).toBe('<1.2.4@mxlab.invalid>');
+  });
+});

@@ -22,6 +22,7 @@ import {
   parseHeaderBlock,
 } from './header-block.ts';
 import { type MailView, viewMail, viewMailFast } from './mail-view.ts';
+import { type MailOrigin, readOrigin } from './origin.ts';
 import {
   AUTOREPLY_QUALIFICATION,
   COMPLAINT_QUALIFICATION,
@@ -31,6 +32,9 @@ import {
 import { readSesNotification, type SesRecipient } from './ses-notification.ts';
 import { proseDiagnostics, proseRecipients, splitHumanPart, uniqueCi } from './text-bounce.ts';
 import type { InMailKind, InMailQualifier, InMailResult } from './types.ts';
+
+/** A result before the mail's origin is attached (once per mail, in `process`). */
+type Draft = Omit<InMailResult, 'origin'>;
 
 /** Settings of inMail; every field has a default in `INMAIL_DEFAULTS`. */
 export interface InMailOptions {
@@ -45,6 +49,12 @@ export interface InMailOptions {
   autoReply?: Qualification;
   delivered?: Qualification;
   /**
+   * The per-message header the sender sets on each message (an X-header carrying its id), read from
+   * the returned original header into `InMailResult.origin.header`; '' reads none. Default
+   * `INMAIL_DEFAULTS.messageHeader`.
+   */
+  messageHeader?: string;
+  /**
    * RFC 3463 status codes that name the failure exactly: when a report carries one, the rules are
    * asked about the code alone and that answer outranks phrases of the text (as Sisimai does with
    * its status table). Default `INMAIL_DEFAULTS.decisiveStatuses`.
@@ -57,6 +67,7 @@ export const INMAIL_DEFAULTS = Object.freeze({
   maxTextLength: 1000,
   maxRecipients: 1000,
   decisiveStatuses: Object.freeze(['5.7.13']) as readonly string[],
+  messageHeader: 'X-Mxlab-Message',
 });
 
 const LOCAL_MAILER_TYPE = /^\s*x-unix\s*;/i;
@@ -97,8 +108,9 @@ export function createInMail(options: InMailOptions): InMail {
   const autoReply = options.autoReply ?? AUTOREPLY_QUALIFICATION;
   const delivered = options.delivered ?? DELIVERED_QUALIFICATION;
   const decisive = new Set(options.decisiveStatuses ?? INMAIL_DEFAULTS.decisiveStatuses);
+  const messageHeader = (options.messageHeader ?? INMAIL_DEFAULTS.messageHeader).toLowerCase();
 
-  function unknown(source: string, text: string, recipient = ''): InMailResult {
+  function unknown(source: string, text: string, recipient = ''): Draft {
     return {
       source,
       recipient,
@@ -130,7 +142,7 @@ export function createInMail(options: InMailOptions): InMail {
     status: string | null,
     fallbackText: string | null,
     statusFirst = true,
-  ): InMailResult {
+  ): Draft {
     let diag = tidy(text, maxText);
     let q = qualifyDiagnostic(recipient, diag, status);
     if (statusFirst && status !== null && decisive.has(status) && q.rule !== null) {
@@ -150,7 +162,7 @@ export function createInMail(options: InMailOptions): InMail {
     return { source, recipient, kind, status, code, text: diag, qualification };
   }
 
-  function complaints(source: string, view: MailView): InMailResult[] {
+  function complaints(source: string, view: MailView): Draft[] {
     const report = view.parts.find((p) => p.contentType === 'message/feedback-report');
     const blocks = parseFieldBlocks(report ? report.content : view.text);
     const fields = blocks.find((b) => b.has('feedback-type')) ?? new Map<string, string[]>();
@@ -192,10 +204,10 @@ export function createInMail(options: InMailOptions): InMail {
     }));
   }
 
-  function dsnResults(source: string, view: MailView, groups: FieldBlock[]): InMailResult[] {
+  function dsnResults(source: string, view: MailView, groups: FieldBlock[]): Draft[] {
     const reportAt = view.text.search(REPORT_START);
     const { human } = splitHumanPart(reportAt < 0 ? view.text : view.text.slice(0, reportAt));
-    const out: InMailResult[] = [];
+    const out: Draft[] = [];
     const recipients = groups.map(
       (g) =>
         recipientAddress(field(g, 'final-recipient')) ??
@@ -253,7 +265,7 @@ export function createInMail(options: InMailOptions): InMail {
     return out;
   }
 
-  function proseResults(source: string, view: MailView): InMailResult[] {
+  function proseResults(source: string, view: MailView): Draft[] {
     // a report part without recipient groups says nothing a person wrote: leave it out of the prose
     let text = view.text;
     for (const p of view.parts)
@@ -288,7 +300,7 @@ export function createInMail(options: InMailOptions): InMail {
     );
   }
 
-  function autoReplies(source: string, view: MailView): InMailResult[] {
+  function autoReplies(source: string, view: MailView): Draft[] {
     const from = firstAddress(field(view.header, 'from')) ?? '';
     return [
       {
@@ -303,7 +315,7 @@ export function createInMail(options: InMailOptions): InMail {
     ];
   }
 
-  function sesResults(source: string, list: SesRecipient[]): InMailResult[] {
+  function sesResults(source: string, list: SesRecipient[]): Draft[] {
     return list.slice(0, maxRecipients).map((r) => {
       if (r.type === 'complaint')
         return {
@@ -339,7 +351,7 @@ export function createInMail(options: InMailOptions): InMail {
   async function process(raw: RawMail): Promise<InMailResult[]> {
     const source = raw.source;
     try {
-      if (!raw.data || raw.data.length === 0) return [unknown(source, 'empty mail')];
+      if (!raw.data || raw.data.length === 0) return [withOrigin(unknown(source, 'empty mail'), NO_ORIGIN)];
       const cut = raw.data.length > maxBytes;
       const data = cut ? raw.data.subarray(0, maxBytes) : raw.data;
       let view: MailView;
@@ -348,17 +360,26 @@ export function createInMail(options: InMailOptions): InMail {
       } catch {
         view = await viewMail(data);
       }
-      if (view.header.size === 0) return [unknown(source, 'not a mail: no header fields found')];
+      if (view.header.size === 0)
+        return [withOrigin(unknown(source, 'not a mail: no header fields found'), NO_ORIGIN)];
       const results = classify(source, view);
       if (cut)
         for (const r of results) r.text = tidy(`${r.text} [mail cut at ${maxBytes} bytes]`, maxText + 40);
-      return results;
+      // one origin per mail, shared by its results (read-only)
+      const v = view;
+      const origin = readOrigin(v, () => splitHumanPart(v.text).original, messageHeader);
+      return results.map((r) => withOrigin(r, origin));
     } catch (err) {
-      return [unknown(source, `unreadable mail: ${err instanceof Error ? err.message : String(err)}`)];
+      return [
+        withOrigin(
+          unknown(source, `unreadable mail: ${err instanceof Error ? err.message : String(err)}`),
+          NO_ORIGIN,
+        ),
+      ];
     }
   }
 
-  function classify(source: string, view: MailView): InMailResult[] {
+  function classify(source: string, view: MailView): Draft[] {
     if (looksLikeComplaint(view)) return complaints(source, view);
     const ses = readSesNotification(view.text);
     if (ses && ses.length > 0) return sesResults(source, ses);
@@ -397,6 +418,14 @@ export function createInMail(options: InMailOptions): InMail {
   }
 
   return { process };
+}
+
+/** The origin of a mail that names no original message. */
+const NO_ORIGIN: MailOrigin = Object.freeze({ messageId: '', header: '', returnPath: '' });
+
+function withOrigin(r: Draft, origin: MailOrigin): InMailResult {
+  (r as InMailResult).origin = origin;
+  return r as InMailResult;
 }
 
 /** Header blocks of the original message: attached parts first, then the inline copy in the text. */

@@ -7,6 +7,7 @@
 import { simpleParser } from 'mailparser';
 import { decodeRawHeader, decodeWords, readFastMail } from './fast-mime.ts';
 import { type FieldBlock, field, parseHeaderBlock } from './header-block.ts';
+import { toLfBytes } from './line-ends.ts';
 
 /** An attached part, decoded to text (latin1 for bytes that are not UTF-8). */
 export interface MailPart {
@@ -58,7 +59,8 @@ export function viewMailFast(data: Buffer): MailView {
 }
 
 /** Parses a mail with mailparser (slower; the fallback). Never throws on content; an I/O-level failure of the parser rejects. */
-export async function viewMail(data: Buffer): Promise<MailView> {
+export async function viewMail(bytes: Buffer): Promise<MailView> {
+  const data = toLfBytes(bytes);
   const headEnd = data.indexOf('\n\n') >= 0 ? data.indexOf('\n\n') : data.indexOf('\r\n\r\n');
   const headText = data.subarray(0, headEnd < 0 ? Math.min(data.length, 65536) : headEnd).toString('latin1');
   const header = parseHeaderBlock(headText);

@@ -2,11 +2,12 @@
  * Mailbox readers for inMail: a single .eml file, a directory (recursive, names sorted), a Maildir
  * (`cur/` and `new/`) or an mbox file (split on `From ` separator lines, mboxrd `>From ` unquoted).
  * Each mail's `source` is the path as given joined with the path under it; mails of an mbox get
- * `#n` (1-based). An unreadable path rejects with an error whose `code` is `MXLAB_INMAIL_READ`.
+ * `#n` (1-based). Mails may have LF, CRLF or CR-only line endings. An unreadable path rejects with an error whose `code` is `MXLAB_INMAIL_READ`.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RawMail } from '../ports.ts';
+import { toLf } from './line-ends.ts';
 
 /** A path inMail cannot read. */
 export class MailboxReadError extends Error {
@@ -47,16 +48,17 @@ export function isMbox(data: Buffer): boolean {
   return (
     data.length > 5 &&
     data.toString('latin1', 0, 5) === 'From ' &&
-    /^From \S+.*\r?\n/.test(data.toString('latin1', 0, 512))
+    /^From \S+[^\r\n]*[\r\n]/.test(data.toString('latin1', 0, 512))
   );
 }
 
 /**
  * Splits an mbox into mails: a separator is a line starting with `From ` at the start of the file or
- * after an empty line; `>From ` (any number of `>`) inside a mail loses one `>` (mboxrd).
+ * after an empty line; `>From ` (any number of `>`) inside a mail loses one `>` (mboxrd). A file with
+ * CR-only or mixed line endings is read as LF (line-ends.ts).
  */
 export function splitMbox(data: Buffer): Buffer[] {
-  const text = data.toString('latin1');
+  const text = toLf(data.toString('latin1'));
   const out: Buffer[] = [];
   const sep = /(?:^|\n(?:\r?\n))From [^\n]*\n/g;
   const starts: { at: number; body: number }[] = [];

@@ -2,6 +2,7 @@
  * Vocabulary of inMail (SPEC §1, §6): what reading one mail of the technical mailbox yields.
  */
 import type { ParsedReply, Qualification, SmtpPhase } from '../types.ts';
+import type { MailOrigin } from './origin.ts';
 
 /**
  * What a mail was, for one recipient: a delivery status notification (RFC 3464 or an MTA's own
@@ -25,6 +26,8 @@ export interface InMailResult {
   /** the diagnostic text (or, for kind `unknown`, what went wrong) */
   text: string;
   qualification: Qualification;
+  /** the original message as the mail names it (Message-ID, per-message header, VERP return path); shared by the mail's results */
+  origin: MailOrigin;
 }
 
 /** Context given to the qualifier for async bounces. */

@@ -1,5 +1,15 @@
 /** The MTA loop: wires preparation, shaping, transport, qualification, retries, quarantine and the log. */
+export {
+  MATCH_BY_NAMES,
+  MatchBy,
+  type MatchByName,
+  messageIdHeader,
+  messageToken,
+  parseMessageId,
+  parseVerp,
+} from './async-match.ts';
 export { IntQueue } from './int-queue.ts';
+export { LivenessError } from './liveness.ts';
 export { effectiveValidity, Mta, type MtaCounters, type MtaDelivery, type MtaOptions } from './mta.ts';
 export { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
 export { type AttemptOutcome, type MtaSink, NULL_SINK } from './sink.ts';

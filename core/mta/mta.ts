@@ -12,7 +12,7 @@
 import type { DeliveryLog } from '../delivery-log/index.ts';
 import { LogEvent } from '../delivery-log/index.ts';
 import { growI32 } from '../grow.ts';
-import type { InMail } from '../inmail/index.ts';
+import type { InMail, InMailResult } from '../inmail/index.ts';
 import type {
   MessageReply,
   MxHost,
@@ -32,16 +32,31 @@ import type { Qualifier } from '../qualification/index.ts';
 import type { QualificationTable } from '../qualification/qualification-table.ts';
 import type { QuarantineTable } from '../quarantine/index.ts';
 import {
+  attemptBound,
   decideRetry,
   GIVE_UP_EXPIRED,
   GIVE_UP_PERMANENT,
   isRetry,
+  LOWEST_DRAW,
+  mix32,
   type RetryPolicy,
   resumeAfterSuspension,
 } from '../retry/index.ts';
 import type { Shaper } from '../shaping/index.ts';
 import { type Millis, type ParsedReply, type Qualification, Reason } from '../types.ts';
+import {
+  MatchBy,
+  type MatchByCode,
+  messageIdHeader,
+  messageToken,
+  parseHeaderValue,
+  parseMessageId,
+  parseVerp,
+  type TokenParts,
+  verpAddress,
+} from './async-match.ts';
 import { IntQueue } from './int-queue.ts';
+import { LivenessError } from './liveness.ts';
 import { ReplyCache } from './reply-cache.ts';
 import { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
 import type { AttemptOutcome, MtaSink } from './sink.ts';
@@ -139,22 +154,33 @@ export class Mta {
   private readonly k: number;
   private readonly deliveries: MtaDelivery[] = [];
   private readonly deliveryValidity: number[] = [];
+  /** per delivery: retry events one message may take (liveness bound, from its retry policy) */
+  private readonly deliveryEventBound: number[] = [];
   // per message (delivery-log id)
   private msgAddr: Int32Array<ArrayBuffer>;
   private msgDomain: Int32Array<ArrayBuffer>;
   private msgDelivery: Int32Array<ArrayBuffer>;
   private msgIp: Int16Array<ArrayBuffer>;
-  // per address id: last message sent to it, for async bounces
+  // the normal backoff of the message's pending retry (ms); negative once its last attempt before the
+  // validity deadline is scheduled (SPEC §4: it gets one, then expires)
+  private msgBackoff: Int32Array<ArrayBuffer>;
+  // retry events the message has taken (liveness)
+  private msgEvents: Int32Array<ArrayBuffer>;
+  // per address id: last message accepted for it, for the async match's last resort (asyncMatchLatest)
   private lastMsgOfAddr: Int32Array<ArrayBuffer>;
   // per domain
   private readonly domainNames: string[] = [];
   private readonly domainIds = new Map<string, number>();
   private readonly queues: IntQueue[] = [];
+  // per domain: no queued message's validity ends before this (a lower bound; exact after a sweep)
+  private queueDeadline: number[] = [];
   private wakeAt: number[] = [];
   private mxOf: (MxHost[] | null)[] = [];
   private mxFailure: (MxResolution | null)[] = [];
   private mxExpires: number[] = [];
   private shaperDomain: number[] = [];
+  /** messages handed to the transport whose replies are not counted yet (same millisecond) */
+  private unreplied: number[] = [];
   // sessions in flight
   private readonly sessions: (Session | null)[] = [];
   private readonly freeSessions: number[] = [];
@@ -163,6 +189,9 @@ export class Mta {
   private readonly sliceCounts = new Map<number, Int32Array>();
   private readonly localIpIndex = new Map<string, number>();
   private readonly replies: ReplyCache;
+  // the async match's scratch: the token parsed and how the last mail matched (no object per mail)
+  private readonly token: TokenParts = { deliveryId: 0, recipientId: 0, messageId: 0 };
+  private readonly how: { by: MatchByCode } = { by: MatchBy.None };
 
   constructor(options: MtaOptions) {
     this.o = options;
@@ -174,7 +203,9 @@ export class Mta {
     this.msgDomain = new Int32Array(cap);
     this.msgDelivery = new Int32Array(cap);
     this.msgIp = new Int16Array(cap);
-    this.lastMsgOfAddr = new Int32Array(cap).fill(-1);
+    this.msgBackoff = new Int32Array(cap);
+    this.msgEvents = new Int32Array(cap);
+    this.lastMsgOfAddr = new Int32Array(this.settings.asyncMatchLatest ? cap : 0).fill(-1);
     for (let i = 0; i < options.localIps.length; i++) this.localIpIndex.set(options.localIps[i]!, i);
     if (options.localIps.length === 0) throw new Error('mta: localIps: at least one local IP is needed');
     const s = options.scheduler;
@@ -202,7 +233,12 @@ export class Mta {
   /** Schedules a delivery; call before running. */
   addDelivery(d: MtaDelivery): void {
     const idx = this.deliveries.push(d) - 1;
-    this.deliveryValidity.push(effectiveValidity(d));
+    const validity = effectiveValidity(d);
+    this.deliveryValidity.push(validity);
+    // each retry event is an attempt's retry or a hold moving it past the hold's end (holds last at
+    // least livenessMinHoldMs): more than this means a loop that makes no progress
+    const holds = Math.ceil(validity / Math.max(1, this.settings.livenessMinHoldMs));
+    this.deliveryEventBound.push(attemptBound(d.retry, validity) + 2 * holds + 2);
     this.o.scheduler.schedule(d.startAt, this.k + K.DeliveryStart, idx);
   }
 
@@ -257,6 +293,7 @@ export class Mta {
     const prep = new DeliveryPreparation(this.o.quarantine, { maxMessages: d.maxMessages ?? null });
     const log = this.o.log;
     const woken = new Set<number>();
+    const deadline = d.startAt + this.deliveryValidity[idx]!;
     for (const target of d.targets()) {
       const decision = prep.decide(target);
       const id = log.add(d.id, target.recipientId);
@@ -277,6 +314,7 @@ export class Mta {
       this.msgIp[id] = -1;
       log.apply(id, LogEvent.Relayed, t);
       this.queues[dom]!.push(id);
+      if (deadline < this.queueDeadline[dom]!) this.queueDeadline[dom] = deadline;
       woken.add(dom);
     }
     for (const dom of woken) this.scheduleWake(dom, t);
@@ -289,6 +327,8 @@ export class Mta {
     this.msgAddr = growI32(this.msgAddr, cap);
     this.msgDomain = growI32(this.msgDomain, cap);
     this.msgDelivery = growI32(this.msgDelivery, cap);
+    this.msgBackoff = growI32(this.msgBackoff, cap);
+    this.msgEvents = growI32(this.msgEvents, cap);
     const ip = new Int16Array(cap);
     ip.set(this.msgIp);
     this.msgIp = ip;
@@ -300,11 +340,13 @@ export class Mta {
       id = this.domainNames.push(domain) - 1;
       this.domainIds.set(domain, id);
       this.queues.push(new IntQueue());
+      this.queueDeadline.push(Number.POSITIVE_INFINITY);
       this.wakeAt.push(Number.POSITIVE_INFINITY);
       this.mxOf.push(null);
       this.mxFailure.push(null);
       this.mxExpires.push(Number.NEGATIVE_INFINITY);
       this.shaperDomain.push(-1);
+      this.unreplied.push(0);
     }
     return id;
   }
@@ -322,21 +364,76 @@ export class Mta {
   private retryDue(id: number): void {
     const d = this.msgDomain[id]!;
     const t = this.o.scheduler.now;
+    const events = ++this.msgEvents[id]!;
+    if (events > this.deliveryEventBound[this.msgDelivery[id]!]!) this.noProgress(id, t, 'event bound');
     const sd = this.shaperDomain[d]!;
     const held = sd >= 0 ? this.o.shaper.heldUntil(sd, t) : 0;
     if (held > t) {
+      const deadline = this.deadlineOf(id);
+      if (t >= deadline) {
+        // its validity ended during the hold: it expires now, at its deadline, never later
+        this.o.log.apply(id, LogEvent.Expired, t, null, null);
+        return;
+      }
       // SPEC §4: a retry due while its domain is suspended or blocked goes back to its normal backoff
-      // after the hold, spread over one backoff interval, instead of queueing for a burst at its end
-      const last = this.o.log.lastAttemptMs(id);
-      const backoff = last === null ? this.settings.sliceMs : t - last;
-      const di = this.msgDelivery[id]!;
-      const deadline = this.deliveries[di]!.startAt + this.deliveryValidity[di]!;
-      const at = resumeAfterSuspension(held, t, backoff, id);
-      this.o.scheduler.schedule(Math.min(at, deadline + 1), this.k + K.Retry, id);
+      // after the hold, spread over one backoff interval, instead of queueing for a burst at its end.
+      // The interval is the one the policy gave (not the time since the last attempt, which grows
+      // with every hold and starves the message).
+      const b = this.msgBackoff[id]!;
+      const backoff = b === 0 ? this.settings.sliceMs : Math.abs(b);
+      let at = resumeAfterSuspension(held, t, backoff, id);
+      if (at > deadline) {
+        // the hold ends after the deadline: wake at the deadline to expire (unless the hold was
+        // lifted); else its last attempt somewhere between the hold's end and the deadline
+        at = held >= deadline ? deadline : held + (mix32(id) % (deadline - held + 1));
+        this.msgBackoff[id] = -backoff;
+      }
+      if (!(at > t)) this.noProgress(id, t, 'held retry not moved forward');
+      this.o.scheduler.schedule(at, this.k + K.Retry, id);
       return;
     }
     this.queues[d]!.push(id);
+    const deadline = this.deadlineOf(id);
+    if (deadline < this.queueDeadline[d]!) this.queueDeadline[d] = deadline;
     this.scheduleWake(d, t);
+  }
+
+  /**
+   * The domain sent what it could at `t` and messages are left: those whose validity ends by `t`
+   * expire now, at their deadline (issue #19), not whenever the domain sends again, and the domain
+   * wakes at the next queued deadline. Sweeps the queue only once a deadline is reached.
+   */
+  private expireQueued(d: number, t: Millis): void {
+    if (t >= this.queueDeadline[d]!) {
+      const q = this.queues[d]!;
+      let min = Number.POSITIVE_INFINITY;
+      for (let n = q.size; n > 0; n--) {
+        const id = q.shift();
+        const deadline = this.deadlineOf(id);
+        if (deadline <= t) this.o.log.apply(id, LogEvent.Expired, t, null, null);
+        else {
+          q.push(id);
+          if (deadline < min) min = deadline;
+        }
+      }
+      this.queueDeadline[d] = min;
+    }
+    if (this.queues[d]!.size > 0) this.scheduleWake(d, this.queueDeadline[d]!);
+  }
+
+  /** The end of a message's validity (its delivery's start plus the effective validity). */
+  private deadlineOf(id: number): Millis {
+    const di = this.msgDelivery[id]!;
+    return this.deliveries[di]!.startAt + this.deliveryValidity[di]!;
+  }
+
+  /** Liveness (issue #19): stop the run with one line naming the message, its domain and the rule. */
+  private noProgress(id: number, t: Millis, what: string): never {
+    const di = this.msgDelivery[id]!;
+    const del = this.deliveries[di]!;
+    throw new LivenessError(
+      `message ${id} (delivery ${del.name}, recipient ${this.o.log.recipientId(id)}) to ${this.domainNames[this.msgDomain[id]!]} at ${t} ms: ${what}: ${this.msgEvents[id]} retry events, bound ${this.deliveryEventBound[di]} from retry policy ${del.retry.name} and validity ${this.deliveryValidity[di]} ms`,
+    );
   }
 
   private wake(d: number): void | Promise<void> {
@@ -384,21 +481,34 @@ export class Mta {
     const shaper = this.o.shaper;
     const sd = this.shaperDomain[d]!;
     while (q.size > 0) {
+      // SPEC §7.1: never more messages with unknown replies than the fewest replies that could trip
+      // the error-rate block, so it holds from the reply that trips it on; when none is left, wait
+      // (in this millisecond) for the replies of the sessions in flight
+      const room = shaper.errorBlockRoom(sd, t) - this.unreplied[d]!;
+      if (room <= 0) {
+        this.scheduleWake(d, t);
+        return;
+      }
       const choice = shaper.routeId(sd, t);
       const pathId = choice.pathId;
-      if (pathId < 0) return;
+      if (pathId < 0) {
+        this.expireQueued(d, t);
+        return;
+      }
       if (choice.at > t) {
         this.scheduleWake(d, choice.at);
+        this.expireQueued(d, t);
         return;
       }
       const slot = shaper.tryOpen(pathId, t);
       if (slot < 0) {
         // every connection slot of the bucket is busy (maybe with another domain's sessions): look again soon
         this.scheduleWake(d, t + this.settings.slotRetryMs);
+        this.expireQueued(d, t);
         return;
       }
       const msgs: number[] = [];
-      const budget = shaper.sessionRemaining(slot);
+      const budget = Math.min(shaper.sessionRemaining(slot), room);
       while (msgs.length < budget && q.size > 0) {
         if (shaper.nextSendAt(pathId, t) > t) break;
         const id = q.shift();
@@ -409,8 +519,10 @@ export class Mta {
       if (msgs.length === 0) {
         shaper.close(slot, t);
         if (q.size > 0) this.scheduleWake(d, Math.max(t + 1, shaper.nextSendAt(pathId, t)));
+        this.expireQueued(d, t);
         return;
       }
+      this.unreplied[d]! += msgs.length;
       this.openSession(d, pathId, slot, msgs, t);
     }
   }
@@ -421,18 +533,21 @@ export class Mta {
     const limits = shaper.sessionLimits(pathId, t);
     const log = this.o.log;
     const ipIdx = this.localIpIndex.get(path.localIp) ?? 0;
+    const st = this.settings;
     const messages: OutboundMessage[] = msgs.map((id) => {
       const del = this.deliveries[this.msgDelivery[id]!]!;
       this.msgIp[id] = ipIdx;
+      const rcpt = log.recipientId(id);
       return {
         id,
         deliveryId: del.id,
-        from: del.from,
+        from: st.verp ? verpAddress(del.from, st.verpSeparator, messageToken(del.id, rcpt, id)) : del.from,
         to: this.o.quarantine.addressOf(this.msgAddr[id]!),
         domain: path.domain,
         size: del.sizeBytes,
         attempt: log.attempts(id) + 1,
-        messageId: `<${del.id}.${log.recipientId(id)}@mxlab.invalid>`,
+        // the token in it finds this exact message again when a DSN or complaint returns it
+        messageId: messageIdHeader(del.id, rcpt, id, st.messageIdDomain),
       };
     });
     const session: Session = {
@@ -464,6 +579,7 @@ export class Mta {
   private sessionDone(sid: number, r: SessionResult): void {
     const s = this.sessions[sid]!;
     const t = this.o.scheduler.now;
+    this.unreplied[s.d]! -= s.msgs.length;
     const end = t + Math.max(0, Math.round(r.durationMs));
     this.o.scheduler.schedule(end, this.k + K.SessionEnd, sid);
     if (r.sessionError) {
@@ -515,8 +631,11 @@ export class Mta {
     o.log.apply(id, LogEvent.Delivered, t, null, null);
     o.quarantine.onSuccess(addr, t);
     o.shaper.onReply(s.pathId, reply.reply, null, t);
-    if (addr >= this.lastMsgOfAddr.length) this.lastMsgOfAddr = growI32(this.lastMsgOfAddr, addr + 1, -1);
-    this.lastMsgOfAddr[addr] = id;
+    if (this.settings.asyncMatchLatest) {
+      if (addr >= this.lastMsgOfAddr.length)
+        this.lastMsgOfAddr = growI32(this.lastMsgOfAddr, Math.max(addr + 1, 1024), -1);
+      this.lastMsgOfAddr[addr] = id;
+    }
     this.counters.attempts++;
     this.counters.delivered++;
     this.record(
@@ -564,13 +683,24 @@ export class Mta {
     const del = this.deliveries[this.msgDelivery[id]!]!;
     const attemptNo = o.log.attempts(id) + 1;
     let decision = decideRetry(del.retry, q, attemptNo, del.startAt, t, domain, o.random, del.validityMs);
+    let backoff = 0;
     if (isRetry(decision)) {
+      backoff = decision - t;
       // SPEC §4: a message held by a suspension goes back to its normal backoff after it, spread over
       // one backoff interval, not all at the suspension's end; greylisting sets a plain minimum
-      if (heldUntil > decision) decision = resumeAfterSuspension(heldUntil, decision, decision - t, id);
+      if (heldUntil > decision) decision = resumeAfterSuspension(heldUntil, decision, backoff, id);
       if (notBefore > decision) decision = notBefore;
-      if (decision > del.startAt + this.deliveryValidity[this.msgDelivery[id]!]!) decision = GIVE_UP_EXPIRED;
+    } else if (decision === GIVE_UP_EXPIRED) {
+      // expired because the next retry passes the validity, or because the schedule ran out?
+      const next = del.retry.nextAttemptAt(attemptNo, t, t, q, domain, LOWEST_DRAW, Number.POSITIVE_INFINITY);
+      if (next !== null && next > t) {
+        backoff = next - t;
+        decision = Number.POSITIVE_INFINITY;
+      }
     }
+    if (decision > this.deadlineOf(id)) decision = this.lastAttemptAt(id, t, heldUntil, notBefore, backoff);
+    else if (isRetry(decision))
+      this.msgBackoff[id] = this.msgBackoff[id]! < 0 ? -clampI32(backoff) : clampI32(backoff);
     let outcome: AttemptOutcome;
     if (isRetry(decision)) {
       o.log.apply(id, LogEvent.SoftBounce, t, logQ, text);
@@ -597,6 +727,31 @@ export class Mta {
       localIp,
       mxIp,
     );
+  }
+
+  /**
+   * SPEC §4, §8 (docs/decisions.md): a message stays in play until its validity ends. When its next
+   * retry would pass the deadline it gets one last attempt, spread over the time left before the
+   * deadline (no burst at it), and expires if that fails too; a hold over the deadline makes it wake
+   * at the deadline to expire. Returns the time, or {@link GIVE_UP_EXPIRED}. Sets the message's
+   * last-attempt mark (a negative backoff).
+   */
+  private lastAttemptAt(
+    id: number,
+    t: Millis,
+    heldUntil: Millis,
+    notBefore: Millis,
+    backoff: Millis,
+  ): number {
+    const deadline = this.deadlineOf(id);
+    if (this.msgBackoff[id]! < 0 || t >= deadline) return GIVE_UP_EXPIRED;
+    this.msgBackoff[id] = -clampI32(Math.max(1, backoff));
+    // held over the deadline: wake at it and expire then (unless the hold is lifted); greylisted past it: no try left
+    if (heldUntil >= deadline) return deadline;
+    const from = Math.max(t, heldUntil, notBefore);
+    if (from >= deadline) return GIVE_UP_EXPIRED;
+    const span = Math.max(1, Math.min(backoff, deadline - from));
+    return deadline - (mix32(id) % span);
   }
 
   /** A queued message past its validity fails as expired (it is never sent again). */
@@ -695,29 +850,92 @@ export class Mta {
       const results = await o.inmail!.process(raw);
       for (const r of results) {
         this.counters.inmailResults++;
-        o.sink.inmail(t, r.recipient, r.kind, r.qualification, r.status, r.text);
-        this.applyAsync(r.recipient, r.kind, r.qualification, r.text, t);
+        this.applyAsync(r, t);
       }
     }
   }
 
-  private applyAsync(recipient: string, kind: string, q: Qualification, text: string, t: Millis): void {
+  /**
+   * The message an async mail is about (core/mta/async-match.ts: Message-ID, per-message header, VERP,
+   * then the address's latest message when `asyncMatchLatest` is on), or -1; `how` says which matched.
+   */
+  private matchAsync(r: InMailResult, how: { by: MatchByCode }): number {
+    const st = this.settings;
+    const tok = this.token;
+    const o = r.origin;
+    if (o.messageId && parseMessageId(o.messageId, st.messageIdDomain, tok)) {
+      const id = this.sentMessage(tok);
+      if (id >= 0) {
+        how.by = MatchBy.MessageId;
+        return id;
+      }
+    }
+    if (o.header && parseHeaderValue(o.header, st.messageIdDomain, tok)) {
+      const id = this.sentMessage(tok);
+      if (id >= 0) {
+        how.by = MatchBy.Header;
+        return id;
+      }
+    }
+    if (o.returnPath && parseVerp(o.returnPath, st.verpSeparator, tok)) {
+      const id = this.sentMessage(tok);
+      if (id >= 0) {
+        how.by = MatchBy.Verp;
+        return id;
+      }
+    }
+    if (st.asyncMatchLatest && r.recipient) {
+      const addr = this.o.quarantine.findId(r.recipient);
+      const id = addr >= 0 && addr < this.lastMsgOfAddr.length ? this.lastMsgOfAddr[addr]! : -1;
+      if (id >= 0) {
+        how.by = MatchBy.Latest;
+        return id;
+      }
+    }
+    how.by = MatchBy.None;
+    return -1;
+  }
+
+  /** The message a parsed token names when the log has it as sent (delivery and recipient agree), else -1. */
+  private sentMessage(tok: TokenParts): number {
+    const id = tok.messageId;
+    const log = this.o.log;
+    if (id >= log.size || this.msgDomain[id]! < 0 || log.attempts(id) === 0) return -1;
+    if (log.deliveryId(id) !== tok.deliveryId || log.recipientId(id) !== tok.recipientId) return -1;
+    return id;
+  }
+
+  private applyAsync(r: InMailResult, t: Millis): void {
     const o = this.o;
-    const addr = recipient ? o.quarantine.findId(recipient) : -1;
-    const id = addr >= 0 && addr < this.lastMsgOfAddr.length ? this.lastMsgOfAddr[addr]! : -1;
+    const id = this.matchAsync(r, this.how);
+    const by = this.how.by;
+    const q = r.qualification;
+    o.sink.inmail(
+      t,
+      r.recipient,
+      r.kind,
+      q,
+      r.status,
+      r.text,
+      by,
+      id < 0 ? null : o.log.deliveryId(id),
+      id < 0 ? null : o.log.recipientId(id),
+    );
     if (id < 0) {
       this.counters.inmailUnmatched++;
       return;
     }
-    if (kind === 'arf') {
-      o.quarantine.onComplaint(addr, text, t);
+    // the message's own address: a complaint often names no recipient (redacted feedback loops)
+    const addr = this.msgAddr[id]!;
+    if (r.kind === 'arf') {
+      o.quarantine.onComplaint(addr, r.text, t);
       const ip = this.msgIp[id]!;
       if (ip >= 0) o.shaper.onComplaint(o.localIps[ip]!, this.domainNames[this.msgDomain[id]!]!, t);
       return;
     }
-    if (kind !== 'dsn' || q.impact === 'ok') return;
-    if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, text);
-    o.quarantine.onError(addr, q, text, t, 'async');
+    if (r.kind !== 'dsn' || q.impact === 'ok') return;
+    if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, r.text);
+    o.quarantine.onError(addr, q, r.text, t, 'async');
   }
 }
 
@@ -725,6 +943,10 @@ export class Mta {
 export function effectiveValidity(d: Pick<MtaDelivery, 'retry' | 'validityMs'>): Millis {
   const v = d.retry.effectiveValidity(d.validityMs);
   return Number.isFinite(v) ? v : d.validityMs;
+}
+
+function clampI32(ms: number): number {
+  return ms > 0x7fffffff ? 0x7fffffff : ms;
 }
 
 function transportText(reply: MessageReply): string {

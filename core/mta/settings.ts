@@ -22,6 +22,23 @@ export interface MtaSettings {
   sliceMs: Millis;
   /** distinct reply texts whose parse is kept (each repeated reply is parsed once); 0 turns it off */
   replyCacheSize: number;
+  /** domain of the Message-IDs the MTA gives its messages (`<deliveryId.recipientId.messageId@domain>`) */
+  messageIdDomain: string;
+  /** send each message with a VERP return path (`local+token@host`); async mail then matches by it too */
+  verp: boolean;
+  /** what separates the sender's local part from the token in a VERP return path; '' reads no VERP */
+  verpSeparator: string;
+  /**
+   * last resort of the async match (core/mta/async-match.ts): a mail that names no message of ours is
+   * applied to its address's latest message. Off: such a mail is counted unmatched and changes nothing.
+   */
+  asyncMatchLatest: boolean;
+  /**
+   * Liveness (issue #19): the shortest hold (suspension, block) a message can meet. A message may take
+   * at most its policy's attempts plus two retry events per this much validity; past that the run
+   * stops with a `MXLAB_LIVENESS` line naming the message, domain and rule instead of spinning.
+   */
+  livenessMinHoldMs: Millis;
 }
 
 export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
@@ -36,4 +53,9 @@ export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
   rerouteWithinMs: 0,
   sliceMs: 5 * MINUTE,
   replyCacheSize: 4096,
+  messageIdDomain: 'mxlab.invalid',
+  verp: false,
+  verpSeparator: '+',
+  asyncMatchLatest: false,
+  livenessMinHoldMs: MINUTE,
 });

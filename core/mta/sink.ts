@@ -32,8 +32,14 @@ export interface MtaSink {
     q: Qualification,
     status: string | null,
     text: string,
+    /** how it was matched to its message (core/mta/async-match.ts `MatchBy`; 0: unmatched) */
+    matchedBy: number,
+    /** the matched message's delivery and recipient, null when unmatched */
+    deliveryId: number | null,
+    recipientId: number | null,
   ): void;
   quarantine(e: QuarantineEvent): void;
+  /** a shaping decision; called again with the same `s.id` when it is extended or cancelled (the last call holds) */
   suspension(s: Suspension): void;
   throughput(
     sliceMs: Millis,

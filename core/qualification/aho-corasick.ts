@@ -2,7 +2,28 @@
  * A case-insensitive Aho-Corasick automaton compiled to a dense DFA over the alphabet of the
  * patterns' characters (every other character maps to symbol 0). One pass over a text reports every
  * pattern occurrence with two typed-array reads per character and no allocation.
+ *
+ * ASCII characters are symbols of their own; non-ASCII characters (after lower-casing) share
+ * {@link NON_ASCII_CLASSES} symbols by code modulo, so phrases in other scripts do not widen every
+ * row of the table. A pattern that is all ASCII is reported exactly; one with a non-ASCII character
+ * is reported whenever it occurs, and sometimes when a text has other characters of the same classes
+ * in its place: the caller verifies those.
  */
+
+/** Symbols shared by the non-ASCII characters of the patterns. */
+export const NON_ASCII_CLASSES = 16;
+
+/** The alphabet key of a lower-case UTF-16 unit: itself when ASCII, else its class (negative). */
+function keyOf(c: number): number {
+  return c < 0x80 ? c : -1 - (c % NON_ASCII_CLASSES);
+}
+
+/** True when a pattern is reported exactly (all ASCII after lower-casing). */
+export function exactPattern(pattern: string): boolean {
+  const l = pattern.toLowerCase();
+  for (let i = 0; i < l.length; i++) if (l.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
 
 /** A compiled multi-pattern matcher; each pattern carries the integer tags it reports. */
 export class AhoCorasick {
@@ -25,18 +46,14 @@ export class AhoCorasick {
     const symbolOfLower = new Map<number, number>();
     for (const p of lower)
       for (let i = 0; i < p.length; i++) {
-        const c = p.charCodeAt(i);
-        if (!symbolOfLower.has(c)) symbolOfLower.set(c, symbolOfLower.size + 1);
+        const k = keyOf(p.charCodeAt(i));
+        if (!symbolOfLower.has(k)) symbolOfLower.set(k, symbolOfLower.size + 1);
       }
     this.symbolOf = new Uint16Array(65536);
     for (let c = 0; c < 65536; c++) {
-      const s = symbolOfLower.get(c);
-      if (s !== undefined) this.symbolOf[c] = s;
-      else {
-        const l = String.fromCharCode(c).toLowerCase();
-        if (l.length === 1 && l.charCodeAt(0) !== c)
-          this.symbolOf[c] = symbolOfLower.get(l.charCodeAt(0)) ?? 0;
-      }
+      const l = String.fromCharCode(c).toLowerCase();
+      const lc = l.length === 1 ? l.charCodeAt(0) : c;
+      this.symbolOf[c] = symbolOfLower.get(keyOf(lc)) ?? 0;
     }
     const width = symbolOfLower.size + 1;
     this.width = width;
@@ -49,7 +66,7 @@ export class AhoCorasick {
     lower.forEach((p, pi) => {
       let s = 0;
       for (let i = 0; i < p.length; i++) {
-        const sym = symbolOfLower.get(p.charCodeAt(i))!;
+        const sym = symbolOfLower.get(keyOf(p.charCodeAt(i)))!;
         let t = delta[s * width + sym]!;
         if (t < 0) {
           t = n++;

@@ -10,7 +10,7 @@
  * per match.
  */
 import type { SmtpPhase } from '../types.ts';
-import { AhoCorasick } from './aho-corasick.ts';
+import { AhoCorasick, exactPattern } from './aho-corasick.ts';
 import { pureLiteral, requiredLiterals, topLevelAlternatives } from './literal-prefilter.ts';
 import { PHASES, type Rule } from './rule-schema.ts';
 
@@ -19,7 +19,17 @@ export const PHASE_BIT: Readonly<Record<SmtpPhase, number>> = Object.fromEntries
   PHASES.map((p, i) => [p, 1 << i]),
 ) as Record<SmtpPhase, number>;
 
-const TextKind = { None: 0, Contains: 1, ContainsCaseSensitive: 2, Regex: 3 } as const;
+const TextKind = { None: 0, Contains: 1, ContainsCaseSensitive: 2, Regex: 3, ContainsNonAscii: 4 } as const;
+
+/** The automaton's case folding: each UTF-16 unit to its lower case when that is one unit. */
+function foldUnits(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const l = text[i]!.toLowerCase();
+    out += l.length === 1 ? l : text[i]!;
+  }
+  return out;
+}
 
 /** Parses a code restriction (`550`, `5xx`, `55x`, `500-559`) into an inclusive range. */
 export function codeRange(spec: number | string): [number, number] {
@@ -172,8 +182,15 @@ export class CompiledRules {
       }
       const flags = r.caseSensitive ? '' : 'i';
       if (r.contains) {
-        this.kind[i] = r.caseSensitive ? TextKind.ContainsCaseSensitive : TextKind.Contains;
+        // a non-ASCII string is found by the automaton up to its character classes: check it
+        const exact = r.contains.every(exactPattern);
+        this.kind[i] = r.caseSensitive
+          ? TextKind.ContainsCaseSensitive
+          : exact
+            ? TextKind.Contains
+            : TextKind.ContainsNonAscii;
         if (r.caseSensitive) this.csContains[i] = r.contains;
+        else if (!exact) this.csContains[i] = r.contains.map((c) => c.toLowerCase());
         const alt = altRule.length;
         altRule.push(i);
         altRegex.push(null);
@@ -339,6 +356,10 @@ export class CompiledRules {
     switch (this.kind[r]) {
       case TextKind.ContainsCaseSensitive:
         return this.csContains[r]!.some((c) => text.includes(c));
+      case TextKind.ContainsNonAscii: {
+        const folded = foldUnits(text);
+        return this.csContains[r]!.some((c) => folded.includes(c));
+      }
       case TextKind.Regex: {
         const stamp = this.stamp;
         const end = this.altStart[r + 1]!;

@@ -146,6 +146,36 @@ describe('compiled matcher = rules tried one by one', () => {
       expect(c.match(text, 550, -1, -1, -1, 'rcpt', '')).toBe(reference(rules, text, 550, null, 'rcpt', ''));
   });
 
+  it('checks a non-ASCII phrase the automaton finds only up to its character classes', () => {
+    // é (U+00E9) and ù (U+00F9) share a class (233 % 16 === 249 % 16), as do 用 (U+7528) and 甘 (U+7518)
+    const rules: Rule[] = [
+      {
+        name: 'fr',
+        source: 't',
+        caseSensitive: false,
+        contains: ['boîte pleine', 'désactivé'],
+        type: 'soft',
+        reason: 5,
+      },
+      { name: 'zh', source: 't', caseSensitive: false, regex: '用户不存在', type: 'hard', reason: 1 },
+      { name: 'any', source: 't', caseSensitive: false, contains: ['x'], type: 'soft', reason: 3 },
+    ];
+    const c = new CompiledRules(rules);
+    for (const text of [
+      'BOÎTE PLEINE x',
+      'boîte pleinx x',
+      'dùsactivù x',
+      'DÉSACTIVÉ',
+      '甘户不存在 x',
+      '用户不存在',
+      'x',
+    ])
+      expect([text, c.match(text, 550, -1, -1, -1, 'rcpt', '')]).toEqual([
+        text,
+        reference(rules, text, 550, null, 'rcpt', ''),
+      ]);
+  });
+
   // random texts from the rules' literals, corpus words and noise, in random case
   const literals = [
     ...new Set(
@@ -164,6 +194,11 @@ describe('compiled matcher = rules tried one by one', () => {
     { weight: 4, arbitrary: fc.constantFrom(...literals) },
     { weight: 4, arbitrary: fc.constantFrom(...(words.length ? words : ['user'])) },
     { weight: 1, arbitrary: fc.constantFrom('is', 'the', 'not', 'has been', '.', ':', '<a@b.c>', '\u212a') },
+    // characters a regex folds differently from the automaton: Cyrillic narrow o (U+1C82), final sigma
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('\u1c82', 'ς', 'Σ', 'пᲂльзователь не найден', 'ПОЛЬЗОВАТЕЛЬ НЕ НАЙДЕН'),
+    },
   );
   const textArb = fc
     .tuple(fc.array(token, { maxLength: 10 }), fc.array(fc.boolean(), { maxLength: 10 }))

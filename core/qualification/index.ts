@@ -22,7 +22,13 @@ export {
   type MomentumClassMap,
   momentumRuleName,
 } from './momentum-classes.ts';
-export { codeDisposition, DEFAULT_NO_IMPACT_REASONS, defaultImpact } from './outcome.ts';
+export {
+  codeDisposition,
+  DEFAULT_NO_IMPACT_REASONS,
+  defaultImpact,
+  legacyDisposition,
+  resolveImpact,
+} from './outcome.ts';
 export {
   createQualifier,
   type MessageReplyLike,
@@ -31,6 +37,7 @@ export {
   type QualifierOptions,
   type QualifyContext,
 } from './qualifier.ts';
+export { mailFamily, replyFamily, withoutFamily } from './rule-families.ts';
 export {
   bounceRuleFileSchema,
   inboundRuleFileSchema,

@@ -13,6 +13,18 @@ describe('requiredLiterals', () => {
     expect(requiredLiterals('\\d+')).toBeNull();
   });
 
+  it('keeps non-ASCII characters a regex folds as the automaton does, and no others', () => {
+    expect(requiredLiterals('用户不存在|ユーザーが存在しません')).toEqual([
+      '用户不存在',
+      'ユーザーが存在しません',
+    ]);
+    expect(requiredLiterals('boîte pleine')).toEqual(['boîte pleine']);
+    // /о/i also matches U+1C82 (Cyrillic small narrow o), which lower-cases to itself: not a literal char
+    expect(requiredLiterals('пользователь')).toEqual(['льз']);
+    // /σ/i matches ς, which lower-cases to itself
+    expect(requiredLiterals('σς')).toBeNull();
+  });
+
   const piece = fc.oneof(
     fc.stringMatching(/^[a-z ]{1,6}$/),
     fc.constantFrom(

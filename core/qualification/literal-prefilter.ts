@@ -99,7 +99,7 @@ function requiredOfAlternative(alt: string): string[] | null {
       end();
       continue;
     } else lit = c;
-    if (lit.charCodeAt(0) > 0x7f) {
+    if (lit.charCodeAt(0) > 0x7f && !foldsLikeRegex(lit)) {
       end();
       continue;
     }
@@ -108,6 +108,41 @@ function requiredOfAlternative(alt: string): string[] | null {
   end();
   if (best.length >= MIN_LITERAL && (!groupBest || best.length >= minLen(groupBest))) return [best];
   return groupBest ?? (best.length >= MIN_LITERAL ? [best] : null);
+}
+
+/** A regex's case-insensitive canonical form of one UTF-16 unit (ECMA-262 Canonicalize, non-unicode mode). */
+function canonicalize(c: string): string {
+  const u = c.toUpperCase();
+  if (u.length !== 1) return c;
+  if (c.charCodeAt(0) >= 128 && u.charCodeAt(0) < 128) return c;
+  return u;
+}
+
+/** canonical form → the one lower case its characters share, or '' when they differ (built once) */
+let foldClasses: Map<string, string> | null = null;
+
+/**
+ * True when a non-ASCII character can stand in a literal: every character that `/c/i` matches
+ * lower-cases to what `c` lower-cases to, so the automaton (which lower-cases the text) finds the
+ * literal in every text the regex matches. True for caseless scripts (CJK, kana) and ordinary
+ * Cyrillic or accented Latin letters; false for Greek sigma (σ, ς, Σ) and the like. The classes of the
+ * Basic Multilingual Plane are built once, on first use.
+ */
+function foldsLikeRegex(c: string): boolean {
+  if (c.length !== 1) return false;
+  if (!foldClasses) {
+    foldClasses = new Map();
+    for (let y = 0; y <= 0xffff; y++) {
+      if (y >= 0xd800 && y <= 0xdfff) continue;
+      const ch = String.fromCharCode(y);
+      const canon = canonicalize(ch);
+      const lower = ch.toLowerCase();
+      const seen = foldClasses.get(canon);
+      if (seen === undefined) foldClasses.set(canon, lower);
+      else if (seen !== lower) foldClasses.set(canon, '');
+    }
+  }
+  return foldClasses.get(canonicalize(c)) === c.toLowerCase();
 }
 
 function minLen(lits: readonly string[]): number {

@@ -18,7 +18,22 @@ export const MOMENTUM_BOUNCE_RULES_FILE = join(RULES_DIR, 'momentum-bounce-rules
 
 const DATA_EXT = /\.(ya?ml|json)$/i;
 
-/** The files a path stands for: itself, or a directory's data files sorted by name. */
+/** A directory's data files and subdirectories' files, in name order (a folder sorts as its name). */
+function dataFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      // statSync follows symbolic links: a linked file or folder counts as what it points to
+      if (statSync(path).isDirectory()) return dataFilesIn(path);
+      return DATA_EXT.test(name) ? [path] : [];
+    });
+}
+
+/**
+ * The files a path stands for: itself, or a directory's data files sorted by name; a subdirectory
+ * (`50-phrases/`, one file per reason) takes its place in that order with its own files sorted.
+ */
 export function ruleFiles(pathOrDir: string): string[] {
   let st: ReturnType<typeof statSync>;
   try {
@@ -27,10 +42,7 @@ export function ruleFiles(pathOrDir: string): string[] {
     throw new DataFileError(pathOrDir, 0, 0, '', 'file or directory not found');
   }
   if (!st.isDirectory()) return [pathOrDir];
-  const files = readdirSync(pathOrDir)
-    .filter((f) => DATA_EXT.test(f))
-    .sort()
-    .map((f) => join(pathOrDir, f));
+  const files = dataFilesIn(pathOrDir);
   if (files.length === 0)
     throw new DataFileError(pathOrDir, 0, 0, '', 'no rule files (*.yaml, *.yml, *.json) in directory');
   return files;

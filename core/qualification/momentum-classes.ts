@@ -30,6 +30,12 @@ const classFileSchema = z.strictObject({
         if (seen.has(c.class))
           ctx.addIssue({ code: 'custom', path: [i, 'class'], message: `class ${c.class} listed twice` });
         seen.add(c.class);
+        if (c.type === 'ignored' && c.impact !== undefined && c.impact !== 'none')
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'impact'],
+            message: `an Ignored error never counts or quarantines (SPEC §5): impact must be none, not ${c.impact}`,
+          });
       });
     }),
 });

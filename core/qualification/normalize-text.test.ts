@@ -50,4 +50,54 @@ describe('normalizeText', () => {
     const once = normalizeText(fill(t, v));
     expect(normalizeText(once)).toBe(once);
   });
+
+  // issue #19 defect 8: the number rule ate the index inside the placeholder that protects an
+  // enhanced code, so a multi-line reply kept NUL bytes and lost its 5.1.1 codes
+  it("keeps the codes of Gmail's multi-line user-unknown reply and leaves no NUL", () => {
+    const gmail = [
+      '550-5.1.1 The email account that you tried to reach does not exist. Please try',
+      "550-5.1.1 double-checking the recipient's email address for typos or",
+      '550-5.1.1 unnecessary spaces. For more information, go to',
+      '550 5.1.1  https://support.google.com/mail/?p=NoSuchUser - gsmtp',
+    ].join('\r\n');
+    expect(normalizeText(gmail)).toBe(
+      '550-5.1.1 The email account that you tried to reach does not exist. Please try 550-5.1.1 ' +
+        "double-checking the recipient's email address for typos or 550-5.1.1 unnecessary spaces. " +
+        'For more information, go to 550 5.1.1 https://support.google.com/mail/ - gsmtp',
+    );
+    expect(normalizeText('451 4.7.0 a, 4.7.1 b, 12 c 5.1.1')).toBe('451 4.7.0 a, 4.7.1 b, #xxx# c 5.1.1');
+  });
+
+  /** pieces that make codes, numbers, placeholders and line breaks meet in every order */
+  const piece = fc.oneof(
+    fc.constantFrom(
+      '550-5.1.1 ',
+      '550 5.1.1',
+      '4.7.0',
+      '5.2.2',
+      '452-4.2.2',
+      '0',
+      '12',
+      '-',
+      '.',
+      ',',
+      ' ',
+      '\r\n',
+      '\u0000',
+      '\u00000\u0000',
+      '#xxx#',
+      '#',
+      'a@b.example',
+      '192.0.2.1',
+      'try',
+    ),
+    fc.string({ maxLength: 6 }),
+  );
+  const replyish = fc.array(piece, { maxLength: 24 }).map((p) => p.join(''));
+
+  test.prop([replyish])('never leaves a NUL or a placeholder, and is idempotent', (s) => {
+    const once = normalizeText(s);
+    expect(once).not.toMatch(/\u0000/);
+    expect(normalizeText(once)).toBe(once);
+  });
 });

@@ -3,8 +3,9 @@
  * error text are replaced so that one entry gathers all failures of one kind. Email addresses (and
  * `<...@...>`) become `*`; IP addresses, dates, times, hex ids, long identifiers mixing letters and
  * digits, phone numbers and standalone numbers become `#xxx#`; whitespace is folded. The leading
- * reply code and RFC 3463 enhanced codes are kept: they are the meaning, not a variable.
- * Idempotent: normalising a normalised text changes nothing.
+ * reply code, RFC 3463 enhanced codes and the reply code before one (`550-5.1.1`, the head of each
+ * line of a multi-line reply, RFC 5321 §4.2.1) are kept: they are the meaning, not a variable.
+ * Idempotent: normalising a normalised text changes nothing. The result never holds a NUL.
  */
 
 /** Marker of a variable part. */
@@ -38,8 +39,10 @@ const REPLACEMENTS: readonly [RegExp, string][] = [
 ];
 
 const CODE_HEAD = /^([2-5]\d\d[ -](?:[245]\.\d{1,3}\.\d{1,3}\b)?)/;
-const ENHANCED = /\b[245]\.\d{1,3}\.\d{1,3}\b/g;
-const NUMBER = /(?<![\w#.])[-+]?\d+(?:[.,]\d+)*(?![\w#])/g;
+/** an enhanced code, with the reply code that heads it on a continuation line (`550-5.1.1`) */
+const ENHANCED = /\b(?:[2-5]\d\d[ -])?[245]\.\d{1,3}\.\d{1,3}\b/g;
+/** a number; never one right after a NUL, which is the index inside a kept code's placeholder */
+const NUMBER = /(?<![\w#.\u0000])[-+]?\d+(?:[.,]\d+)*(?![\w#])/g;
 
 function step(s: string): string {
   let head = '';
@@ -49,7 +52,7 @@ function step(s: string): string {
     s = s.slice(head.length);
   }
   for (const [re, to] of REPLACEMENTS) s = s.replace(re, to);
-  // keep enhanced codes: protect them from the number rule
+  // keep enhanced codes: protect them from the number rule (as `NUL index NUL`: the input holds no NUL)
   const kept: string[] = [];
   s = s.replace(ENHANCED, (e) => {
     kept.push(e);

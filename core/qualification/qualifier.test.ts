@@ -27,12 +27,13 @@ const SEEDS: [
     20,
     'none',
   ],
+  // Soft / Unreachable: counted since the turn 2 amendment (SPEC §5: every Soft error but Refused)
   [
     '421 4.16.55 [TS01] Messages from 192.0.2.1 temporarily deferred due to excessive user complaints',
     'rcpt',
     'soft',
     3,
-    'none',
+    'count',
   ],
 ];
 
@@ -64,12 +65,12 @@ describe('createQualifier', () => {
     });
   });
 
-  it('qualifies transport errors as Soft / Unreachable / none / transient', () => {
+  it('qualifies transport errors as Soft / Unreachable / count / transient', () => {
     for (const kind of ['refused', 'timeout', 'reset', 'tls', 'garbage'] as const) {
       expect(q.qualify({ phase: 'connect', reply: '', transportError: kind })).toEqual({
         type: 'soft',
         reason: 3,
-        impact: 'none',
+        impact: 'count',
         disposition: 'transient',
         rule: `transport_${kind}`,
         bounceClass: null,
@@ -104,7 +105,17 @@ describe('createQualifier', () => {
     expect(q.qualify({ phase: 'rcpt', reply: '552 5.5.3 Too many recipients' }).disposition).toBe(
       'transient',
     );
-    expect(q.qualify({ phase: 'data', reply: '552 5.3.4 message too big' }).disposition).toBe('permanent');
+    // legacy: the type decides (SPEC §6.3 turn 2): a Soft 5xx is retried, a Hard 4xx is not
+    expect(q.qualify({ phase: 'data', reply: '552 5.3.4 message too big' }).disposition).toBe('transient');
+    expect(q.qualify({ phase: 'rcpt', reply: '450 4.1.1 user unknown' }).disposition).toBe('permanent');
+    // Ignored and Not defined keep the code's disposition; a bounce mail keeps it whatever its type
+    expect(q.qualify({ phase: 'rcpt', reply: '550 5.9.9 zzz' }).disposition).toBe('permanent');
+    expect(q.qualify({ phase: 'rcpt', reply: '450 4.9.9 zzz' }).disposition).toBe('transient');
+    expect(q.qualifyText('smtp; 552 5.2.2 mailbox full').disposition).toBe('permanent');
+    // Enhanced MTA: the code decides
+    const e = createQualifier({ mode: 'enhanced' });
+    expect(e.qualify({ phase: 'data', reply: '552 5.3.4 message too big' }).disposition).toBe('permanent');
+    expect(e.qualify({ phase: 'rcpt', reply: '552 5.2.2 mailbox full' }).disposition).toBe('permanent');
   });
 
   it('reads codes out of bounce diagnostics', () => {
@@ -120,13 +131,13 @@ describe('createQualifier', () => {
       [
         '421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints',
         3,
-        'none',
+        'count',
       ],
       ['421 4.7.28 unusual rate of unsolicited mail, temporarily rate limited', 20, 'none'],
       [
         '450 4.2.1 The user you are trying to contact is receiving mail too quickly. ReceivingRate',
         3,
-        'none',
+        'count',
       ],
       ['452 4.2.2 The email account that you tried to reach is over quota. OverQuotaTemp', 5, 'count'],
       [

@@ -20,7 +20,7 @@ import type {
 import { CompiledRules, readEnhancedParts } from './compile-rules.ts';
 import { defaultBounceRuleSet, defaultRuleSet, loadRuleSet } from './load-rules.ts';
 import { defaultMomentumClasses, type MomentumClassMap, momentumRuleName } from './momentum-classes.ts';
-import { codeDisposition, DEFAULT_NO_IMPACT_REASONS, defaultImpact } from './outcome.ts';
+import { codeDisposition, DEFAULT_NO_IMPACT_REASONS, legacyDisposition, resolveImpact } from './outcome.ts';
 import type { Rule, RuleSet } from './rule-schema.ts';
 import { SlotCache } from './slot-cache.ts';
 
@@ -51,14 +51,17 @@ export interface QualifierOptions {
   bounceRules?: RuleSet | string;
   /** enhanced mode: class → Campaign mapping; default: the shipped `rules/momentum-classes.yaml` */
   classes?: MomentumClassMap;
-  /** reasons whose default impact is none (SPEC §6.3); default [3, 20] */
+  /**
+   * Soft reasons whose impact is none when a rule gives none (SPEC §5 turn 2, §6.3); default [20]
+   * (the quarantine settings' `uncountedSoftReasons`)
+   */
   noImpactReasons?: readonly number[];
   /** distinct (reply, phase, domain) results kept; default 20,000; 0 turns the cache off */
   cacheSize?: number;
-  /** outcome of transport errors; default Soft / Unreachable / none / transient */
-  transportOutcome?: { type: FailureType; reason: number; impact: Impact };
-  /** outcome of DNS failures no rule matched; default Soft / Invalid domain / count / transient */
-  dnsOutcome?: { type: FailureType; reason: number; impact: Impact };
+  /** outcome of transport errors (transient); default Soft / Unreachable, impact from `noImpactReasons` */
+  transportOutcome?: { type: FailureType; reason: number; impact?: Exclude<Impact, 'ok'> };
+  /** outcome of DNS failures no rule matched (transient); default Soft / Invalid domain, impact likewise */
+  dnsOutcome?: { type: FailureType; reason: number; impact?: Exclude<Impact, 'ok'> };
 }
 
 /** Qualifies replies. Create once, call many times. */
@@ -141,12 +144,23 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     return pair(
       type,
       reason,
-      r.impact ?? defaultImpact(type, reason, noImpact),
+      resolveImpact(type, reason, r.impact, noImpact),
       r.disposition,
       r.name,
       r.bounceClass ?? null,
     );
   });
+  // legacy MTA, sync replies: the type decides the disposition (SPEC §6.3 turn 2)
+  const inboundSyncResults: Pair[] =
+    mode === 'legacy'
+      ? ruleSet.rules.map((r, i) => {
+          const [t] = inboundResults[i]!;
+          const fixed = legacyDisposition(t.type, r.disposition);
+          return fixed === undefined
+            ? inboundResults[i]!
+            : pair(t.type, t.reason, t.impact, fixed, t.rule, t.bounceClass);
+        })
+      : inboundResults;
 
   let bounceRuleSet: RuleSet | null = null;
   let bounce: CompiledRules | null = null;
@@ -161,10 +175,12 @@ export function createQualifier(options: QualifierOptions): Qualifier {
       if (!c) throw new Error(`${r.source}: bounceClass ${r.bounceClass} is not in the class map`);
       const type = r.type ?? c.type;
       const reason = r.reason ?? c.reason;
-      const impact =
-        r.impact ??
-        (r.type || r.reason !== undefined ? undefined : c.impact) ??
-        defaultImpact(type, reason, noImpact);
+      const impact = resolveImpact(
+        type,
+        reason,
+        r.impact ?? (r.type || r.reason !== undefined ? undefined : c.impact),
+        noImpact,
+      );
       return pair(type, reason, impact, r.disposition, momentumRuleName(c), c.class);
     });
     const c1 = classes.get(1);
@@ -172,7 +188,7 @@ export function createQualifier(options: QualifierOptions): Qualifier {
       undetermined = pair(
         c1.type,
         c1.reason,
-        c1.impact ?? defaultImpact(c1.type, c1.reason, noImpact),
+        resolveImpact(c1.type, c1.reason, c1.impact, noImpact),
         undefined,
         null,
         1,
@@ -181,25 +197,26 @@ export function createQualifier(options: QualifierOptions): Qualifier {
 
   const notDefined = pair('undefined', 0, 'count', undefined, null, null);
   const ok = freeze('ignored', 0, 'ok', 'permanent', null, null);
-  const t = options.transportOutcome ?? { type: 'soft', reason: 3, impact: 'none' };
+  const t = options.transportOutcome ?? { type: 'soft', reason: 3 };
+  const tImpact = resolveImpact(t.type, t.reason, t.impact, noImpact);
   const transport = new Map(
     TRANSPORT_KINDS.map((k) => [
       k,
       freeze(
         t.type,
         t.reason,
-        t.impact,
+        tImpact,
         'transient',
         `transport_${k}`,
         mode === 'enhanced' ? (k === 'timeout' ? 24 : 70) : null,
       ),
     ]),
   );
-  const d = options.dnsOutcome ?? { type: 'soft', reason: 2, impact: 'count' };
+  const d = options.dnsOutcome ?? { type: 'soft', reason: 2 };
   const dnsFailure = freeze(
     d.type,
     d.reason,
-    d.impact,
+    resolveImpact(d.type, d.reason, d.impact, noImpact),
     'transient',
     'dns_failure',
     mode === 'enhanced' ? 21 : null,
@@ -251,7 +268,10 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     const compiled = useBounce ? bounce! : inbound;
     const idx = compiled.match(p.text, code, e0, hasE ? parts[1]! : -1, hasE ? parts[2]! : -1, phase, domain);
     const disp = codeDisposition(code, e0, phase) === 'transient' ? 0 : 1;
-    if (idx >= 0) return (useBounce ? bounceResults : inboundResults)[idx]![disp]!;
+    if (idx >= 0)
+      return (useBounce ? bounceResults : SYNC_PHASES.has(phase) ? inboundSyncResults : inboundResults)[idx]![
+        disp
+      ]!;
     if (phase === 'dns') return dnsFailure;
     if (!p.parseable && SYNC_PHASES.has(phase)) return transport.get('garbage')!;
     return (useBounce ? undetermined : notDefined)[disp]!;

@@ -59,6 +59,14 @@ export const ruleInputSchema = z.strictObject({
   impact: z.enum(['quarantine', 'count', 'none', 'denylist']).optional(),
   disposition: z.enum(['transient', 'permanent']).optional(),
   bounceClass: z.number().int().min(1).max(999).optional(),
+  /** where the rule comes from: an RFC section, a provider's postmaster page, an MTA's documentation */
+  source: oneOrMany(z.string().min(1)).optional(),
+  /**
+   * the text families (`lhost-postfix`, `rhost-google`, a reply line's ISP, `mxlab-serve`) whose
+   * texts the rule's author read while writing it: the leave-one-family-out evaluation scores a
+   * family without the rules its own texts shaped
+   */
+  shapedBy: z.array(z.string().min(1)).min(1).optional(),
 });
 export type RuleInput = z.infer<typeof ruleInputSchema>;
 
@@ -82,6 +90,12 @@ function ruleFile(kind: 'inbound' | 'bounceClass') {
           !r.domains
         )
           ctx.addIssue({ code: 'custom', path: [i], message: 'a rule needs a pattern or a restriction' });
+        if (r.type === 'ignored' && r.impact !== undefined && r.impact !== 'none')
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'impact'],
+            message: `an Ignored error never counts or quarantines (SPEC §5): impact must be none, not ${r.impact}`,
+          });
         if (kind === 'inbound') {
           if (r.type === undefined) ctx.addIssue({ code: 'custom', path: [i, 'type'], message: 'required' });
           if (r.reason === undefined)
@@ -119,6 +133,10 @@ export interface Rule {
   impact?: Exclude<Impact, 'ok'>;
   disposition?: Disposition;
   bounceClass?: number;
+  /** the rule's `source:` (RFC section, provider page, MTA documentation) */
+  references?: string[];
+  /** families whose texts shaped the rule (see `shapedBy` in the file format) */
+  shapedBy?: string[];
 }
 
 /** An ordered rule set: first match wins. */
@@ -145,5 +163,7 @@ export function toRule(r: RuleInput, source: string): Rule {
   if (r.impact !== undefined) rule.impact = r.impact;
   if (r.disposition !== undefined) rule.disposition = r.disposition;
   if (r.bounceClass !== undefined) rule.bounceClass = r.bounceClass;
+  if (r.source !== undefined) rule.references = list(r.source);
+  if (r.shapedBy !== undefined) rule.shapedBy = r.shapedBy;
   return rule;
 }

@@ -1,7 +1,8 @@
 /**
  * SPEC §11: how Sisimai's bounce reasons land in Campaign reasons and address impact. Shared by the
  * sync-reply evaluation (scripts/eval-replies.ts) and the bounce-mail corpus evaluation (inMail).
- * Where SPEC lists two options either is right; the first is preferred.
+ * Where SPEC lists two options either is right; the first is preferred. Follows the table as amended
+ * in turn 2 (Unreachable counts: SPEC §5).
  */
 import type { Impact } from '../types.ts';
 
@@ -24,12 +25,12 @@ export const SISIMAI_MAP: Readonly<Record<string, SisimaiExpectation>> = {
   exceedlimit: e([5, 20], ['count', 'none']),
   systemfull: e([3, 5], ['none', 'count']),
   suspend: e([4], ['count', 'quarantine']),
-  expired: e([3], ['none']),
-  systemerror: e([3], ['none']),
-  mailererror: e([3], ['none']),
-  networkerror: e([3, 2], ['none', 'count']),
-  toomanyconn: e([3, 20], ['none']),
-  speeding: e([3, 20], ['none']),
+  expired: e([3], ['count', 'none']),
+  systemerror: e([3], ['count', 'none']),
+  mailererror: e([3], ['count', 'none']),
+  networkerror: e([3, 2], ['count', 'none']),
+  toomanyconn: e([20, 3], ['none', 'count']),
+  speeding: e([20, 3], ['none', 'count']),
   blocked: e([20], ['none']),
   rejected: e([20], ['none']),
   spamdetected: e([20], ['none']),
@@ -40,11 +41,11 @@ export const SISIMAI_MAP: Readonly<Record<string, SisimaiExpectation>> = {
   authfailure: e([20], ['none']),
   requireptr: e([20], ['none']),
   badreputation: e([20], ['none']),
-  norelaying: e([20, 3], ['none']),
-  notcompliantrfc: e([20, 3], ['none']),
-  syntaxerror: e([20, 3], ['none']),
-  failedstarttls: e([20, 3], ['none']),
-  mesgtoobig: e([20, 3, 0], ['none']),
+  norelaying: e([20, 3], ['none', 'count']),
+  notcompliantrfc: e([20, 3], ['none', 'count']),
+  syntaxerror: e([20, 3], ['none', 'count']),
+  failedstarttls: e([20, 3], ['none', 'count']),
+  mesgtoobig: e([20, 3, 0], ['none', 'count']),
   onhold: e([0, 3], ['none', 'count']),
   undefined: e([0, 3], ['none', 'count']),
   vacation: e(null, ['none']),

@@ -19,9 +19,18 @@ export interface QuarantineSettings {
   quarantineReleaseAfterMs: number;
   /** reasons whose Quarantine the cleanup lifts (default: Mailbox full) */
   releasableReasons: readonly number[];
+  /**
+   * Soft reasons that do not count toward the threshold (SPEC §5, turn 2: every Soft error counts
+   * except Refused). Read by the qualifier for the outcomes whose rule gives no `impact`: a rule's own
+   * impact wins. Ignored errors never count, whatever this says.
+   */
+  uncountedSoftReasons: readonly number[];
 }
 
-/** SPEC §5 defaults: 24 h between significant errors, threshold 5, reset after 10 days, mailbox full freed after 30 days. */
+/**
+ * SPEC §5 defaults: 24 h between significant errors, threshold 5, reset after 10 days, mailbox full
+ * freed after 30 days, every Soft reason counted but Refused (20).
+ */
 export const DEFAULT_QUARANTINE_SETTINGS: Readonly<QuarantineSettings> = Object.freeze({
   significantErrorPeriodMs: DAY,
   threshold: 5,
@@ -29,6 +38,7 @@ export const DEFAULT_QUARANTINE_SETTINGS: Readonly<QuarantineSettings> = Object.
   cleanupWithErrorsAfterMs: 10 * DAY,
   quarantineReleaseAfterMs: 30 * DAY,
   releasableReasons: Object.freeze([Reason.MailboxFull]) as readonly number[],
+  uncountedSoftReasons: Object.freeze([Reason.Refused]) as readonly number[],
 });
 
 const nonNegMs = z.number().int().nonnegative();
@@ -42,6 +52,7 @@ export const quarantineSettingsSchema = z
     cleanupWithErrorsAfterMs: nonNegMs.optional(),
     quarantineReleaseAfterMs: nonNegMs.optional(),
     releasableReasons: z.array(z.number().int().min(0).max(255)).optional(),
+    uncountedSoftReasons: z.array(z.number().int().min(0).max(255)).optional(),
   })
   .strict();
 

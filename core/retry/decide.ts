@@ -1,13 +1,15 @@
 /**
  * The one place that decides what happens to a message after a failed attempt (SPEC §4, §6.3):
- * permanent errors are never retried, whatever the policy says; transient ones get the policy's next
- * time, or expire. Returns a number so the MTA's hot loop allocates nothing.
+ * Hard and permanent errors are never retried, whatever the policy says; transient ones get the
+ * policy's next time, or expire. Whether an error is permanent is the qualification's `disposition`:
+ * from the type in the legacy MTA (a Soft 5xx is transient), from the code in the Enhanced MTA.
+ * Returns a number so the MTA's hot loop allocates nothing.
  */
 import type { RandomSource } from '../ports.ts';
 import { LogStatus, type LogStatusCode, type Millis, type Qualification } from '../types.ts';
 import type { RetryPolicy } from './policy.ts';
 
-/** {@link decideRetry}: the error is permanent; the message fails now. */
+/** {@link decideRetry}: the error is permanent (or Hard); the message fails now. */
 export const GIVE_UP_PERMANENT = -1;
 /** {@link decideRetry}: retries or validity ran out; the message fails now. */
 export const GIVE_UP_EXPIRED = -2;
@@ -26,7 +28,8 @@ export function decideRetry(
   rng: RandomSource,
   requestedValidityMs?: Millis,
 ): number {
-  if (q.disposition === 'permanent') return GIVE_UP_PERMANENT;
+  // SPEC §4: Hard errors are never retried, in either MTA, even on a 4xx
+  if (q.disposition === 'permanent' || q.type === 'hard') return GIVE_UP_PERMANENT;
   const at = policy.nextAttemptAt(attemptNo, firstSentAt, now, q, domain, rng, requestedValidityMs);
   if (at === null || !(at > now) || at > firstSentAt + policy.effectiveValidity(requestedValidityMs))
     return GIVE_UP_EXPIRED;

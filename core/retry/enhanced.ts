@@ -108,4 +108,13 @@ export class EnhancedRetryPolicy extends DelayRetryPolicy {
     const list = this.ruleFor(q, domain)?.intervalsMs ?? this.settings.defaultIntervalsMs;
     return list[Math.min(attemptNo, list.length) - 1]!;
   }
+
+  /** The shortest interval any row (or the default) gives retry `retryNo`. */
+  override shortestDelay(retryNo: number): Millis | null {
+    if (retryNo < 1) return null;
+    const at = (list: readonly Millis[]) => list[Math.min(retryNo, list.length) - 1]!;
+    let min = at(this.settings.defaultIntervalsMs);
+    for (const r of this.settings.rules) min = Math.min(min, at(r.intervalsMs));
+    return min;
+  }
 }

@@ -29,7 +29,26 @@ export interface RetryPolicy {
     rng: RandomSource,
     requestedValidityMs?: Millis,
   ): Millis | null;
+  /**
+   * The shortest delay the policy can wait before retry `retryNo` (1-based), whatever the reply,
+   * domain or jitter; null when that retry never comes. Optional: used for the liveness bound
+   * ({@link attemptBound}); a policy without it gets a loose bound.
+   */
+  shortestDelay?(retryNo: number): Millis | null;
 }
+
+/** A random source at its lowest draw: jitter at its shortest, and the real stream left untouched. */
+export const LOWEST_DRAW: RandomSource = { next: () => 0 };
+
+/** A qualification policies that ignore the reply accept for {@link RetryPolicy.shortestDelay}. */
+const ANY_REPLY: Qualification = {
+  type: 'soft',
+  reason: 0,
+  impact: 'none',
+  disposition: 'transient',
+  rule: null,
+  bounceClass: null,
+};
 
 /** Applies the validity deadline to a delay: `now + delay`, or null if that is past the deadline. */
 export function withinValidity(now: Millis, delayMs: number | null, deadline: Millis): Millis | null {
@@ -48,6 +67,11 @@ export abstract class DelayRetryPolicy implements RetryPolicy {
   abstract effectiveValidity(requestedMs?: Millis): Millis;
   /** The delay before the retry that follows failed attempt `attemptNo` (1-based), or null to give up. */
   abstract retryDelay(attemptNo: number, q: Qualification, domain: string, rng: RandomSource): number | null;
+
+  /** For policies whose delay ignores the reply and domain; a policy whose delay depends on them overrides it. */
+  shortestDelay(retryNo: number): Millis | null {
+    return this.retryDelay(retryNo, ANY_REPLY, '', LOWEST_DRAW);
+  }
 
   nextAttemptAt(
     attemptNo: number,

@@ -57,5 +57,7 @@ export class RollingCounter {
   /** Forgets every count of `key` (after a block, so the next decision uses fresh numbers). */
   reset(key: number): void {
     this.slotOf.fill(-1, key * this.slots, (key + 1) * this.slots);
+    // -1 is inside the window during the first window of a run (abs - slots < -1): zero the counts too
+    this.data.fill(0, key * this.slots * this.metrics, (key + 1) * this.slots * this.metrics);
   }
 }

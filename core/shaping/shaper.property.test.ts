@@ -129,3 +129,47 @@ describe('shaper invariants over random send/reply sequences', () => {
     },
   );
 });
+
+describe('legacy: error-rate block room (SPEC §7.1)', () => {
+  const errorBlockRules = (min: number, rate: number) =>
+    parseMxRules(
+      `version: 1\nerrorBlock:\n  minMessages: ${min}\n  errorRate: ${rate}\nrules:\n  - mask: '*'\n    maxConnections: 10\n    maxMessagesPerConnection: 50\n    messagesPerHour: 10000\n    connectTimeout: 10s\n    dataTimeout: 1m\n    timeout: 1m\n`,
+    );
+  test.prop([
+    fc.integer({ min: 1, max: 400 }),
+    fc.constantFrom(0.5, 0.8, 0.9, 0.95, 0.99, 1),
+    fc.array(fc.boolean(), { maxLength: 600 }),
+  ])(
+    'errorBlockRoom is the exact number of further error replies that trips the block',
+    (min, rate, history) => {
+      const s = createShaper({ mode: 'legacy', mxRules: errorBlockRules(min, rate) });
+      const d = s.registerSite(
+        'example.org',
+        [{ host: 'mx.example.org', preference: 1, ips: ['192.0.2.1'] }],
+        ['198.51.100.1'],
+      );
+      const p = s.pathsOf('example.org')[0]!;
+      const t = 1_000;
+      for (const err of history)
+        s.onReply(p, err ? '451 4.3.0 try later' : '250 ok', err ? failure() : null, t);
+      const blockedBefore = s.isBlocked(d, t);
+      const room = s.errorBlockRoom(d, t);
+      if (!Number.isFinite(room)) {
+        // only a 100% rate after a success in the window can never trip
+        expect(rate).toBe(1);
+        for (let i = 0; i < min + 5; i++) s.onReply(p, '451 4.3.0 try later', failure(), t);
+        expect(s.suspensions().filter((x) => x.startMs === t)).toHaveLength(blockedBefore ? 1 : 0);
+        return;
+      }
+      expect(room).toBeGreaterThanOrEqual(1);
+      let n = 0;
+      for (;;) {
+        n++;
+        const a = s.onReply(p, '451 4.3.0 try later', failure(), t);
+        if (a.rule === 'errorBlock') break;
+        expect(n).toBeLessThan(room);
+      }
+      expect(n).toBe(room);
+    },
+  );
+});

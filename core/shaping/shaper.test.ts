@@ -42,6 +42,30 @@ describe('legacy: error-rate block (SPEC §7.1)', () => {
     expect(run(299, 299).s.isBlocked(0, 10 * MIN)).toBe(0);
     expect(run(1000, 899).s.isBlocked(0, 10 * MIN)).toBe(0);
   });
+  it('errorBlockRoom: the fewest further replies that could trip the block', () => {
+    const fresh = createShaper({ mode: 'legacy', mxRules });
+    const d0 = fresh.registerSite('example.org', hosts('example.org', 1), IP);
+    expect(fresh.errorBlockRoom(d0, 0)).toBe(300);
+    // 300 replies, 15 errors: 90% needs (0.9 × 300 − 15) / 0.1 = 2,550 more errors
+    expect(run(300, 15).s.errorBlockRoom(0, 10 * MIN)).toBe(2550);
+    expect(run(299, 299).s.errorBlockRoom(0, 10 * MIN)).toBe(1);
+    expect(run(100, 0).s.errorBlockRoom(0, 10 * MIN)).toBe(900);
+    // a block resets the counts: the next one needs 300 replies again
+    expect(run(300, 300).s.errorBlockRoom(0, 10 * MIN)).toBe(300);
+    const enhanced = createShaper({ mode: 'enhanced', mxRules, adaptiveRules });
+    const d1 = enhanced.registerSite('example.org', hosts('example.org', 1), IP);
+    expect(enhanced.errorBlockRoom(d1, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+  it('replies that trip the block again while it holds extend it in one record', () => {
+    const { s, p, t, events } = run(300, 300);
+    for (let i = 0; i < 300; i++) s.onReply(p, '421 try later', failure(), t);
+    expect(events).toHaveLength(1);
+    for (let i = 0; i < 300; i++) s.onReply(p, '421 try later', failure(), t + MIN);
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({ id: events[0]!.id, startMs: t, endMs: t + MIN + 3 * H });
+    expect(s.suspensions()).toHaveLength(1);
+    expect(s.isBlocked(0, t + 3 * H)).toBe(t + MIN + 3 * H);
+  });
   it('a block can be cancelled', () => {
     const { s, d, p, t } = run(300, 300);
     const [b] = s.suspensions(t);

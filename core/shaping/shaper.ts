@@ -695,6 +695,29 @@ export class Shaper {
   }
 
   /**
+   * Legacy error-rate block (SPEC §7.1): the fewest further replies from `domainId` at t that could
+   * trip the block, were they all errors (at least 1); Infinity when no run of replies can (enhanced
+   * mode has no error-rate block). The MTA keeps the messages whose replies it does not know yet
+   * within this, so the reply that trips the block is the last one sent before it. Allocation-free.
+   */
+  errorBlockRoom(domainId: number, t: number): number {
+    if (this.enhanced) return INF;
+    const eb = this.rules.settings.errorBlock;
+    const total = this.errCounter.sum(domainId, 0, t);
+    const errors = this.errCounter.sum(domainId, 1, t);
+    const rate = eb.errorRate;
+    // after j more error replies: total + j >= minMessages and errors + j >= rate * (total + j), the
+    // test onReply makes; errors + j - rate * (total + j) grows with j (rate <= 1)
+    let j = Math.max(1, eb.minMessages - total);
+    if (rate >= 1) return errors + j >= rate * (total + j) ? j : INF;
+    j = Math.max(j, Math.ceil((rate * total - errors) / (1 - rate)));
+    // the same floating-point test as onReply decides, not the rounded formula
+    while (j > 1 && total + j - 1 >= eb.minMessages && errors + j - 1 >= rate * (total + j - 1)) j--;
+    while (errors + j < rate * (total + j)) j++;
+    return j;
+  }
+
+  /**
    * Until when the whole domain is held at t: by an error-rate block, or because every one of its paths'
    * (local IP, domain) pairs is suspended; 0 when some path may still send. Allocation-free.
    */

@@ -1,7 +1,10 @@
 /**
  * The record of shaping decisions: suspensions, error-rate blocks, throttles, unavailable paths and
  * delayed queues (SPEC §7, store table `suspensions`). Each can be listed and cancelled; every new
- * record and every cancellation is passed to the listener (the run store records them).
+ * record, extension and cancellation is passed to the listener (the run store keeps the last state of
+ * each record). A decision taken again while the same one is in force (same kind, rule and
+ * domain/pair/link) is one record: a later end extends it, an end it already covers changes nothing,
+ * so replies that come back from sessions in flight do not write the same suspension twice.
  */
 
 /** Kinds, as the run store's `suspensions.kind` column spells them. */
@@ -21,7 +24,10 @@ export interface Suspension {
   cancelled: boolean;
 }
 
-/** Receives each new decision and each cancellation (then `cancelled` is true). */
+/**
+ * Receives each new decision, each extension (the same `id` with a later `endMs`) and each
+ * cancellation (then `cancelled` is true). The last call for an id holds.
+ */
 export type SuspensionListener = (s: Readonly<Suspension>) => void;
 
 /** Internal keys a record applies to (-1 when not relevant). */
@@ -34,14 +40,31 @@ export interface SuspensionKeys {
 export class SuspensionLog {
   private readonly items: Suspension[] = [];
   private readonly keys: SuspensionKeys[] = [];
+  /** latest record of each (kind, rule, domain, pair, link) */
+  private readonly latest = new Map<string, number>();
 
   constructor(private readonly listener: SuspensionListener | null = null) {}
 
-  /** Records a decision and tells the listener. */
+  /**
+   * Records a decision and tells the listener; or, when the same decision (kind, rule, keys) is in
+   * force at `s.startMs`, extends that record to `s.endMs` (telling the listener) or, if it already
+   * lasts that long, leaves it as it is (telling no one). Returns the record that holds.
+   */
   add(s: Omit<Suspension, 'id' | 'cancelled'>, keys: SuspensionKeys): Suspension {
+    const key = `${s.kind}|${s.rule}|${keys.domainId}|${keys.pairId}|${keys.linkId}`;
+    const prevId = this.latest.get(key);
+    const prev = prevId === undefined ? undefined : this.items[prevId]!;
+    if (prev && !prev.cancelled && prev.startMs <= s.startMs && s.startMs < prev.endMs) {
+      if (s.endMs > prev.endMs) {
+        prev.endMs = s.endMs;
+        this.listener?.(prev);
+      }
+      return prev;
+    }
     const rec: Suspension = { ...s, id: this.items.length, cancelled: false };
     this.items.push(rec);
     this.keys.push(keys);
+    this.latest.set(key, rec.id);
     this.listener?.(rec);
     return rec;
   }

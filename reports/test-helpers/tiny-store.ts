@@ -50,7 +50,7 @@ export async function insert(store: ReportStore, table: string, values: SqlParam
 /** The tiny run (one delivery, 10 recipients). */
 export async function fillTinyRun(s: ReportStore): Promise<void> {
   await insert(s, 'run_meta', [
-    ['schema_version', '1'],
+    ['schema_version', '2'],
     ['seed', '42'],
     ['scenario_name', 'tiny'],
     ['scenario_hash', 'abc123'],
@@ -183,9 +183,35 @@ export async function fillTinyRun(s: ReportStore): Promise<void> {
     ],
     [7_260_000, 1, 8, 2, 'gm.com', '10.0.0.1', '2.2.2.2', ...MAILBOX_FULL_452],
   ]);
-  // t, recipient, kind, type, reason, impact, status, text
+  // t, recipient, kind, type, reason, impact, status, text, matched_by, delivery_id, recipient_id
   await insert(s, 'inmail', [
-    [4 * H, 'b9@gm.com', 'dsn', 'hard', 1, 'quarantine', '5.1.1', 'dsn 5.1.1 no such user'],
+    [
+      4 * H,
+      'b9@gm.com',
+      'dsn',
+      'hard',
+      1,
+      'quarantine',
+      '5.1.1',
+      'dsn 5.1.1 no such user',
+      'messageId',
+      1,
+      9,
+    ],
+    // backscatter: a bounce for a message the run never sent (matches nothing, changes nothing)
+    [
+      3 * H,
+      'a1@ex.com',
+      'dsn',
+      'hard',
+      1,
+      'quarantine',
+      '5.1.1',
+      'dsn 5.1.1 no such user',
+      'none',
+      null,
+      null,
+    ],
   ]);
   // address, status, error_count, reason, text, first_error, last_error, updated
   await insert(s, 'quarantine', [
@@ -223,10 +249,10 @@ export async function fillTinyRun(s: ReportStore): Promise<void> {
     [7_200_000, 'icloud.com', '10.0.0.1', 1, 0, 0, 1],
     [7_200_000, 'gm.com', '10.0.0.1', 1, 0, 1, 0],
   ]);
-  // kind, domain, local_ip, start, end, rule, text
+  // kind, domain, local_ip, mx_ip, start, end, rule, text
   await insert(s, 'suspensions', [
-    ['suspend', 'gm.com', '10.0.0.1', H, 5 * H, 'Yahoo_TSS04', '421 4.7.0 [TSS04] deferred'],
-    ['block', 'icloud.com', null, 2 * H, 2 * H + 30 * 60_000, 'ErrorRate', HOSTILE_IMG],
+    ['suspend', 'gm.com', '10.0.0.1', null, H, 5 * H, 'Yahoo_TSS04', '421 4.7.0 [TSS04] deferred'],
+    ['block', 'icloud.com', null, null, 2 * H, 2 * H + 30 * 60_000, 'ErrorRate', HOSTILE_IMG],
   ]);
 }
 

@@ -1,7 +1,10 @@
 import { type AddressObject, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { createInMail } from '../../core/inmail/index.ts';
+import { createQualifier } from '../../core/qualification/index.ts';
 import type { FollowUp } from '../isp/follow-up.ts';
-import { buildArf, buildAutoReply, buildDsn } from './build.ts';
+import { fastArf, fastDsn } from '../transport/fast-report.ts';
+import { buildArf, buildAutoReply, buildDsn, buildFollowUpMail } from './build.ts';
 
 const base: FollowUp = {
   kind: 'dsn',
@@ -61,5 +64,22 @@ describe('async mail', () => {
     expect(p.inReplyTo).toBe('<m42@sender.example>');
     expect(p.from?.text).toBe('jane.doe.3kf@shop.example');
     expect(p.text).toContain('Away until Monday.');
+  });
+
+  it('returns the original Message-ID (and the VERP return path) that inMail reads back, for every kind', async () => {
+    const inmail = createInMail({ qualifier: createQualifier({ mode: 'legacy' }) });
+    const f = { ...base, from: 'news+1.7.42@sender.example', messageId: '<1.7.42@mxlab.invalid>' };
+    const mails = [
+      await buildFollowUpMail(f),
+      await buildFollowUpMail({ ...f, kind: 'arf' }),
+      await buildFollowUpMail({ ...f, kind: 'autoReply' }),
+      fastDsn(f, 0)!,
+      fastArf({ ...f, kind: 'arf' }, 0)!,
+    ];
+    for (const data of mails) {
+      const [r] = await inmail.process({ source: 's', data });
+      expect(r!.origin.messageId).toBe('<1.7.42@mxlab.invalid>');
+      expect(r!.origin.returnPath).toBe('news+1.7.42@sender.example');
+    }
   });
 });

@@ -253,7 +253,9 @@ export class IspBrain {
     const c = this.counter(s.clientIp, done);
     c.delivered++;
     if (s.pendingBounce !== null) {
-      this.followUp('dsn', s, to, env.messageId, done, p.acceptThenBounce?.delay, s.pendingBounce);
+      // a relay that rewrote the Message-ID returns a header the sender never wrote
+      const returned = p.acceptThenBounce?.returnsMessageId === false ? '' : env.messageId;
+      this.followUp('dsn', s, to, returned, done, p.acceptThenBounce?.delay, s.pendingBounce);
       return;
     }
     if (s.magicFollowUp === 'autoReply' || kind === 'autoResponder')

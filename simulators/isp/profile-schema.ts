@@ -147,6 +147,11 @@ export const ispProfileSchema = z
         probability: probability,
         truths: z.array(truthKind).default(['unknown']),
         delay: delaySchema.default({ medianMs: 20 * MINUTE, sigma: 1.5, maxMs: 7 * DAY }),
+        /**
+         * the DSN returns the original header with the sender's Message-ID (RFC 3464 §2); false: with
+         * another one (a relay rewrote it, as Amazon SES does), so only VERP or the address can match it
+         */
+        returnsMessageId: z.boolean().default(true),
       })
       .optional(),
     autoReply: z

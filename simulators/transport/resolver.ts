@@ -51,16 +51,20 @@ export class InProcessResolver implements MxResolver {
     }
     let r = this.cache.get(d);
     if (!r) {
-      const dashed = d.replaceAll('.', '-');
-      const mx: MxHost[] = brain.profile.mx
-        .map((m) => {
-          const host = m.host.replaceAll('{domain}', dashed);
-          return { host, preference: m.preference, ips: mxIps(host, m.ips) };
-        })
-        .sort((a, b) => a.preference - b.preference);
-      r = { ok: true, mx };
+      r = { ok: true, mx: mxHostsOf(brain, d) };
       this.cache.set(d, r);
     }
     return r;
   }
+}
+
+/** The MX hosts (with their A records) that `brain` gives `domain` (lower case), lowest preference first. */
+export function mxHostsOf(brain: IspBrain, domain: string): MxHost[] {
+  const dashed = domain.replaceAll('.', '-');
+  return brain.profile.mx
+    .map((m) => {
+      const host = m.host.replaceAll('{domain}', dashed);
+      return { host, preference: m.preference, ips: mxIps(host, m.ips) };
+    })
+    .sort((a, b) => a.preference - b.preference);
 }

@@ -9,6 +9,11 @@ afterAll(cleanupRuns);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** rows of `suspensions` that repeat another row, or overlap one of the same decision (issue #19) */
+const DUPLICATE_SUSPENSIONS = `SELECT count(*) AS n FROM suspensions a JOIN suspensions b
+  ON a.kind = b.kind AND a.domain = b.domain AND a.local_ip IS NOT DISTINCT FROM b.local_ip
+  AND a.mx_ip IS NOT DISTINCT FROM b.mx_ip AND a.rule IS NOT DISTINCT FROM b.rule
+  AND a.rowid < b.rowid AND a.start_ms < b.end_ms AND b.start_ms < a.end_ms`;
 
 describe('catalog scenarios at reduced size', () => {
   it('baseline: nearly everything is delivered, nothing left pending, no valid address quarantined', async () => {
@@ -71,6 +76,7 @@ describe('catalog scenarios at reduced size', () => {
         await count(enhanced.store, `SELECT count(*) AS n FROM suspensions WHERE kind = 'suspend'`),
       ).toBeGreaterThan(0);
       expect(enhancedDeferrals).toBeLessThan(legacyDeferrals);
+      expect(await count(enhanced.store, DUPLICATE_SUSPENSIONS)).toBe(0);
       // SPEC §4: retries held by a suspension go back to their backoff, not all at the suspension's end
       const [{ atEnd, withinHour }] = await enhanced.store.all<{ atEnd: number; withinHour: number }>(
         `WITH e AS (SELECT DISTINCT domain, end_ms FROM suspensions WHERE kind = 'suspend')
@@ -142,6 +148,7 @@ describe('catalog scenarios at reduced size', () => {
          AND t > ${Number(blocks[0]!.start_ms)} AND t < ${Number(blocks[0]!.end_ms)}`,
       );
       expect(duringBlock).toBe(0);
+      expect(await count(r.store, DUPLICATE_SUSPENSIONS)).toBe(0);
     } finally {
       await r.store.close();
     }

@@ -62,4 +62,4 @@ it('lists exactly the falsely quarantined addresses and fails the unfixed run', 
     (e: { code: number }) => e.code,
   );
   expect(ok).toBe(0);
-});
+}, 120_000); // two 8,000-recipient runs, each with its consistency checks

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { localIps, type RunPlan } from '../../scenarios/run-plan.ts';
 import { runPlan } from '../../scenarios/run-scenario.ts';
+import { expectConsistentStore } from '../consistency.ts';
 import { cleanupRuns, count, tempDir } from './helpers.ts';
 
 afterAll(cleanupRuns);
@@ -108,6 +109,8 @@ function planOfParams(p: Params): RunPlan {
       adaptiveRules: 'default',
       inmailEveryMs: 15 * 60_000,
       cleanup: true,
+      verp: false,
+      asyncMatchLatest: false,
       cleanupAtMs: 2 * HOUR,
       retry: p.retry,
     },
@@ -150,6 +153,7 @@ describe('simulation conservation', () => {
         const r = await runPlan(plan, { out: tempDir() });
         const store = r.store!;
         try {
+          await expectConsistentStore(r.out, plan);
           const m = r.summary.messages;
           const targeted = plan.population.size * plan.deliveries.length;
           expect(m.targeted).toBe(targeted);
@@ -200,7 +204,7 @@ describe('simulation conservation', () => {
       }),
       { numRuns: 6, seed: 4242, endOnFailure: true },
     );
-  });
+  }, 180_000); // six runs, each with its consistency checks
 
   /** A small legacy scenario with an outage and two deliveries, for the fixed-case tests below. */
   const fixed: Params = {
@@ -226,6 +230,11 @@ describe('simulation conservation', () => {
     const c = await runPlan(planOfParams({ ...p, seed: 8 }), { out: tempDir(), openStore: false });
     expect(a.summaryJson).toBe(b.summaryJson);
     expect(c.summaryJson).not.toBe(a.summaryJson);
+    for (const [r, seed] of [
+      [a, p.seed],
+      [c, 8],
+    ] as const)
+      await expectConsistentStore(r.out, planOfParams({ ...p, seed }));
   });
 
   it('the store written on a worker thread holds the same tables and gives the same summary.json', async () => {
@@ -249,6 +258,7 @@ describe('simulation conservation', () => {
     const results: { summary: string; rows: unknown[] }[] = [];
     for (const storeWorker of [false, true]) {
       const r = await runPlan(planOfParams(p), { out: tempDir(), storeWorker });
+      await expectConsistentStore(r.out, planOfParams(p));
       const rows: unknown[] = [];
       for (const t of tables) rows.push(await r.store!.all(`SELECT * FROM ${t}`));
       r.store!.close();

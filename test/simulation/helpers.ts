@@ -11,6 +11,7 @@ import {
   runPlan,
 } from '../../scenarios/index.ts';
 import type { RunStore } from '../../store/index.ts';
+import { expectConsistentStore, type KnownDefect } from '../consistency.ts';
 
 const dirs: string[] = [];
 
@@ -29,9 +30,21 @@ export function catalogPlan(name: string, overrides: { seed?: number; recipients
   return planOf(loadScenario(join(CATALOG_DIR, `${name}.yaml`), overrides));
 }
 
-/** Runs a plan; the result's store is open (close it). */
-export async function run(plan: RunPlan): Promise<RunResult & { store: RunStore }> {
+/**
+ * Runs a plan and checks its store's consistency (test/consistency.ts; `knownDefects` are expected
+ * there); the result's store is open (close it).
+ */
+export async function run(
+  plan: RunPlan,
+  knownDefects: readonly KnownDefect[] = [],
+): Promise<RunResult & { store: RunStore }> {
   const r = await runPlan(plan, { out: tempDir() });
+  try {
+    await expectConsistentStore(r.out, plan, knownDefects);
+  } catch (err) {
+    await r.store?.close();
+    throw err;
+  }
   return r as RunResult & { store: RunStore };
 }
 

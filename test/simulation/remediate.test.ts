@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { openRunStore } from '../../store/index.ts';
+import { expectConsistentStore } from '../consistency.ts';
 import { cleanupRuns, count, tempDir } from './helpers.ts';
 
 const exec = promisify(execFile);
@@ -30,6 +31,7 @@ it('restores every falsely quarantined iCloud address and no invalid one', async
     out,
     '--no-progress',
   ]);
+  await expectConsistentStore(out);
   let store = await openRunStore(out);
   const falseBefore = await count(store, FALSELY_QUARANTINED);
   const invalidQuarantined = await store.all<{ address: string }>(

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG_DIR, loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
 import { type WireRun, wirePorts } from '../../scenarios/wire.ts';
+import { expectConsistentStore } from '../consistency.ts';
 
 const RECIPIENTS = Number(process.env.MXLAB_WIRE_RECIPIENTS ?? 2000);
 /**
@@ -52,6 +53,7 @@ describe('wire mode ≡ in-process', () => {
         expect(totals.dkimFail).toBe(0);
         expect(totals.dkimPass).toBe(totals.accepted + totals.rejected);
         expect(w.transport.stats.maybeDuplicates).toBe(0);
+        for (const r of [a, b]) await expectConsistentStore(r.out, plan);
       } finally {
         await a.store!.close();
         await b.store!.close();

@@ -1,0 +1,69 @@
+/**
+ * The MX-rule limit of every (domain, MX IP) a run sent to, derived from its plan the way the run
+ * built them: the plan's ISP profiles give each domain's MX hosts and IPs (simulators' resolver), the
+ * plan's MX rules with its throughput level give the rule of each host (core's `matchMxRule`), and
+ * SPEC §7.1 splits the rule's hourly rate in slices. The run store does not hold the rules, so
+ * `store/consistency.ts` gets them from here for its `slice-limit` check.
+ */
+
+import {
+  applyThroughputLevel,
+  loadMxRules,
+  loadThroughputLevels,
+  type MxRuleSet,
+  matchMxRule,
+} from '../core/shaping/index.ts';
+import { HOUR } from '../core/types.ts';
+import { createInProcessWorld, mxHostsOf } from '../simulators/index.ts';
+import type { PathLimit } from '../store/consistency.ts';
+import { planProfiles } from './plan-world.ts';
+import type { RunPlan } from './run-plan.ts';
+
+/** The MX rules a run of `plan` shapes with (throughput level applied). */
+export function planMxRules(plan: RunPlan): MxRuleSet {
+  const rules = loadMxRules(plan.mta.mxRules === 'default' ? undefined : plan.mta.mxRules);
+  return applyThroughputLevel(rules, plan.mta.throughputLevel, loadThroughputLevels());
+}
+
+/**
+ * Most sends per slice and slice length for `messagesPerHour` under `set`'s slice settings, or null
+ * when the rule has no hourly limit. Floor rounding: floor(R / n) per slice, or 1 per ceil(1 h / R)
+ * when that is 0 (core/shaping/slice-limiter.ts); spread: slices differ by at most one, so ceil(R / n).
+ */
+export function sliceAllowance(
+  set: MxRuleSet,
+  messagesPerHour: number,
+): { perSlice: number; sliceMs: number } | null {
+  if (messagesPerHour <= 0) return null;
+  const n = set.settings.slicesPerHour;
+  if (set.settings.sliceRounding === 'spread')
+    return { perSlice: Math.ceil(messagesPerHour / n), sliceMs: HOUR / n };
+  const per = Math.floor(messagesPerHour / n);
+  return per > 0
+    ? { perSlice: per, sliceMs: HOUR / n }
+    : { perSlice: 1, sliceMs: Math.ceil(HOUR / messagesPerHour) };
+}
+
+/** Limits of every (domain, MX IP) of `domains` under `plan` (domains no profile serves are left out). */
+export function pathLimits(plan: RunPlan, domains: Iterable<string>): PathLimit[] {
+  const set = planMxRules(plan);
+  const world = createInProcessWorld({
+    population: { truthOf: () => null },
+    profiles: planProfiles(plan),
+    seed: plan.seed,
+    clock: { now: () => 0 },
+  });
+  const out: PathLimit[] = [];
+  for (const domain of domains) {
+    const brain = world.directory.brainFor(domain.toLowerCase());
+    if (brain === null) continue;
+    for (const h of mxHostsOf(brain, domain.toLowerCase())) {
+      const rule = set.rules[matchMxRule(set, h.host)]!;
+      const allowance = sliceAllowance(set, rule.messagesPerHour);
+      if (allowance === null) continue;
+      for (const mxIp of h.ips)
+        out.push({ domain, mxIp, rule: rule.name, shared: rule.shared, ...allowance });
+    }
+  }
+  return out;
+}
