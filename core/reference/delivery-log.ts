@@ -31,6 +31,8 @@ export interface RefMessage {
   deadline: number;
   /** interval of the retry now scheduled (the "normal backoff" of SPEC §4) */
   backoffMs: number;
+  /** its last try before the deadline is planned (SPEC §4: it stays in play until validity ends) */
+  lastTry: boolean;
 }
 
 export type RefLogStatus = 'pending' | 'sent' | 'failed' | 'ignored' | 'takenIntoAccount';

@@ -101,6 +101,26 @@ export class RefErrorBlock {
     return this.until.get(domain) ?? 0;
   }
 
+  /** The replies in the window now (a block starts a fresh count). */
+  private window(domain: string, t: number): { t: number; failed: boolean }[] {
+    const step = this.rules.errorBlock.windowMs / 12;
+    const now = Math.floor(t / step);
+    return (this.replies.get(domain) ?? []).filter((r) => Math.floor(r.t / step) > now - 12);
+  }
+
+  /**
+   * The fewest further replies that could start a block were they all errors: a session never
+   * carries more, so no message leaves once the block is tripped.
+   */
+  room(domain: string, t: number): number {
+    const eb = this.rules.errorBlock;
+    const w = this.window(domain, t);
+    const errors = w.filter((r) => r.failed).length;
+    for (let j = 1; j <= 1_000_000; j++)
+      if (w.length + j >= eb.minMessages && errors + j >= eb.errorRate * (w.length + j)) return j;
+    return Number.POSITIVE_INFINITY;
+  }
+
   /** Counts one reply; returns the block's end when this reply starts a block, else 0. */
   count(domain: string, failed: boolean, t: number): number {
     const eb = this.rules.errorBlock;

@@ -33,12 +33,11 @@ export const REF_ENHANCED_RETRY: EnhancedRetrySettings = DEFAULT_ENHANCED_RETRY_
  * is temporary when its code says so (disposition transient).
  * Enhanced: "the code decides" (the qualifier's disposition: 4xx transient, 5xx permanent, with the
  * exceptions of §6.3 and rule overrides).
- * `legacyByCode`: the reading before turn 2 (the code decides in legacy mode too), kept only so the
- * differential property can name that discrepancy until the core implements turn 2.
  */
-export function isRetried(mode: 'legacy' | 'enhanced', q: Qualification, legacyByCode = false): boolean {
-  if (mode === 'enhanced' || legacyByCode) return q.disposition === 'transient';
+export function isRetried(mode: 'legacy' | 'enhanced', q: Qualification): boolean {
+  // "Hard errors never are" (either MTA)
   if (q.type === 'hard') return false;
+  if (mode === 'enhanced') return q.disposition === 'transient';
   if (q.type === 'soft') return true;
   return q.disposition === 'transient';
 }
@@ -90,11 +89,16 @@ export function validityOf(mode: 'legacy' | 'enhanced', requestedMs: number): nu
  * (a 32-bit murmur3 finaliser), so the held messages spread over the interval.
  */
 export function afterHold(holdEnd: number, backoffMs: number, messageNo: number): number {
+  return holdEnd + (spread(messageNo) % Math.max(1, Math.floor(backoffMs)));
+}
+
+/** A 32-bit murmur3 finaliser of the message's number: where in an interval its try falls. */
+export function spread(messageNo: number): number {
   let h = messageNo | 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return holdEnd + ((h >>> 0) % Math.max(1, Math.floor(backoffMs)));
+  return h >>> 0;
 }

@@ -43,6 +43,7 @@ import {
   REF_LEGACY_RETRY,
   type RefLegacyRetry,
   retryInterval,
+  spread,
   validityOf,
 } from './retry.ts';
 
@@ -77,25 +78,6 @@ export interface ReferenceOptions {
   mxRules: RefMxRules;
   quarantine: RefQuarantineSettings;
   legacyRetry?: RefLegacyRetry;
-  /**
-   * The core's matching before issue #19 defect 3 is fixed: an async mail applies to the latest
-   * message accepted for its recipient address. Only for the differential property's named exclusion.
-   */
-  asyncToLatestAccepted?: boolean;
-  /**
-   * The core's error-rate block before issue #19 defect 4 is fixed: the block is only seen when a
-   * domain is woken, so every session opened in that wake still goes out after the threshold is
-   * crossed. Only for the differential property's named exclusion.
-   */
-  blockSeenPerWake?: boolean;
-  /**
-   * The core's hold before issue #19 defect 2 is fixed: a retry that falls due during a hold backs
-   * off by the time since its last attempt (which grows with each hold), not by its own interval.
-   * Only for the differential property's named exclusion.
-   */
-  holdBackoffFromLastAttempt?: boolean;
-  /** the pre-turn-2 reading of §6.3 (legacy retries decided by the code); see `isRetried` */
-  legacyRetryByCode?: boolean;
   deliveries: RefDelivery[];
   /** the quarantine table before the run */
   initial: { address: string; status: RefStatus }[];
@@ -158,11 +140,12 @@ export interface ReferenceResult {
 const START_SEQ = -3_000_000;
 const INMAIL_SEQ = -2_000_000;
 const CLEANUP_SEQ = -1_000_000;
+const LAST_SEQ = 1e12;
 
 interface Todo {
   at: number;
   seq: number;
-  kind: 'start' | 'inmail' | 'cleanup' | 'due' | 'wake';
+  kind: 'start' | 'inmail' | 'cleanup' | 'due' | 'wake' | 'deadline';
   delivery?: RefDelivery;
   message?: RefMessage;
   domain?: string;
@@ -255,7 +238,8 @@ class ReferenceRun {
   }
 
   private plan(at: number, t: Omit<Todo, 'at' | 'seq'>): void {
-    this.todo.push({ ...t, at, seq: this.seq++ });
+    // an expiry at a deadline comes after everything else of its millisecond
+    this.todo.push({ ...t, at, seq: (t.kind === 'deadline' ? LAST_SEQ : 0) + this.seq++ });
   }
 
   /** The earliest thing to do (planned first among equals), up to the horizon. */
@@ -307,6 +291,7 @@ class ReferenceRun {
         startAt: d.startAt,
         deadline: d.startAt + validity,
         backoffMs: 0,
+        lastTry: false,
       };
       this.messages.push(m);
       let excluded: number | null = null;
@@ -326,6 +311,7 @@ class ReferenceRun {
         continue;
       }
       this.queueOf(m.domain).push(m);
+      this.plan(m.deadline, { kind: 'deadline', message: m });
       if (!woken.includes(m.domain)) woken.push(m.domain);
     }
     for (const domain of woken) this.scheduleWake(domain, this.now);
@@ -358,17 +344,27 @@ class ReferenceRun {
       return;
     }
     const paths = this.pathsOf(domain, res);
-    const heldAtWake = this.o.mode === 'legacy' ? this.block.blockedUntil(domain) : 0;
+    // connections are simultaneous: the sessions opened now all leave before their replies come
+    // back; their messages count against the error-rate block's room until then
+    const open: { path: Path; batch: RefMessage[] }[] = [];
+    const flush = async () => {
+      for (const s of open.splice(0)) await this.session(domain, s.path, s.batch, t);
+    };
     while (queue.length > 0) {
       // "sending is blocked for 3 hours": nothing leaves for the domain until the block ends
-      const held = this.o.blockSeenPerWake
-        ? heldAtWake
-        : this.o.mode === 'legacy'
-          ? this.block.blockedUntil(domain)
-          : 0;
+      const held = this.o.mode === 'legacy' ? this.block.blockedUntil(domain) : 0;
       if (held > t) {
         this.scheduleWake(domain, held);
-        return;
+        break;
+      }
+      // never more messages with unknown replies than the fewest replies that could trip the
+      // error-rate block, so that no message leaves once it is tripped: else wait for the replies
+      const inFlight = open.reduce((n, x) => n + x.batch.length, 0);
+      const room =
+        (this.o.mode === 'legacy' ? this.block.room(domain, t) : Number.POSITIVE_INFINITY) - inFlight;
+      if (room <= 0) {
+        await flush();
+        continue;
       }
       // the domain's paths in turn, the first one whose slice still has room
       const first = this.turn.get(domain) ?? 0;
@@ -383,16 +379,13 @@ class ReferenceRun {
       if (path === null) {
         // "sent as soon as possible in the slice": the next slice
         this.scheduleWake(domain, this.slices.nextSlice(t));
-        return;
+        break;
       }
       this.turn.set(domain, first + 1);
       // "max messages per connection (then reconnect)"
+      const most = Math.min(path.rule.maxMessagesPerConnection, room);
       const batch: RefMessage[] = [];
-      while (
-        batch.length < path.rule.maxMessagesPerConnection &&
-        queue.length > 0 &&
-        this.slices.room(path.bucket, path.rule, t) > 0
-      ) {
+      while (batch.length < most && queue.length > 0 && this.slices.room(path.bucket, path.rule, t) > 0) {
         const m = queue.shift()!;
         // "only inside the validity period"
         if (t > m.deadline) {
@@ -402,9 +395,9 @@ class ReferenceRun {
         this.slices.take(path.bucket, t);
         batch.push(m);
       }
-      if (batch.length === 0) continue;
-      await this.session(domain, path, batch, t);
+      if (batch.length > 0) open.push({ path, batch });
     }
+    await flush();
   }
 
   /**
@@ -502,19 +495,22 @@ class ReferenceRun {
     m.reason = reason;
     m.text = text;
     let outcome: RefAttempt['outcome'];
-    if (!isRetried(o.mode, q, o.legacyRetryByCode)) {
+    if (!isRetried(o.mode, q)) {
       // "Hard errors never are [retried]"; an Ignored error that is not temporary ends as Ignored
       m.phase = q.type === 'ignored' ? 'ignored' : 'failed';
       outcome = 'failed';
     } else {
       const interval = retryInterval(o.mode, m.attempts, q, m.domain, o.legacyRetry ?? REF_LEGACY_RETRY);
-      let next = interval === null ? null : t + interval;
-      if (next !== null && interval !== null && o.mode === 'legacy') {
-        const held = this.block.blockedUntil(m.domain);
+      const held = o.mode === 'legacy' ? this.block.blockedUntil(m.domain) : 0;
+      let next: number | null = null;
+      if (interval !== null) {
+        next = t + interval;
+        // held by the block this reply tripped: back through its backoff after the hold
         if (held > next) next = afterHold(held, interval, m.no);
+        if (next > m.deadline) next = this.lastTry(m, t, held, interval);
       }
-      if (next === null || next > m.deadline) {
-        // "Failed ... when retries run out"; validity: "only inside the validity period"
+      if (next === null) {
+        // "Failed ... when retries run out" (the schedule, or the validity after its last try)
         m.phase = 'failed';
         outcome = 'expired';
       } else {
@@ -538,6 +534,21 @@ class ReferenceRun {
     });
   }
 
+  /**
+   * SPEC §4/§8 "the message stays in play until its validity ends" (docs/decisions.md, the end of
+   * validity): when its next retry would pass the deadline it gets one last try, at a point of the
+   * time left (at most one backoff) before the deadline, and expires if that fails too. Held past
+   * the deadline: it wakes at the deadline to expire. Null: no try left.
+   */
+  private lastTry(m: RefMessage, t: number, held: number, interval: number): number | null {
+    if (m.lastTry || t >= m.deadline) return null;
+    m.lastTry = true;
+    if (held >= m.deadline) return m.deadline;
+    const from = Math.max(t, held);
+    if (from >= m.deadline) return null;
+    return m.deadline - (spread(m.no) % Math.max(1, Math.min(interval, m.deadline - from)));
+  }
+
   /** A message whose validity ran out while it waited: Failed, never sent again. */
   private expire(m: RefMessage, _t: number): void {
     m.phase = 'failed';
@@ -548,14 +559,38 @@ class ReferenceRun {
     const t = this.now;
     const held = this.o.mode === 'legacy' ? this.block.blockedUntil(m.domain) : 0;
     if (held > t) {
-      const backoff = this.o.holdBackoffFromLastAttempt ? t - (m.lastAttemptMs ?? t) : m.backoffMs;
-      const next = afterHold(held, backoff, m.no);
-      if (next > m.deadline) this.expire(m, t);
-      else this.plan(next, { kind: 'due', message: m });
+      // its validity ended during the hold: it expires at its deadline, never tried again
+      if (t >= m.deadline) {
+        this.expire(m, t);
+        return;
+      }
+      // "held messages go back through their normal backoff": the interval its policy gave it,
+      // spread after the hold's end
+      let next = afterHold(held, m.backoffMs, m.no);
+      if (next > m.deadline) {
+        // the hold ends after the deadline: wake at the deadline to expire; else its last attempt
+        // somewhere between the hold's end and the deadline
+        next = held >= m.deadline ? m.deadline : held + (spread(m.no) % (m.deadline - held + 1));
+        m.lastTry = true;
+      }
+      this.plan(next, { kind: 'due', message: m });
       return;
     }
     this.queueOf(m.domain).push(m);
+    this.plan(m.deadline, { kind: 'deadline', message: m });
     this.scheduleWake(m.domain, t);
+  }
+
+  /**
+   * The end of validity: a message that waits in its domain's queue when its validity ends expires
+   * then ("only inside the validity period"), after whatever the domain sends in that millisecond.
+   */
+  private deadline(m: RefMessage): void {
+    const queue = this.queueOf(m.domain);
+    const i = queue.indexOf(m);
+    if (i < 0) return;
+    queue.splice(i, 1);
+    this.expire(m, this.now);
   }
 
   // ------------------------------------------------------------ async: inMail (SPEC §1, §5, §8)
@@ -570,7 +605,7 @@ class ReferenceRun {
     for (const raw of mails) {
       const quoted = this.messageOf(raw);
       for (const r of await this.o.readMail(raw)) {
-        const m = this.o.asyncToLatestAccepted ? this.latestAccepted(r.recipient) : quoted;
+        const m = quoted;
         if (m === null) {
           this.unmatched++;
           continue;
@@ -592,18 +627,6 @@ class ReferenceRun {
         this.quarantine.onError(m.address, q, r.text, t, 'async');
       }
     }
-  }
-
-  private latestAccepted(address: string): RefMessage | null {
-    let best: RefMessage | null = null;
-    for (const m of this.messages)
-      if (
-        m.address === address &&
-        m.deliveredMs !== null &&
-        (best === null || m.deliveredMs >= best.deliveredMs!)
-      )
-        best = m;
-    return best;
   }
 
   private messageOf(raw: RawMail): RefMessage | null {

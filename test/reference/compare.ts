@@ -1,7 +1,6 @@
 /** Compares one scenario's fast-core run with the reference model's, table by table. */
 
 import type { Qualifier } from '../../core/qualification/index.ts';
-import { REF_QUARANTINE_DEFAULTS } from '../../core/reference/quarantine.ts';
 import type { ReferenceOptions } from '../../core/reference/run.ts';
 import { loadScenario, planOf } from '../../scenarios/index.ts';
 import type { RunPlan } from '../../scenarios/run-plan.ts';
@@ -65,36 +64,7 @@ export interface KnownDiscrepancy {
 }
 
 export const KNOWN: KnownDiscrepancy[] = [
-  {
-    name: 'held-retry-backoff-drift',
-    defect: 'issue #19 defect 2',
-    why: 'a retry due during a hold backs off by the time since its last attempt, so each hold pushes it further',
-    reference: { holdBackoffFromLastAttempt: true },
-  },
-  {
-    name: 'error-block-burst',
-    defect: 'issue #19 defect 4',
-    why: 'the core dispatches every session of a wake before counting any reply, so a burst passes the error-rate block',
-    reference: { blockSeenPerWake: true },
-  },
-  {
-    name: 'late-bounce-latest-message',
-    defect: 'issue #19 defect 3',
-    why: "the core applies a DSN or complaint to the address's latest accepted message, not to the message it quotes",
-    reference: { asyncToLatestAccepted: true },
-  },
-  {
-    name: 'turn-2-counted-reasons',
-    defect: 'SPEC §5 turn 2',
-    why: 'the core still leaves Unreachable (3) out of the error counter; turn 2 counts every Soft error except Refused (20)',
-    reference: { quarantine: { ...REF_QUARANTINE_DEFAULTS, uncountedSoftReasons: [3, 20] } },
-  },
-  {
-    name: 'turn-2-legacy-retry-by-type',
-    defect: 'SPEC §6.3 turn 2',
-    why: 'the legacy core still retries by the code, so a Soft 5xx (552 5.2.2 mailbox full) fails at once',
-    reference: { legacyRetryByCode: true },
-  },
+  // none: every discrepancy this property found (issue #19 defects 1-4, SPEC turn 2) is fixed on main
 ];
 
 /**
@@ -105,9 +75,7 @@ export const KNOWN: KnownDiscrepancy[] = [
 export const STUCK_RUNS_EXCLUDED = {
   name: 'run-never-ends',
   defect: 'issue #19 defect 1',
-  excluded:
-    process.env.MXLAB_DIFF_KNOWN === undefined ||
-    process.env.MXLAB_DIFF_KNOWN.split(',').includes('run-never-ends'),
+  excluded: process.env.MXLAB_DIFF_KNOWN?.split(',').includes('run-never-ends') ?? false,
 };
 
 /**
