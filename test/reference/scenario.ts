@@ -115,20 +115,21 @@ export function mxRulesOf(p: Params) {
       durationMs: p.errorBlock.durationMs,
       windowMs: HOUR,
     },
-    rules: [
-      {
-        name: 'general',
-        mask: '*',
-        shared: p.shared,
-        // with zero-latency sessions a connection is only ever open inside one millisecond, where the
-        // core holds its slot until the session's end event and a domain that finds every slot of a
-        // shared bucket busy looks again 1 s later: batching inside one millisecond, not a SPEC rule.
-        // So the limit never binds here (30 recipients x 3 deliveries); the shaper's tests cover it.
-        maxConnections: 100,
-        maxMessagesPerConnection: p.messagesPerConnection,
-        messagesPerHour: perHourOf(p),
-      },
-    ],
+    // one rule per domain (its MX hosts are `mx1.<domain with dashes>`), the general rule last: which
+    // domain a limit serves first when several compete for it in one slice is not in SPEC §7.1, so
+    // a bucket never spans domains here ("shared" still spans the domain's MX IPs)
+    rules: [...DOMAINS.map((d) => `*.${d.replaceAll('.', '-')}`), '*'].map((mask, i) => ({
+      name: i < DOMAINS.length ? `domain-${i + 1}` : 'general',
+      mask,
+      shared: p.shared,
+      // with zero-latency sessions a connection is only ever open inside one millisecond, where the
+      // core holds its slot until the session's end event and a domain that finds every slot of a
+      // shared bucket busy looks again 1 s later: batching inside one millisecond, not a SPEC rule.
+      // So the limit never binds here (30 recipients x 3 deliveries); the shaper's tests cover it.
+      maxConnections: 100,
+      maxMessagesPerConnection: p.messagesPerConnection,
+      messagesPerHour: perHourOf(p),
+    })),
   };
 }
 
@@ -137,10 +138,12 @@ export function writeScenario(p: Params, dir: string): string {
   mkdirSync(dir, { recursive: true });
   const oneIp = p.localIps === 1;
   const zero = { minMs: 0, maxMs: 0 };
-  const profile = {
-    name: 'lab',
-    description: 'deterministic catch-all ISP of the differential property',
-    catchAll: true,
+  // one ISP per domain: an ISP's per-client-IP state (rate limits, greylisting) then never spans
+  // domains, since which domain is sent first inside one millisecond is not in the SPEC
+  const profileOf = (domain: string, i: number) => ({
+    name: `lab-${i + 1}`,
+    description: `deterministic ISP of ${domain} for the differential property`,
+    domains: [domain],
     mx: [{ host: 'mx1.{domain}', preference: 10, ips: p.mxIps }],
     truth: {
       unknown: { phase: 'rcpt', reply: REPLIES[2] },
@@ -157,14 +160,15 @@ export function writeScenario(p: Params, dir: string): string {
       },
     },
     magicLocalParts: false,
-    windows: p.windows.map((w, i) => ({
-      name: `outage-${i + 1}`,
-      from: w.from,
-      to: w.from + w.hours * HOUR,
-      phase: 'rcpt',
-      reply: w.reply,
-      domains: w.domains,
-    })),
+    windows: p.windows
+      .filter((w) => w.domains.includes(domain))
+      .map((w, k) => ({
+        name: `outage-${k + 1}`,
+        from: w.from,
+        to: w.from + w.hours * HOUR,
+        phase: 'rcpt',
+        reply: w.reply,
+      })),
     rateLimits:
       oneIp && p.ispRateLimit !== null
         ? [
@@ -188,10 +192,11 @@ export function writeScenario(p: Params, dir: string): string {
     autoReply: { delay: { minMs: p.autoReplyDelayMs, maxMs: p.autoReplyDelayMs } },
     complaintReportDelay: zero,
     latency: { connect: zero, ehlo: zero, mail: zero, rcpt: zero, data: zero },
-  };
+  });
+  const domains = DOMAINS.slice(0, p.domains);
   const mix = {
     name: 'lab',
-    domains: DOMAINS.slice(0, p.domains).map((domain) => ({ domain, share: 1 })),
+    domains: domains.map((domain) => ({ domain, share: 1 })),
   };
   const rules = mxRulesOf(p);
   const mxRules = {
@@ -236,7 +241,7 @@ export function writeScenario(p: Params, dir: string): string {
         missingRate: p.missingRate,
       },
     },
-    isps: { profiles: ['generic'], files: ['./lab-profile.yaml'] },
+    isps: { profiles: ['generic'], files: domains.map((_, i) => `./lab-profile-${i + 1}.yaml`) },
     mta: {
       localIps: p.localIps,
       mxRules: './lab-mx-rules.yaml',
@@ -252,7 +257,8 @@ export function writeScenario(p: Params, dir: string): string {
       validity: d.validity,
     })),
   };
-  writeFileSync(join(dir, 'lab-profile.yaml'), stringify(profile));
+  for (const [i, d] of domains.entries())
+    writeFileSync(join(dir, `lab-profile-${i + 1}.yaml`), stringify(profileOf(d, i)));
   writeFileSync(join(dir, 'lab-mix.yaml'), stringify(mix));
   writeFileSync(join(dir, 'lab-mx-rules.yaml'), stringify(mxRules));
   const file = join(dir, 'scenario.yaml');
