@@ -145,7 +145,8 @@ const LAST_SEQ = 1e12;
 interface Todo {
   at: number;
   seq: number;
-  kind: 'start' | 'inmail' | 'cleanup' | 'due' | 'wake' | 'deadline';
+  kind: 'start' | 'inmail' | 'cleanup' | 'due' | 'wake' | 'deadline' | 'session';
+  session?: { path: Path; batch: RefMessage[] };
   delivery?: RefDelivery;
   message?: RefMessage;
   domain?: string;
@@ -178,6 +179,8 @@ class ReferenceRun {
   private readonly queues = new Map<string, RefMessage[]>();
   /** per domain: the next wake planned (one at a time, the earliest) */
   private readonly wakeAt = new Map<string, number>();
+  /** per domain: messages of sessions whose replies are not read yet */
+  private readonly unreplied = new Map<string, number>();
   /** per domain: sessions take the domain's paths in turn */
   private readonly turn = new Map<string, number>();
   private unmatched = 0;
@@ -210,7 +213,14 @@ class ReferenceRun {
         this.quarantine.cleanup(this.now);
         this.todo.push({ at: next.at + o.cleanupEveryMs, seq: CLEANUP_SEQ, kind: 'cleanup' });
       } else if (next.kind === 'due') this.due(next.message!);
-      else await this.wake(next.domain!);
+      else if (next.kind === 'deadline') this.deadline(next.message!);
+      else if (next.kind === 'session') {
+        const { path, batch } = next.session!;
+        const domain = next.domain!;
+        await this.session(domain, path, batch, this.now);
+        this.unreplied.set(domain, (this.unreplied.get(domain) ?? 0) - batch.length);
+        if (this.queueOf(domain).length > 0) this.scheduleWake(domain, this.now);
+      } else await this.wake(next.domain!);
     }
     const mode = o.mode;
     const log: RefLogRow[] = this.messages.map((m) => ({
@@ -344,27 +354,22 @@ class ReferenceRun {
       return;
     }
     const paths = this.pathsOf(domain, res);
-    // connections are simultaneous: the sessions opened now all leave before their replies come
-    // back; their messages count against the error-rate block's room until then
-    const open: { path: Path; batch: RefMessage[] }[] = [];
-    const flush = async () => {
-      for (const s of open.splice(0)) await this.session(domain, s.path, s.batch, t);
-    };
     while (queue.length > 0) {
       // "sending is blocked for 3 hours": nothing leaves for the domain until the block ends
       const held = this.o.mode === 'legacy' ? this.block.blockedUntil(domain) : 0;
       if (held > t) {
         this.scheduleWake(domain, held);
-        break;
+        return;
       }
       // never more messages with unknown replies than the fewest replies that could trip the
-      // error-rate block, so that no message leaves once it is tripped: else wait for the replies
-      const inFlight = open.reduce((n, x) => n + x.batch.length, 0);
+      // error-rate block, so that no message leaves once it is tripped: else wait (in this
+      // millisecond) for the replies of the sessions already open
       const room =
-        (this.o.mode === 'legacy' ? this.block.room(domain, t) : Number.POSITIVE_INFINITY) - inFlight;
+        (this.o.mode === 'legacy' ? this.block.room(domain, t) : Number.POSITIVE_INFINITY) -
+        (this.unreplied.get(domain) ?? 0);
       if (room <= 0) {
-        await flush();
-        continue;
+        this.scheduleWake(domain, t);
+        return;
       }
       // the domain's paths in turn, the first one whose slice still has room
       const first = this.turn.get(domain) ?? 0;
@@ -379,7 +384,7 @@ class ReferenceRun {
       if (path === null) {
         // "sent as soon as possible in the slice": the next slice
         this.scheduleWake(domain, this.slices.nextSlice(t));
-        break;
+        return;
       }
       this.turn.set(domain, first + 1);
       // "max messages per connection (then reconnect)"
@@ -395,9 +400,12 @@ class ReferenceRun {
         this.slices.take(path.bucket, t);
         batch.push(m);
       }
-      if (batch.length > 0) open.push({ path, batch });
+      if (batch.length === 0) continue;
+      // connections are simultaneous: this session's replies are read after what is already due
+      // in this millisecond
+      this.unreplied.set(domain, (this.unreplied.get(domain) ?? 0) + batch.length);
+      this.plan(t, { kind: 'session', domain, session: { path, batch } });
     }
-    await flush();
   }
 
   /**
