@@ -3,8 +3,8 @@
  *
  * | mode | +1 | -1 |
  * | --- | --- | --- |
- * | legacy MTA | remote server accepts (delivered_ms) | async hard bounce (DSN) of an accepted message |
- * | Enhanced MTA | message relayed to the MTA (first attempt) | sync hard failure or expiry; async hard bounce |
+ * | legacy MTA | remote server accepts (delivered_ms) | a DSN that turned an accepted message Failed (its log status; a Soft DSN with a permanent status does too) |
+ * | Enhanced MTA | message relayed to the MTA (first attempt) | sync failure or expiry, an expiry at the deadline without a try (no attempt row: at the delivery's start + validity), a DSN that turned it Failed |
  * | feedback service (EFS) | remote server accepts (a retry succeeds: goes up) | none (bounces leave it unchanged) |
  *
  * Success % = running count / processed messages (not excluded at preparation; excluded ones have
@@ -35,18 +35,26 @@ export interface KpiCurves {
 }
 
 const EVENTS = `
-acc AS (SELECT delivery_id, recipient_id, address, delivered_ms FROM delivery_log WHERE NOT excluded AND delivered_ms IS NOT NULL),
-async_hard AS (SELECT a.delivery_id, a.recipient_id, min(i.t) AS t FROM acc a
+acc AS (SELECT delivery_id, recipient_id, address, delivered_ms, status FROM delivery_log WHERE NOT excluded AND delivered_ms IS NOT NULL),
+async_fail AS (SELECT a.delivery_id, a.recipient_id,
+    coalesce(min(i.t) FILTER (WHERE i.status LIKE '5%' OR i.type = 'hard'), min(i.t)) AS t FROM acc a
   JOIN inmail i ON i.delivery_id = a.delivery_id AND i.recipient_id = a.recipient_id
-    AND i.t >= a.delivered_ms AND i.kind = 'dsn' AND i.type = 'hard' GROUP BY ALL),
+    AND i.t >= a.delivered_ms AND i.kind = 'dsn'
+  WHERE a.status = 'failed' GROUP BY ALL),
+expired_untried AS (SELECT l.delivery_id, l.recipient_id, d.start_ms + d.validity_ms AS t FROM delivery_log l
+  JOIN deliveries d ON d.id = l.delivery_id
+  WHERE NOT l.excluded AND l.status = 'failed' AND l.delivered_ms IS NULL AND l.attempts > 0
+    AND NOT EXISTS (SELECT 1 FROM attempts x WHERE x.delivery_id = l.delivery_id
+      AND x.recipient_id = l.recipient_id AND x.outcome IN ('failed', 'expired'))),
 
 ev AS (
   SELECT 'legacy' AS m, delivered_ms AS t, 1 AS d FROM acc
-  UNION ALL SELECT 'legacy', t, -1 FROM async_hard
+  UNION ALL SELECT 'legacy', t, -1 FROM async_fail
   UNION ALL SELECT 'efs', delivered_ms, 1 FROM acc
   UNION ALL SELECT 'enhanced', t, 1 FROM attempts WHERE attempt = 1
   UNION ALL SELECT 'enhanced', t, -1 FROM attempts WHERE outcome IN ('failed', 'expired')
-  UNION ALL SELECT 'enhanced', t, -1 FROM async_hard
+  UNION ALL SELECT 'enhanced', t, -1 FROM async_fail
+  UNION ALL SELECT 'enhanced', t, -1 FROM expired_untried
 )`;
 
 /** Success curves of the three reporting modes, bucketed hourly (wider when the run is long). */
