@@ -6,31 +6,19 @@
  * usable, and a quiet exit 0 when the reader of the output goes away (`| head -1`).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REASON_NAMES } from '../core/types.ts';
+import { BIN, cliHarness } from './cli-harness.ts';
 
 const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'mxlab.mjs');
 const LOGS = join(import.meta.dirname, 'fixtures', 'mta-logs');
 const CORPUS = process.env.MXLAB_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
 const BOUNCES = join(CORPUS, 'bounces', 'maildir', 'bsd');
-const dir = mkdtempSync(join(tmpdir(), 'mxlab-cli-qi-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function mxlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { cwd: dir, timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const { dir, mxlab } = cliHarness('mxlab-cli-qi-');
 
 /** Runs `mxlab ARGS | head -1` in a shell; mxlab's own exit status is read from PIPESTATUS. */
 async function mxlabIntoHead(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

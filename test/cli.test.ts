@@ -3,27 +3,12 @@
  * place for every kind of malformed scenario (wrong type, unknown field, bad time window, missing rule
  * file, YAML syntax error).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cliHarness } from './cli-harness.ts';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'mxlab.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'mxlab-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function mxlab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { cwd: dir, timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const { dir, mxlab } = cliHarness('mxlab-cli-');
 
 const GOOD = `name: tiny
 seed: 1
