@@ -4,6 +4,7 @@
  */
 export * from './async-mail/build.ts';
 export * from './isp/index.ts';
+export { mxHostsOf } from './isp/mx-hosts.ts';
 export * from './mailbox/maildir.ts';
 export * from './mailbox/technical-mailbox.ts';
 export * from './population/index.ts';

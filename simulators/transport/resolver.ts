@@ -3,9 +3,9 @@
  * domains no profile serves (without a catch-all) fail with NXDOMAIN; profile windows may script
  * SERVFAIL/NXDOMAIN for a while. Answers synchronously.
  */
-import type { Clock, MxHost, MxResolution, MxResolver } from '../../core/ports.ts';
+import type { Clock, MxResolution, MxResolver } from '../../core/ports.ts';
 import type { IspBrain } from '../isp/brain.ts';
-import { mxIps } from '../isp/profiles-load.ts';
+import { mxHostsOf } from '../isp/mx-hosts.ts';
 
 /** Finds the brain (profile) serving a domain: exact names, then patterns, then the catch-all. */
 export class BrainDirectory {
@@ -56,15 +56,4 @@ export class InProcessResolver implements MxResolver {
     }
     return r;
   }
-}
-
-/** The MX hosts (with their A records) that `brain` gives `domain` (lower case), lowest preference first. */
-export function mxHostsOf(brain: IspBrain, domain: string): MxHost[] {
-  const dashed = domain.replaceAll('.', '-');
-  return brain.profile.mx
-    .map((m) => {
-      const host = m.host.replaceAll('{domain}', dashed);
-      return { host, preference: m.preference, ips: mxIps(host, m.ips) };
-    })
-    .sort((a, b) => a.preference - b.preference);
 }

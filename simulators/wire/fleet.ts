@@ -7,6 +7,7 @@
  */
 import type { Clock, MxHost } from '../../core/ports.ts';
 import type { IspBrain } from '../isp/brain.ts';
+import { mxHostsOf } from '../isp/mx-hosts.ts';
 import type { BrainDirectory } from '../transport/resolver.ts';
 import {
   type DkimCheck,
@@ -15,7 +16,6 @@ import {
   type ReceivedMessage,
   type ReplyEvent,
 } from './fake-mx.ts';
-import { mxHostsOf } from './mx-hosts.ts';
 import { SessionContexts } from './session-context.ts';
 import { fakeMxCredentials, type TlsCredentials } from './tls-certificate.ts';
 

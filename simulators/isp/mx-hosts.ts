@@ -1,11 +1,12 @@
 /**
- * The MX hosts of a domain as the profiles define them (the same derivation as the in-process
- * resolver: `{domain}` in a host name becomes the dashed domain, IPs come from `mxIps`), without
- * consulting the brain's DNS windows, so it draws nothing from the brain's random stream.
+ * The MX hosts of a domain as the profiles define them: `{domain}` in a host name becomes the dashed
+ * domain, IPs come from `mxIps`. It does not consult the brain's DNS windows, so it draws nothing from
+ * the brain's random stream. One owner: the in-process resolver, the wire fleet and the store
+ * checks' path limits all read it.
  */
 import type { MxHost } from '../../core/ports.ts';
-import type { IspBrain } from '../isp/brain.ts';
-import { mxIps } from '../isp/profiles-load.ts';
+import type { IspBrain } from './brain.ts';
+import { mxIps } from './profiles-load.ts';
 
 /** MX hosts of `domain` (lower case) served by `brain`, lowest preference first. */
 export function mxHostsOf(brain: IspBrain, domain: string): MxHost[] {
