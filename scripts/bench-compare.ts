@@ -36,7 +36,10 @@ interface Measure {
   sessions: number;
   delivered: number;
   simulationMs: number;
+  simCpuMs: number;
   events: number;
+  /** every `timing:` phase the runner prints (setup, simulation, final tables, store close, summary) */
+  phases: Record<string, number>;
   /** set by the parent */
   load: number;
 }
@@ -48,6 +51,19 @@ async function child(tree: string, scenario: string, n: number, seed: number | u
   const { resolveScenarioPath } = await import(at('cli/commands/run.ts'));
   const { loadScenario, planOf, runPlan } = await import(at('scenarios/index.ts'));
   const { Mta } = await import(at('core/mta/mta.ts'));
+  const { Simulation } = await import(at('engine/simulation.ts'));
+  // CPU time of the simulation alone (wall times stretch with the load; CPU much less)
+  let simCpuMs = 0;
+  const runAsync = Simulation.prototype.runAsyncUntil;
+  Simulation.prototype.runAsyncUntil = async function (this: unknown, ...args: unknown[]) {
+    const c = process.cpuUsage();
+    try {
+      return await runAsync.apply(this, args);
+    } finally {
+      const d = process.cpuUsage(c);
+      simCpuMs += (d.user + d.system) / 1000;
+    }
+  };
   // the run's Mta, caught when the runner calls finish(): its counters are the work done
   let mta: { counters: { attempts: number; sessions: number } } | null = null;
   const finish = Mta.prototype.finish;
@@ -63,12 +79,18 @@ async function child(tree: string, scenario: string, n: number, seed: number | u
   const plan = planOf(loadScenario(resolveScenarioPath(scenario), { recipients: n, seed }));
   const out = mkdtempSync(join(tmpdir(), 'mxlab-bench-compare-'));
   // the runner prints `timing: setup N ms, simulation N ms, N events` under MXLAB_TIMING
-  let simulationMs = 0;
   let events = 0;
+  const phases: Record<string, number> = {};
   const error = console.error;
   console.error = (...a: unknown[]) => {
-    const m = /simulation (\d+) ms, (\d+) events/.exec(String(a[0]));
-    if (m) [simulationMs, events] = [Number(m[1]), Number(m[2])];
+    const line = String(a[0]);
+    const m = /, (\d+) events/.exec(line);
+    if (m) events = Number(m[1]);
+    if (line.startsWith('timing:'))
+      for (const part of line.slice(7).split(',')) {
+        const p = /^\s*([a-z][a-z ]*?)\s+(\d+)\s+ms\s*$/.exec(part);
+        if (p) phases[p[1]!] = Number(p[2]);
+      }
     error(...a);
   };
   const c0 = process.cpuUsage();
@@ -90,8 +112,10 @@ async function child(tree: string, scenario: string, n: number, seed: number | u
       attempts: counters.attempts,
       sessions: counters.sessions,
       delivered: (r.summary.messages as { delivered: number }).delivered,
-      simulationMs,
+      simulationMs: phases.simulation ?? 0,
+      simCpuMs,
       events,
+      phases,
       load: 0,
     };
   } finally {
@@ -208,6 +232,7 @@ async function main(): Promise<void> {
     ['wall s', (m) => m.wallMs / 1000, (x) => x.toFixed(2)],
     ['simulation s', (m) => m.simulationMs / 1000, (x) => x.toFixed(2)],
     ['cpu s', (m) => m.cpuMs / 1000, (x) => x.toFixed(2)],
+    ['simulation cpu s', (m) => m.simCpuMs / 1000, (x) => x.toFixed(2)],
     ['user cpu s', (m) => m.userMs / 1000, (x) => x.toFixed(2)],
     ['gc ms', (m) => m.gcMs, fmtInt],
     ['peak RSS MB', (m) => m.maxRssMb, fmtInt],
@@ -217,7 +242,8 @@ async function main(): Promise<void> {
     ['delivered', (m) => m.delivered, fmtInt],
     ['cpu µs / attempt', (m) => (m.cpuMs * 1000) / m.attempts, (x) => x.toFixed(2)],
     ['cpu µs / session', (m) => (m.cpuMs * 1000) / m.sessions, (x) => x.toFixed(2)],
-    ['sim µs / attempt', (m) => (m.simulationMs * 1000) / m.attempts, (x) => x.toFixed(2)],
+    ['sim cpu µs/attempt', (m) => (m.simCpuMs * 1000) / m.attempts, (x) => x.toFixed(2)],
+    ['sim cpu µs/event', (m) => (m.simCpuMs * 1000) / m.events, (x) => x.toFixed(2)],
     ['wall µs / attempt', (m) => (m.wallMs * 1000) / m.attempts, (x) => x.toFixed(2)],
     ['load at start', (m) => m.load, (x) => x.toFixed(1)],
   ];
@@ -229,6 +255,16 @@ async function main(): Promise<void> {
     const b = med(sides.reference, f);
     console.log(
       `${pad(label, 18)}  ${lpad(fmt(a), 12)}  ${lpad(fmt(b), 12)}  ${lpad(b > 0 ? `${(a / b).toFixed(3)}` : '-', 7)}`,
+    );
+  }
+  const phaseNames = [
+    ...new Set([...sides.current, ...sides.reference].flatMap((m) => Object.keys(m.phases))),
+  ];
+  for (const k of phaseNames) {
+    const a = med(sides.current, (m) => m.phases[k] ?? 0);
+    const b = med(sides.reference, (m) => m.phases[k] ?? 0);
+    console.log(
+      `${pad(`  ${k} ms`, 18)}  ${lpad(fmtInt(a), 12)}  ${lpad(fmtInt(b), 12)}  ${lpad(b > 0 ? (a / b).toFixed(3) : '-', 7)}`,
     );
   }
   console.log(
