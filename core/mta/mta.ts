@@ -181,6 +181,11 @@ export class Mta {
   private shaperDomain: number[] = [];
   /** messages handed to the transport whose replies are not counted yet (same millisecond) */
   private unreplied: number[] = [];
+  // waiting for those replies when they use up the error-block room: the millisecond of the wait, the
+  // waits in it with no reply between, and whether the domain now waits for sessionDone to wake it
+  private roomWaitAt: number[] = [];
+  private roomWaits: number[] = [];
+  private roomParked: number[] = [];
   // sessions in flight
   private readonly sessions: (Session | null)[] = [];
   private readonly freeSessions: number[] = [];
@@ -347,6 +352,9 @@ export class Mta {
       this.mxExpires.push(Number.NEGATIVE_INFINITY);
       this.shaperDomain.push(-1);
       this.unreplied.push(0);
+      this.roomWaitAt.push(-1);
+      this.roomWaits.push(0);
+      this.roomParked.push(0);
     }
     return id;
   }
@@ -483,10 +491,10 @@ export class Mta {
     while (q.size > 0) {
       // SPEC §7.1: never more messages with unknown replies than the fewest replies that could trip
       // the error-rate block, so it holds from the reply that trips it on; when none is left, wait
-      // (in this millisecond) for the replies of the sessions in flight
+      // for the replies of the sessions in flight
       const room = shaper.errorBlockRoom(sd, t) - this.unreplied[d]!;
       if (room <= 0) {
-        this.scheduleWake(d, t);
+        this.waitForReplies(d, t);
         return;
       }
       const choice = shaper.routeId(sd, t);
@@ -525,6 +533,26 @@ export class Mta {
       this.unreplied[d]! += msgs.length;
       this.openSession(d, pathId, slot, msgs, t);
     }
+  }
+
+  /**
+   * The messages in flight use up the error-block room: wait for their replies. They come in this
+   * millisecond (sessions open at t and reply in their step, queued before the wake), so the domain
+   * wakes again at t, after them. A domain woken at t that still waits with no reply between (its
+   * sessions reply later: an arrangement where replies take time) waits for sessionDone to wake it
+   * instead of waking itself at the same millisecond forever. Two such waits can happen in a run
+   * that ends (a wake already pending at t fires before the sessions), so the third one parks.
+   */
+  private waitForReplies(d: number, t: Millis): void {
+    if (this.roomWaitAt[d] !== t) {
+      this.roomWaitAt[d] = t;
+      this.roomWaits[d] = 0;
+    }
+    if (++this.roomWaits[d]! > 2) {
+      this.roomParked[d] = 1;
+      return;
+    }
+    this.scheduleWake(d, t);
   }
 
   private openSession(d: number, pathId: number, slot: number, msgs: number[], t: Millis): void {
@@ -580,6 +608,11 @@ export class Mta {
     const s = this.sessions[sid]!;
     const t = this.o.scheduler.now;
     this.unreplied[s.d]! -= s.msgs.length;
+    this.roomWaits[s.d] = 0;
+    if (this.roomParked[s.d] === 1) {
+      this.roomParked[s.d] = 0;
+      this.scheduleWake(s.d, t);
+    }
     const end = t + Math.max(0, Math.round(r.durationMs));
     this.o.scheduler.schedule(end, this.k + K.SessionEnd, sid);
     if (r.sessionError) {
