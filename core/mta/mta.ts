@@ -109,6 +109,16 @@ export interface MtaOptions {
   expectedMessages?: number;
 }
 
+/** A path's constant part of a session request (Mta.pathOf). */
+interface PathInfo {
+  domain: string;
+  localIp: string;
+  mxIp: string;
+  rule: string;
+  ipIdx: number;
+  timeouts: SessionRequest['timeouts'];
+}
+
 interface Session {
   d: number;
   pathId: number;
@@ -188,6 +198,8 @@ export class Mta {
   private roomParked: number[] = [];
   // sessions in flight
   private readonly sessions: (Session | null)[] = [];
+  // per shaper path id: what its sessions need of it, made on first use
+  private readonly paths: (PathInfo | undefined)[] = [];
   private readonly freeSessions: number[] = [];
   // throughput of the current 5-minute slice, keyed by domain id * 256 + local IP index
   private slice = -1;
@@ -555,18 +567,46 @@ export class Mta {
     this.scheduleWake(d, t);
   }
 
+  /**
+   * What a session on `pathId` needs of its path: its names, local IP index and timeouts. A path's
+   * link, rule and domain never change once the shaper made it, so this is made once per path (the
+   * timeouts object is shared, read-only, by the path's sessions) instead of three objects per session.
+   */
+  private pathOf(pathId: number): PathInfo {
+    let p = this.paths[pathId];
+    if (p === undefined) {
+      const shaper = this.o.shaper;
+      const path = shaper.describePath(pathId);
+      const limits = shaper.sessionLimits(pathId);
+      p = {
+        domain: path.domain,
+        localIp: path.localIp,
+        mxIp: path.mxIp,
+        rule: path.rule,
+        ipIdx: this.localIpIndex.get(path.localIp) ?? 0,
+        timeouts: Object.freeze({
+          connectMs: limits.connectTimeoutMs,
+          commandMs: limits.timeoutMs,
+          dataMs: limits.dataTimeoutMs,
+        }),
+      };
+      this.paths[pathId] = p;
+    }
+    return p;
+  }
+
   private openSession(d: number, pathId: number, slot: number, msgs: number[], t: Millis): void {
-    const shaper = this.o.shaper;
-    const path = shaper.describePath(pathId);
-    const limits = shaper.sessionLimits(pathId, t);
+    const path = this.pathOf(pathId);
     const log = this.o.log;
-    const ipIdx = this.localIpIndex.get(path.localIp) ?? 0;
+    const ipIdx = path.ipIdx;
     const st = this.settings;
-    const messages: OutboundMessage[] = msgs.map((id) => {
+    const messages: OutboundMessage[] = [];
+    for (let i = 0; i < msgs.length; i++) {
+      const id = msgs[i]!;
       const del = this.deliveries[this.msgDelivery[id]!]!;
       this.msgIp[id] = ipIdx;
       const rcpt = log.recipientId(id);
-      return {
+      messages.push({
         id,
         deliveryId: del.id,
         from: st.verp ? verpAddress(del.from, st.verpSeparator, messageToken(del.id, rcpt, id)) : del.from,
@@ -576,8 +616,8 @@ export class Mta {
         attempt: log.attempts(id) + 1,
         // the token in it finds this exact message again when a DSN or complaint returns it
         messageId: messageIdHeader(del.id, rcpt, id, st.messageIdDomain),
-      };
-    });
+      });
+    }
     const session: Session = {
       d,
       pathId,
@@ -591,11 +631,7 @@ export class Mta {
         mxIp: path.mxIp,
         domain: path.domain,
         messages,
-        timeouts: {
-          connectMs: limits.connectTimeoutMs,
-          commandMs: limits.timeoutMs,
-          dataMs: limits.dataTimeoutMs,
-        },
+        timeouts: path.timeouts,
       },
     };
     const sid = this.freeSessions.length > 0 ? this.freeSessions.pop()! : this.sessions.length;
