@@ -37,6 +37,8 @@ interface Measure {
   delivered: number;
   simulationMs: number;
   simCpuMs: number;
+  /** CPU time from the run's start to the simulation's (population, world, rules, store opening) */
+  setupCpuMs: number;
   events: number;
   /** every `timing:` phase the runner prints (setup, simulation, final tables, store close, summary) */
   phases: Record<string, number>;
@@ -54,9 +56,13 @@ async function child(tree: string, scenario: string, n: number, seed: number | u
   const { Simulation } = await import(at('engine/simulation.ts'));
   // CPU time of the simulation alone (wall times stretch with the load; CPU much less)
   let simCpuMs = 0;
+  let setupCpuMs = 0;
+  let c0 = process.cpuUsage();
   const runAsync = Simulation.prototype.runAsyncUntil;
   Simulation.prototype.runAsyncUntil = async function (this: unknown, ...args: unknown[]) {
     const c = process.cpuUsage();
+    const s = process.cpuUsage(c0);
+    setupCpuMs = (s.user + s.system) / 1000;
     try {
       return await runAsync.apply(this, args);
     } finally {
@@ -93,7 +99,7 @@ async function child(tree: string, scenario: string, n: number, seed: number | u
       }
     error(...a);
   };
-  const c0 = process.cpuUsage();
+  c0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     const r = await runPlan(plan, { out, openStore: false });
@@ -114,6 +120,7 @@ async function child(tree: string, scenario: string, n: number, seed: number | u
       delivered: (r.summary.messages as { delivered: number }).delivered,
       simulationMs: phases.simulation ?? 0,
       simCpuMs,
+      setupCpuMs,
       events,
       phases,
       load: 0,
@@ -232,7 +239,9 @@ async function main(): Promise<void> {
     ['wall s', (m) => m.wallMs / 1000, (x) => x.toFixed(2)],
     ['simulation s', (m) => m.simulationMs / 1000, (x) => x.toFixed(2)],
     ['cpu s', (m) => m.cpuMs / 1000, (x) => x.toFixed(2)],
+    ['setup cpu s', (m) => m.setupCpuMs / 1000, (x) => x.toFixed(2)],
     ['simulation cpu s', (m) => m.simCpuMs / 1000, (x) => x.toFixed(2)],
+    ['after-sim cpu s', (m) => (m.cpuMs - m.setupCpuMs - m.simCpuMs) / 1000, (x) => x.toFixed(2)],
     ['user cpu s', (m) => m.userMs / 1000, (x) => x.toFixed(2)],
     ['gc ms', (m) => m.gcMs, fmtInt],
     ['peak RSS MB', (m) => m.maxRssMb, fmtInt],
