@@ -29,7 +29,8 @@ export function messageIdHeader(
   messageId: number,
   domain: string,
 ): string {
-  return `<${messageToken(deliveryId, recipientId, messageId)}@${domain}>`;
+  // the token of messageToken, in one template: no intermediate string per message
+  return `<${deliveryId}.${recipientId}.${messageId}@${domain}>`;
 }
 
 /** The three numbers of a token, filled by {@link parseToken}. */

@@ -109,6 +109,16 @@ export interface MtaOptions {
   expectedMessages?: number;
 }
 
+/** A path's constant part of a session request (Mta.pathOf). */
+interface PathInfo {
+  domain: string;
+  localIp: string;
+  mxIp: string;
+  rule: string;
+  ipIdx: number;
+  timeouts: SessionRequest['timeouts'];
+}
+
 interface Session {
   d: number;
   pathId: number;
@@ -181,8 +191,15 @@ export class Mta {
   private shaperDomain: number[] = [];
   /** messages handed to the transport whose replies are not counted yet (same millisecond) */
   private unreplied: number[] = [];
+  // waiting for those replies when they use up the error-block room: the millisecond of the wait, the
+  // waits in it with no reply between, and whether the domain now waits for sessionDone to wake it
+  private roomWaitAt: number[] = [];
+  private roomWaits: number[] = [];
+  private roomParked: number[] = [];
   // sessions in flight
   private readonly sessions: (Session | null)[] = [];
+  // per shaper path id: what its sessions need of it, made on first use
+  private readonly paths: (PathInfo | undefined)[] = [];
   private readonly freeSessions: number[] = [];
   // throughput of the current 5-minute slice, keyed by domain id * 256 + local IP index
   private slice = -1;
@@ -347,6 +364,9 @@ export class Mta {
       this.mxExpires.push(Number.NEGATIVE_INFINITY);
       this.shaperDomain.push(-1);
       this.unreplied.push(0);
+      this.roomWaitAt.push(-1);
+      this.roomWaits.push(0);
+      this.roomParked.push(0);
     }
     return id;
   }
@@ -483,10 +503,10 @@ export class Mta {
     while (q.size > 0) {
       // SPEC §7.1: never more messages with unknown replies than the fewest replies that could trip
       // the error-rate block, so it holds from the reply that trips it on; when none is left, wait
-      // (in this millisecond) for the replies of the sessions in flight
+      // for the replies of the sessions in flight
       const room = shaper.errorBlockRoom(sd, t) - this.unreplied[d]!;
       if (room <= 0) {
-        this.scheduleWake(d, t);
+        this.waitForReplies(d, t);
         return;
       }
       const choice = shaper.routeId(sd, t);
@@ -527,18 +547,66 @@ export class Mta {
     }
   }
 
+  /**
+   * The messages in flight use up the error-block room: wait for their replies. They come in this
+   * millisecond (sessions open at t and reply in their step, queued before the wake), so the domain
+   * wakes again at t, after them. A domain woken at t that still waits with no reply between (its
+   * sessions reply later: an arrangement where replies take time) waits for sessionDone to wake it
+   * instead of waking itself at the same millisecond forever. Two such waits can happen in a run
+   * that ends (a wake already pending at t fires before the sessions), so the third one parks.
+   */
+  private waitForReplies(d: number, t: Millis): void {
+    if (this.roomWaitAt[d] !== t) {
+      this.roomWaitAt[d] = t;
+      this.roomWaits[d] = 0;
+    }
+    if (++this.roomWaits[d]! > 2) {
+      this.roomParked[d] = 1;
+      return;
+    }
+    this.scheduleWake(d, t);
+  }
+
+  /**
+   * What a session on `pathId` needs of its path: its names, local IP index and timeouts. A path's
+   * link, rule and domain never change once the shaper made it, so this is made once per path (the
+   * timeouts object is shared, read-only, by the path's sessions) instead of three objects per session.
+   */
+  private pathOf(pathId: number): PathInfo {
+    let p = this.paths[pathId];
+    if (p === undefined) {
+      const shaper = this.o.shaper;
+      const path = shaper.describePath(pathId);
+      const limits = shaper.sessionLimits(pathId);
+      p = {
+        domain: path.domain,
+        localIp: path.localIp,
+        mxIp: path.mxIp,
+        rule: path.rule,
+        ipIdx: this.localIpIndex.get(path.localIp) ?? 0,
+        timeouts: Object.freeze({
+          connectMs: limits.connectTimeoutMs,
+          commandMs: limits.timeoutMs,
+          dataMs: limits.dataTimeoutMs,
+        }),
+      };
+      this.paths[pathId] = p;
+    }
+    return p;
+  }
+
   private openSession(d: number, pathId: number, slot: number, msgs: number[], t: Millis): void {
-    const shaper = this.o.shaper;
-    const path = shaper.describePath(pathId);
-    const limits = shaper.sessionLimits(pathId, t);
+    const path = this.pathOf(pathId);
     const log = this.o.log;
-    const ipIdx = this.localIpIndex.get(path.localIp) ?? 0;
+    const ipIdx = path.ipIdx;
     const st = this.settings;
-    const messages: OutboundMessage[] = msgs.map((id) => {
+    const messages: OutboundMessage[] = [];
+    for (let i = 0; i < msgs.length; i++) {
+      const id = msgs[i]!;
       const del = this.deliveries[this.msgDelivery[id]!]!;
       this.msgIp[id] = ipIdx;
       const rcpt = log.recipientId(id);
-      return {
+      messages.push({
         id,
         deliveryId: del.id,
         from: st.verp ? verpAddress(del.from, st.verpSeparator, messageToken(del.id, rcpt, id)) : del.from,
@@ -548,8 +616,8 @@ export class Mta {
         attempt: log.attempts(id) + 1,
         // the token in it finds this exact message again when a DSN or complaint returns it
         messageId: messageIdHeader(del.id, rcpt, id, st.messageIdDomain),
-      };
-    });
+      });
+    }
     const session: Session = {
       d,
       pathId,
@@ -563,11 +631,7 @@ export class Mta {
         mxIp: path.mxIp,
         domain: path.domain,
         messages,
-        timeouts: {
-          connectMs: limits.connectTimeoutMs,
-          commandMs: limits.timeoutMs,
-          dataMs: limits.dataTimeoutMs,
-        },
+        timeouts: path.timeouts,
       },
     };
     const sid = this.freeSessions.length > 0 ? this.freeSessions.pop()! : this.sessions.length;
@@ -580,6 +644,11 @@ export class Mta {
     const s = this.sessions[sid]!;
     const t = this.o.scheduler.now;
     this.unreplied[s.d]! -= s.msgs.length;
+    this.roomWaits[s.d] = 0;
+    if (this.roomParked[s.d] === 1) {
+      this.roomParked[s.d] = 0;
+      this.scheduleWake(s.d, t);
+    }
     const end = t + Math.max(0, Math.round(r.durationMs));
     this.o.scheduler.schedule(end, this.k + K.SessionEnd, sid);
     if (r.sessionError) {

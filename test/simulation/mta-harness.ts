@@ -53,6 +53,11 @@ export interface HarnessOptions {
   flickerHolds?: boolean;
   /** the run throws past this many events (a run that spins fails the test instead of hanging it) */
   maxEvents?: number;
+  /**
+   * a session's replies come this many ms after it opens (0: in its millisecond, as in every real
+   * arrangement so far): the MTA's session step is scheduled that much later (liveness tests)
+   */
+  replyDelayMs?: number;
 }
 
 // rules load once per process: compiling them is most of a small run's time
@@ -148,8 +153,24 @@ export function runHarness(o: HarnessOptions): HarnessRun {
     },
   };
   const localIps = Array.from({ length: o.localIps ?? 1 }, (_, i) => `127.0.1.${i + 1}`);
+  // the MTA's session step (kind base + 3) moved later: replies no longer come in the millisecond a
+  // session opens in
+  const kindBase = o.settings?.kindBase ?? 1;
+  const delay = o.replyDelayMs ?? 0;
+  const scheduler =
+    delay === 0
+      ? sim
+      : {
+          get now() {
+            return sim.now;
+          },
+          schedule: (at: number, kind: number, a?: number, b?: number) =>
+            sim.schedule(kind === kindBase + 3 ? at + delay : at, kind, a, b),
+          cancel: (id: number) => sim.cancel(id),
+          on: (kind: number, h: (a: number, b: number) => void | Promise<void>) => sim.on(kind, h),
+        };
   const mta = new Mta({
-    scheduler: sim,
+    scheduler,
     transport,
     resolver,
     qualifier,
