@@ -58,7 +58,18 @@ function decoderFor(charset: string): TextDecoder | null {
   return d;
 }
 
-/** Bytes (held as a latin1 string) to text in `charset`; UTF-8 when unnamed, latin1 when unknown or invalid. */
+/** Japanese mail is often labelled with one of these and written in another (raw EUC-JP or Shift_JIS in an ISO-2022-JP part). */
+const JAPANESE = ['iso-2022-jp', 'euc-jp', 'shift_jis', 'windows-31j', 'cp932', 'x-sjis', 'sjis'];
+/** What to try when the declared charset does not decode the bytes: UTF-8, then the same language's other encodings. */
+function fallbacksFor(charset: string): readonly string[] {
+  return JAPANESE.includes(charset.toLowerCase()) ? ['utf-8', 'euc-jp', 'shift_jis'] : ['utf-8'];
+}
+
+/**
+ * Bytes (held as a latin1 string) to text in `charset`; UTF-8 when unnamed, latin1 when unknown or
+ * invalid. When the declared charset leaves replacement characters (a mislabelled part), the first
+ * fallback that decodes every byte wins; if none does, the declared charset's text is kept.
+ */
 export function decodeCharset(bytes: string, charset: string | undefined): string {
   // pure ASCII needs no decoding (most bounce text)
   if (!/[^\x00-\x7f]/.test(bytes) && !/\x1b/.test(bytes)) return bytes;
@@ -66,7 +77,14 @@ export function decodeCharset(bytes: string, charset: string | undefined): strin
   const d = decoderFor(charset || 'utf-8');
   if (!d) return bytes;
   const s = d.decode(buf);
-  return s.includes('\uFFFD') && !charset ? bytes : s;
+  if (!s.includes('\uFFFD')) return s;
+  if (!charset) return bytes;
+  for (const alt of fallbacksFor(charset)) {
+    if (alt === charset.toLowerCase()) continue;
+    const t = decoderFor(alt)?.decode(buf);
+    if (t !== undefined && !t.includes('\uFFFD')) return t;
+  }
+  return s;
 }
 
 /**
