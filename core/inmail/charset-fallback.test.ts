@@ -29,6 +29,15 @@ describe('a part in another encoding than the one it declares', () => {
     expect(decodeCharset(latin1(bytes), charset)).toBe(TEXT);
   });
 
+  it.each(['windows-1252', 'Windows-1252', 'iso-8859-1', 'us-ascii'])(
+    'a %s part reads bytes 0x80-0x9F as windows-1252 (Outlook: wasn=92t), not as C1 controls',
+    (charset) => {
+      expect(decodeCharset('wasn\x92t \x93found\x94 \x96 \x80 caf\xe9', charset)).toBe(
+        'wasn\u2019t \u201cfound\u201d \u2013 \u20ac caf\u00e9',
+      );
+    },
+  );
+
   it('a correctly labelled part is read as labelled', () => {
     expect(decodeCharset(latin1(EUC_JP), 'EUC-JP')).toBe(TEXT);
     expect(decodeCharset(latin1(Buffer.from('Grüße', 'latin1')), 'iso-8859-1')).toBe('Grüße');

@@ -43,6 +43,19 @@ export function parseContentType(value: string | undefined): {
   return { type: type || 'text/plain', params };
 }
 
+/**
+ * WHATWG index-windows-1252 for bytes 0x80-0x9F (https://encoding.spec.whatwg.org/index-windows-1252.txt):
+ * Node 20's TextDecoder for windows-1252 and its labels (latin1, iso-8859-1, us-ascii) decodes
+ * these bytes as C1 controls, so Outlook's `wasn=92t` became `wasn\u0092t` and no phrase with an
+ * apostrophe matched. Applied only when the runtime's decoder has that bug.
+ */
+const CP1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const CP1252_BROKEN = new TextDecoder('windows-1252').decode(Buffer.from([0x92])) !== '\u2019';
+const fixCp1252 = (s: string): string =>
+  s.replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
+
 const decoders = new Map<string, TextDecoder | null>();
 function decoderFor(charset: string): TextDecoder | null {
   const key = charset.toLowerCase();
@@ -76,7 +89,8 @@ export function decodeCharset(bytes: string, charset: string | undefined): strin
   const buf = Buffer.from(bytes, 'latin1');
   const d = decoderFor(charset || 'utf-8');
   if (!d) return bytes;
-  const s = d.decode(buf);
+  let s = d.decode(buf);
+  if (CP1252_BROKEN && d.encoding === 'windows-1252') s = fixCp1252(s);
   if (!s.includes('\uFFFD')) return s;
   if (!charset) return bytes;
   for (const alt of fallbacksFor(charset)) {
