@@ -107,6 +107,14 @@ function pair(
   ];
 }
 
+/**
+ * Typographic apostrophes (Outlook's and Gmail's `wasn’t`, `couldn’t`, French `n’existe`) read as the
+ * ASCII one the rules are written with; the rules hold none, so folding them loses nothing.
+ */
+const TYPO_APOSTROPHE = /[\u2018\u2019\u201b\u2032\u02bc]/g;
+const foldApostrophes = (text: string): string =>
+  text.search(TYPO_APOSTROPHE) < 0 ? text : text.replace(TYPO_APOSTROPHE, "'");
+
 const DIAG_PREFIX = /^\s*(?:smtp|x-[\w-]+|unix)\s*;\s*/i;
 const EMBEDDED_CODE = /(?:^|[\s:;('"])([245]\d\d)[\s-]+([245]\.\d{1,3}\.\d{1,3})(?=$|[\s,;:)\]])/;
 const EMBEDDED_ENHANCED = /(?:^|[\s:;('"#])([245]\.\d{1,3}\.\d{1,3})(?=$|[\s,;:)\]])/;
@@ -266,7 +274,15 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     const e0 = hasE ? parts[0]! : -1;
     const useBounce = bounce !== null && SYNC_PHASES.has(phase) && p.parseable;
     const compiled = useBounce ? bounce! : inbound;
-    const idx = compiled.match(p.text, code, e0, hasE ? parts[1]! : -1, hasE ? parts[2]! : -1, phase, domain);
+    const idx = compiled.match(
+      foldApostrophes(p.text),
+      code,
+      e0,
+      hasE ? parts[1]! : -1,
+      hasE ? parts[2]! : -1,
+      phase,
+      domain,
+    );
     const disp = codeDisposition(code, e0, phase) === 'transient' ? 0 : 1;
     if (idx >= 0)
       return (useBounce ? bounceResults : SYNC_PHASES.has(phase) ? inboundSyncResults : inboundResults)[idx]![
