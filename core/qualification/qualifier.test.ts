@@ -291,7 +291,7 @@ test.prop([
   expect(got.rule).toBe(want < 0 ? null : `r${want}`);
 });
 
-describe('typographic apostrophes', () => {
+describe('text in compatibility forms and typographic apostrophes', () => {
   const q = createQualifier({ mode: 'legacy' });
   const TEXTS = [
     "The email address wasn't found at the destination domain.",
@@ -311,5 +311,23 @@ describe('typographic apostrophes', () => {
     const b = phase === 'async' ? q.qualifyText(typo) : q.qualify(typo, { phase });
     expect(b).toEqual(a);
     expect(a.type).not.toBe('undefined');
+  });
+
+  const fullwidth = (t: string) =>
+    t.replace(/[A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  test.prop([fc.constantFrom(...TEXTS), fc.constantFrom<'rcpt' | 'async'>('rcpt', 'async')])(
+    'fullwidth letters (as Japanese MTAs write them) qualify as ASCII ones',
+    (text, phase) => {
+      const wide = fullwidth(text);
+      const a = phase === 'async' ? q.qualifyText(text) : q.qualify(text, { phase });
+      const b = phase === 'async' ? q.qualifyText(wide) : q.qualify(wide, { phase });
+      expect(b).toEqual(a);
+    },
+  );
+
+  it('halfwidth katakana read as the fullwidth words the Japanese rules hold', () => {
+    // U+FF71.. halfwidth forms of アドレスが存在しません (the address does not exist)
+    const r = q.qualify('550 \uff71\uff84\uff9e\uff9a\uff7dが存在しません', { phase: 'rcpt' });
+    expect([r.type, r.reason]).toEqual(['hard', 1]);
   });
 });
