@@ -72,6 +72,18 @@ const add = (a: Tally, b: Tally) => {
 interface Scored {
   tally: Tally;
   misses: { reason: string; line: string }[];
+  /** labels whose address is nowhere in the mail's text: no reader can find them (a label problem) */
+  absent: string[];
+}
+
+/**
+ * Whether `address` occurs in a mail's raw text as a whole address (not inside a longer one:
+ * `kijitora@exampl` is not in `kijitora@example.com`), case-insensitive. Raw text: an address only
+ * inside a base64 part would not count, so the figure is an upper bound of the label problems.
+ */
+export function addressInMail(address: string, raw: string): boolean {
+  const esc = address.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w.+=-])${esc}(?![\\w-]|\\.[\\w-])`).test(raw.toLowerCase());
 }
 
 async function scoreFamily(
@@ -82,14 +94,17 @@ async function scoreFamily(
   const inmail = createInMail({ qualifier: createQualifier({ mode: 'legacy', rules }) });
   const t = tally();
   const misses: { reason: string; line: string }[] = [];
+  const absent: string[] = [];
   for (const file of files) {
-    const results = await inmail.process({ source: file, data: readFileSync(join(CORPUS, file)) });
+    const data = readFileSync(join(CORPUS, file));
+    const results = await inmail.process({ source: file, data });
     for (const l of byFile.get(file)!) {
       if (!l.recipient) continue;
       t.total++;
       const want = l.recipient.toLowerCase();
       const r = results.find((x) => x.recipient.toLowerCase() === want);
       if (!r) {
+        if (!addressInMail(l.recipient, data.toString('latin1'))) absent.push(`${file} ${l.recipient}`);
         const got = results.map((x) => `${x.kind}:${x.recipient || '-'}`).join(', ');
         misses.push({ reason: l.reason, line: `  not found  ${file} ${l.recipient} (got: ${got})` });
         continue;
@@ -107,7 +122,7 @@ async function scoreFamily(
       }
     }
   }
-  return { tally: t, misses };
+  return { tally: t, misses, absent };
 }
 
 function printMisses(title: string, misses: { reason: string; line: string }[]): void {
@@ -168,6 +183,7 @@ async function main(): Promise<void> {
   const lofo = tally();
   const inMisses: Scored['misses'] = [];
   const lofoMisses: Scored['misses'] = [];
+  const absent: string[] = [];
   const rows: string[] = [];
   for (const [family, files] of [...families].sort()) {
     const a = await scoreFamily(rules, byFile, files);
@@ -176,6 +192,7 @@ async function main(): Promise<void> {
     add(inSample, a.tally);
     add(lofo, b.tally);
     inMisses.push(...a.misses);
+    absent.push(...a.absent);
     lofoMisses.push(...b.misses);
     const removed = rules.rules.length - held.rules.length;
     rows.push(
@@ -192,6 +209,11 @@ async function main(): Promise<void> {
     impact: 97,
     reason: 97,
   });
+  const reachable = inSample.total - absent.length;
+  console.log(
+    `labelled addresses that are nowhere in their mail (label problems, no reader finds them): ${absent.length}; found can reach at most ${reachable}/${inSample.total} = ${pct(reachable, inSample.total)}`,
+  );
+  for (const a of absent) console.log(`  absent  ${a}`);
   console.log(
     '\nper family:                  n  removed   in-sample impact/reason   LOFO impact/reason/found',
   );

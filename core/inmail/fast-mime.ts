@@ -43,6 +43,19 @@ export function parseContentType(value: string | undefined): {
   return { type: type || 'text/plain', params };
 }
 
+/**
+ * WHATWG index-windows-1252 for bytes 0x80-0x9F (https://encoding.spec.whatwg.org/index-windows-1252.txt):
+ * Node 20's TextDecoder for windows-1252 and its labels (latin1, iso-8859-1, us-ascii) decodes
+ * these bytes as C1 controls, so Outlook's `wasn=92t` became `wasn\u0092t` and no phrase with an
+ * apostrophe matched. Applied only when the runtime's decoder has that bug.
+ */
+const CP1252_C1 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const CP1252_BROKEN = new TextDecoder('windows-1252').decode(Buffer.from([0x92])) !== '\u2019';
+const fixCp1252 = (s: string): string =>
+  s.replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
+
 const decoders = new Map<string, TextDecoder | null>();
 function decoderFor(charset: string): TextDecoder | null {
   const key = charset.toLowerCase();
@@ -58,15 +71,34 @@ function decoderFor(charset: string): TextDecoder | null {
   return d;
 }
 
-/** Bytes (held as a latin1 string) to text in `charset`; UTF-8 when unnamed, latin1 when unknown or invalid. */
+/** Japanese mail is often labelled with one of these and written in another (raw EUC-JP or Shift_JIS in an ISO-2022-JP part). */
+const JAPANESE = ['iso-2022-jp', 'euc-jp', 'shift_jis', 'windows-31j', 'cp932', 'x-sjis', 'sjis'];
+/** What to try when the declared charset does not decode the bytes: UTF-8, then the same language's other encodings. */
+function fallbacksFor(charset: string): readonly string[] {
+  return JAPANESE.includes(charset.toLowerCase()) ? ['utf-8', 'euc-jp', 'shift_jis'] : ['utf-8'];
+}
+
+/**
+ * Bytes (held as a latin1 string) to text in `charset`; UTF-8 when unnamed, latin1 when unknown or
+ * invalid. When the declared charset leaves replacement characters (a mislabelled part), the first
+ * fallback that decodes every byte wins; if none does, the declared charset's text is kept.
+ */
 export function decodeCharset(bytes: string, charset: string | undefined): string {
   // pure ASCII needs no decoding (most bounce text)
   if (!/[^\x00-\x7f]/.test(bytes) && !/\x1b/.test(bytes)) return bytes;
   const buf = Buffer.from(bytes, 'latin1');
   const d = decoderFor(charset || 'utf-8');
   if (!d) return bytes;
-  const s = d.decode(buf);
-  return s.includes('\uFFFD') && !charset ? bytes : s;
+  let s = d.decode(buf);
+  if (CP1252_BROKEN && d.encoding === 'windows-1252') s = fixCp1252(s);
+  if (!s.includes('\uFFFD')) return s;
+  if (!charset) return bytes;
+  for (const alt of fallbacksFor(charset)) {
+    if (alt === charset.toLowerCase()) continue;
+    const t = decoderFor(alt)?.decode(buf);
+    if (t !== undefined && !t.includes('\uFFFD')) return t;
+  }
+  return s;
 }
 
 /**

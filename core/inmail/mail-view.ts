@@ -32,15 +32,40 @@ function decodeBuffer(buf: Buffer): string {
   return s.includes('\uFFFD') ? buf.toString('latin1') : s;
 }
 
-/** Text of an HTML body: line breaks at block ends, tags dropped, the common entities decoded. */
+/** The named character references bounce HTML uses (HTML Living Standard §13.5); others stay as written. */
+const NAMED: Readonly<Record<string, string>> = {
+  nbsp: ' ',
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  lsquo: '\u2018',
+  rsquo: '\u2019',
+  ldquo: '\u201c',
+  rdquo: '\u201d',
+  ndash: '\u2013',
+  mdash: '\u2014',
+};
+
+/** One pass over character references, so `&amp;lt;` stays `&lt;`: numeric (`&#39;`, `&#x27;`) and {@link NAMED}. */
+function decodeEntities(s: string): string {
+  return s.replace(
+    /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,8}));/gi,
+    (m, dec?: string, hex?: string, name?: string) => {
+      if (name !== undefined) {
+        const k = name.toLowerCase();
+        return Object.hasOwn(NAMED, k) ? NAMED[k]! : m;
+      }
+      const cp = dec !== undefined ? Number(dec) : Number.parseInt(hex!, 16);
+      return cp > 0 && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : m;
+    },
+  );
+}
+
+/** Text of an HTML body: line breaks at block ends, tags dropped, character references decoded. */
 function tagsToText(html: string): string {
-  return html
-    .replace(/<(?:br|\/p|\/div|\/tr|\/li)[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return decodeEntities(html.replace(/<(?:br|\/p|\/div|\/tr|\/li)[^>]*>/gi, '\n').replace(/<[^>]+>/g, ''));
 }
 
 /** {@link tagsToText} without the contents of style and script blocks (the fast reader's rule). */

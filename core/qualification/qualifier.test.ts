@@ -290,3 +290,44 @@ test.prop([
   const want = naive(rs, code, enhanced, text);
   expect(got.rule).toBe(want < 0 ? null : `r${want}`);
 });
+
+describe('text in compatibility forms and typographic apostrophes', () => {
+  const q = createQualifier({ mode: 'legacy' });
+  const TEXTS = [
+    "The email address wasn't found at the destination domain.",
+    "Your message wasn't delivered because the address couldn't be found, or is unable to receive mail.",
+    "550 5.1.1 The email account that you tried to reach doesn't exist.",
+    "554 delivery error: dd This user doesn't have a yahoo.com account",
+    "550 Cette adresse n'existe pas",
+    "Sorry, I couldn't find any host named example.net. (#5.1.2)",
+  ];
+  test.prop([
+    fc.constantFrom(...TEXTS),
+    fc.constantFrom('\u2019', '\u2018', '\u02bc', '\u2032'),
+    fc.constantFrom<'rcpt' | 'async'>('rcpt', 'async'),
+  ])('a text with a typographic apostrophe qualifies as with an ASCII one', (text, mark, phase) => {
+    const typo = text.replaceAll("'", mark);
+    const a = phase === 'async' ? q.qualifyText(text) : q.qualify(text, { phase });
+    const b = phase === 'async' ? q.qualifyText(typo) : q.qualify(typo, { phase });
+    expect(b).toEqual(a);
+    expect(a.type).not.toBe('undefined');
+  });
+
+  const fullwidth = (t: string) =>
+    t.replace(/[A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+  test.prop([fc.constantFrom(...TEXTS), fc.constantFrom<'rcpt' | 'async'>('rcpt', 'async')])(
+    'fullwidth letters (as Japanese MTAs write them) qualify as ASCII ones',
+    (text, phase) => {
+      const wide = fullwidth(text);
+      const a = phase === 'async' ? q.qualifyText(text) : q.qualify(text, { phase });
+      const b = phase === 'async' ? q.qualifyText(wide) : q.qualify(wide, { phase });
+      expect(b).toEqual(a);
+    },
+  );
+
+  it('halfwidth katakana read as the fullwidth words the Japanese rules hold', () => {
+    // U+FF71.. halfwidth forms of アドレスが存在しません (the address does not exist)
+    const r = q.qualify('550 \uff71\uff84\uff9e\uff9a\uff7dが存在しません', { phase: 'rcpt' });
+    expect([r.type, r.reason]).toEqual(['hard', 1]);
+  });
+});

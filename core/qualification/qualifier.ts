@@ -107,6 +107,18 @@ function pair(
   ];
 }
 
+/**
+ * The text the rules read: a text with non-ASCII characters is put in Unicode compatibility form
+ * (NFKC: fullwidth Latin and digits, halfwidth katakana as Japanese MTAs write them, to the forms the
+ * rules are written in), and typographic apostrophes (Outlook's and Gmail's `wasn’t`, French
+ * `n’existe`) read as the ASCII one; the rules hold none, so folding them loses nothing. ASCII
+ * texts, nearly all replies, pass untouched.
+ */
+const NON_ASCII = /[^\x00-\x7f]/;
+const TYPO_APOSTROPHE = /[\u2018\u2019\u201b\u2032\u02bc]/g;
+const matchText = (text: string): string =>
+  NON_ASCII.test(text) ? text.normalize('NFKC').replace(TYPO_APOSTROPHE, "'") : text;
+
 const DIAG_PREFIX = /^\s*(?:smtp|x-[\w-]+|unix)\s*;\s*/i;
 const EMBEDDED_CODE = /(?:^|[\s:;('"])([245]\d\d)[\s-]+([245]\.\d{1,3}\.\d{1,3})(?=$|[\s,;:)\]])/;
 const EMBEDDED_ENHANCED = /(?:^|[\s:;('"#])([245]\.\d{1,3}\.\d{1,3})(?=$|[\s,;:)\]])/;
@@ -266,7 +278,15 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     const e0 = hasE ? parts[0]! : -1;
     const useBounce = bounce !== null && SYNC_PHASES.has(phase) && p.parseable;
     const compiled = useBounce ? bounce! : inbound;
-    const idx = compiled.match(p.text, code, e0, hasE ? parts[1]! : -1, hasE ? parts[2]! : -1, phase, domain);
+    const idx = compiled.match(
+      matchText(p.text),
+      code,
+      e0,
+      hasE ? parts[1]! : -1,
+      hasE ? parts[2]! : -1,
+      phase,
+      domain,
+    );
     const disp = codeDisposition(code, e0, phase) === 'transient' ? 0 : 1;
     if (idx >= 0)
       return (useBounce ? bounceResults : SYNC_PHASES.has(phase) ? inboundSyncResults : inboundResults)[idx]![

@@ -128,6 +128,30 @@ describe('evidence in order', () => {
     ]);
     expect(pick('550 5.2.1 <a@example.com>')).toEqual(['soft', 4, 'count']);
   });
+
+  // RFC 3463 §3.8 and SPEC §6: under a security or policy code, a rate limit is the receiver's policy
+  // about the sender (Refused, not counted); without one it is a deferral (Unreachable, counted)
+  const RATE_PHRASES = [
+    'The mail server has been temporarily rate limited',
+    'Too many sessions opened, please slow down',
+    'Too many messages in this session',
+    'Message throttled for this sending IP',
+    'sending rate limit exceeded, slow down',
+  ];
+  test.prop([
+    fc.constantFrom('4', '5'),
+    fc.constantFrom(0, 1, 500, 650, 750),
+    fc.constantFrom(...RATE_PHRASES),
+    fc.constantFrom<'rcpt' | 'async'>('rcpt', 'async'),
+  ])(
+    'a rate limit under an X.7 code is Refused; under no code or X.4.x it is Unreachable',
+    (cls, detail, phrase, phase) => {
+      const basic = cls === '4' ? 421 : 554;
+      expect(pick(`${basic} ${cls}.7.${detail} ${phrase}`, phase)).toEqual(['soft', 20, 'none']);
+      expect(pick(`${basic} ${cls}.4.5 ${phrase}`, phase)).toEqual(['soft', 3, 'count']);
+      expect(pick(`451 ${phrase}`, phase)).toEqual(['soft', 3, 'count']);
+    },
+  );
 });
 
 describe('languages: the main reasons in ten languages', () => {
