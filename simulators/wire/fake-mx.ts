@@ -87,7 +87,10 @@ export type DkimCheck = (message: Buffer) => Promise<'pass' | 'fail' | 'none'>;
 
 /** Options of a `FakeMx`. */
 export interface FakeMxOptions {
+  /** the simulated MX IP this server plays (its identity in logs and session contexts) */
   ip: string;
+  /** the address it listens on (default `ip`; serve's `--bind` puts every fake MX on one address) */
+  bind?: string;
   /** 0 for a free port */
   port?: number;
   mxHost: string;
@@ -230,9 +233,9 @@ export class FakeMx {
     return new Promise((resolve, reject) => {
       const net = this.server.server;
       const onError = (e: Error) =>
-        reject(new Error(`fake MX ${this.o.ip}:${this.o.port ?? 0}: ${e.message}`));
+        reject(new Error(`fake MX ${this.o.bind ?? this.o.ip}:${this.o.port ?? 0}: ${e.message}`));
       net.once('error', onError);
-      this.server.listen(this.o.port ?? 0, this.o.ip, () => {
+      this.server.listen(this.o.port ?? 0, this.o.bind ?? this.o.ip, () => {
         net.off('error', onError);
         const a = net.address();
         this.port = typeof a === 'object' && a ? a.port : 0;

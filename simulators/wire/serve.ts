@@ -32,8 +32,15 @@ export interface ServeOptions {
   clock: Clock;
   /** real sleep per virtual ms of brain latency (default 1: real tarpitting) */
   latencyScale?: number;
-  /** TCP port of every fake MX (each on its own IP) and UDP port of the DNS server; 0: free ports */
+  /**
+   * TCP port of every fake MX (each on its own IP; with `bind`, the first of consecutive ports);
+   * 0: free ports
+   */
   portBase?: number;
+  /** one loopback address for every fake MX, one port each (default: each on its own 127.a.b.c) */
+  bind?: string;
+  /** UDP port of the DNS server (default 0: a free port), on `bind` or 127.0.0.1 */
+  dnsPort?: number;
   /** folder for received.jsonl, replies.jsonl, dns.jsonl and the follow-ups' maildir/ (none when absent) */
   logDir?: string;
   /** wall milliseconds between two drains of the follow-ups that fell due (default 1000) */
@@ -50,12 +57,17 @@ export interface ServedMx {
   addresses: string[];
 }
 
-/** A served domain (`*` for a catch-all profile, a glob for domain patterns: started on lookup). */
+/**
+ * A served domain: a listed one, `*` for a catch-all profile or a glob for domain patterns. `*` and
+ * patterns get the fake MXs of a stand-in domain (`example`) at start, so a static route (a transport
+ * map) has somewhere to go; DNS still starts each matching domain's own fake MXs on lookup.
+ */
 export interface ServedDomain {
   domain: string;
   profile: string;
-  /** empty for `*` and patterns */
   mx: ServedMx[];
+  /** `*` and patterns: the stand-in domain whose fake MXs `mx` lists */
+  example?: string;
 }
 
 /** Counters of the logs. */
@@ -72,6 +84,10 @@ export interface ServeCounts {
 /** A running serve (see the file comment). */
 export interface ServeHandle {
   dnsPort: number;
+  /** the address the DNS server (and, with `bind`, every fake MX) listens on */
+  dnsHost: string;
+  /** the one address of every fake MX (`--bind`), or null: each on its own 127.a.b.c */
+  bind: string | null;
   domains: ServedDomain[];
   fleet: Fleet;
   dns: WireDnsServer;
@@ -123,6 +139,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     latencyScale: o.latencyScale ?? 1,
     tls: o.tls,
     port: o.portBase || undefined,
+    bind: o.bind,
     onMessage: (m) => {
       counts.received++;
       logs?.received.write(`${JSON.stringify({ time: new Date().toISOString(), ...m })}\n`);
@@ -152,53 +169,95 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
   };
   try {
     const certificate = await fleet.certificate();
-    const dnsPort = await dns.listen(o.portBase ?? 0);
+    const dnsHost = o.bind ?? '127.0.0.1';
+    const dnsPort = await dns.listen(o.dnsPort ?? 0, dnsHost);
+    const mxOf = async (domain: string): Promise<ServedMx[]> =>
+      ((await fleet.ensureDomain(domain)) ?? []).map((h) => ({
+        host: h.host,
+        preference: h.preference,
+        addresses: h.ips.map((ip) => {
+          const a = fleet.addressOf(ip)!;
+          return `${a.host}:${a.port}`;
+        }),
+      }));
+    // listed domains first, then patterns, then the catch-all: the order a router matches them in
     const domains: ServedDomain[] = [];
+    const patterns: ServedDomain[] = [];
+    const catchAll: ServedDomain[] = [];
     for (const p of o.profiles) {
       for (const d of p.domains) {
         const domain = d.toLowerCase();
         // a domain listed by two profiles belongs to the first (the directory's order)
         if (world.directory.brainFor(domain)?.profile !== p) continue;
-        const hosts = (await fleet.ensureDomain(domain)) ?? [];
-        domains.push({
-          domain,
-          profile: p.name,
-          mx: hosts.map((h) => ({
-            host: h.host,
-            preference: h.preference,
-            addresses: h.ips.map((ip) => `${ip}:${fleet.portOf(ip)}`),
-          })),
-        });
+        domains.push({ domain, profile: p.name, mx: await mxOf(domain) });
       }
-      for (const pattern of p.domainPatterns) domains.push({ domain: pattern, profile: p.name, mx: [] });
-      if (p.catchAll) domains.push({ domain: '*', profile: p.name, mx: [] });
+      for (const pattern of p.domainPatterns) {
+        const example = standIn(pattern, p, world);
+        patterns.push({ domain: pattern, profile: p.name, mx: example ? await mxOf(example) : [], example });
+      }
+      if (p.catchAll) {
+        const example = standIn('*', p, world);
+        catchAll.push({ domain: '*', profile: p.name, mx: example ? await mxOf(example) : [], example });
+      }
     }
-    return { dnsPort, domains, fleet, dns, world, counts, maildir, certificate, stop: stopAll };
+    domains.push(...patterns, ...catchAll);
+    return {
+      dnsPort,
+      dnsHost,
+      bind: o.bind ?? null,
+      domains,
+      fleet,
+      dns,
+      world,
+      counts,
+      maildir,
+      certificate,
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;
   }
 }
 
+/**
+ * The stand-in domain of a pattern (`*` becomes `any`) or of the catch-all (`catch-all.mxlab.test`),
+ * when the directory gives it to that profile's brain (an earlier profile may claim it), else undefined.
+ */
+function standIn(pattern: string, p: IspProfile, world: InProcessWorld): string | undefined {
+  const example = pattern === '*' ? 'catch-all.mxlab.test' : pattern.toLowerCase().replaceAll('*', 'any');
+  return world.directory.brainFor(example)?.profile === p ? example : undefined;
+}
+
 /** The map a user reads: one line per MX host, then the resolver line and the TLS certificate. */
 export function formatServeMap(
-  h: Pick<ServeHandle, 'domains' | 'dnsPort'> & Partial<Pick<ServeHandle, 'certificate'>>,
+  h: Pick<ServeHandle, 'domains' | 'dnsPort'> &
+    Partial<Pick<ServeHandle, 'certificate' | 'dnsHost' | 'bind'>>,
 ): string {
   const lines: string[] = [];
   const width = Math.max(8, ...h.domains.map((d) => d.domain.length));
   for (const d of h.domains) {
+    const what = d.domain === '*' ? 'any other domain' : 'matching domains';
     if (d.mx.length === 0) {
-      const what = d.domain === '*' ? 'any other domain' : 'matching domains';
       lines.push(`${d.domain.padEnd(width)}  (${d.profile}: ${what}, fake MX started on first lookup)`);
       continue;
     }
+    if (d.example)
+      lines.push(
+        `${d.domain.padEnd(width)}  (${d.profile}: ${what}; by DNS each gets its own fake MX, by a static route the ${d.example} ones below)`,
+      );
     for (const m of d.mx)
       lines.push(
         `${d.domain.padEnd(width)}  MX ${String(m.preference).padStart(3)} ${m.host}  ${m.addresses.join(' ')}`,
       );
   }
-  const example = h.domains.find((d) => d.mx.length > 0)?.domain ?? 'example.com';
-  lines.push(`dns: 127.0.0.1:${h.dnsPort} (udp)  try: dig @127.0.0.1 -p ${h.dnsPort} MX ${example}`);
+  const example = h.domains.find((d) => d.mx.length > 0 && !d.example)?.domain ?? 'example.com';
+  const dnsHost = h.dnsHost ?? '127.0.0.1';
+  lines.push(`dns: ${dnsHost}:${h.dnsPort} (udp)  try: dig @${dnsHost} -p ${h.dnsPort} MX ${example}`);
+  if (h.bind)
+    lines.push(
+      `bind: every fake MX on ${h.bind}, one port each; DNS answers name the per-IP addresses, so route with --map (transport map, manualroute, ...)`,
+    );
   const c = h.certificate;
   if (c)
     lines.push(
