@@ -52,6 +52,10 @@ export interface Fault {
 /** One accepted message, as kept for assertions. */
 export interface ReceivedMessage {
   at: Millis;
+  /** the SMTP session it came in (`<mx ip>-<counter>`, as in replies.jsonl) */
+  session: string;
+  /** whether the session was under STARTTLS */
+  tls: boolean;
   clientIp: string;
   mxIp: string;
   from: string;
@@ -63,12 +67,23 @@ export interface ReceivedMessage {
   dkim: string;
 }
 
-/** One reply the server sent (for serve's JSONL log). */
+/**
+ * One reply the server sent (for serve's JSONL log), joinable to the messages: the session, the
+ * recipient a RCPT reply answers (null for other phases), at DATA the accepted recipients and the
+ * Message-ID, and whether the session was under STARTTLS.
+ */
 export interface ReplyEvent {
   at: Millis;
+  session: string;
   clientIp: string;
   mxIp: string;
   phase: string;
+  tls: boolean;
+  recipient: string | null;
+  /** DATA: the recipients the transaction accepted */
+  recipients?: string[];
+  /** DATA: the message's Message-ID header ('' when it has none) */
+  messageId?: string;
   reply: string;
 }
 
@@ -131,6 +146,8 @@ interface Live {
   socket: Socket;
   ehlo: boolean;
   clientIp: string;
+  /** smtp-server's session id (`<mx ip>-<counter>`) */
+  id: string;
   /** the brain's success text for the MAIL/RCPT reply smtp-server is about to send as `250 Accepted` */
   okText: string | null;
 }
@@ -251,8 +268,19 @@ export class FakeMx {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private log(l: Live, phase: string, reply: string): void {
-    this.o.onReply?.({ at: l.t, clientIp: l.clientIp, mxIp: this.ip, phase, reply });
+  private log(l: Live, phase: string, reply: string, recipient: string | null = null): void {
+    const on = this.o.onReply;
+    if (on === undefined) return;
+    on({
+      at: l.t,
+      session: l.id,
+      clientIp: l.clientIp,
+      mxIp: this.ip,
+      phase,
+      tls: l.conn.secure === true,
+      recipient,
+      reply,
+    });
   }
 
   /** Runs `then` after the brain latency (scaled), or at once. */
@@ -307,6 +335,7 @@ export class FakeMx {
       socket,
       ehlo: false,
       clientIp,
+      id: session.id,
       okText: null,
     };
     this.live.set(session.id, l);
@@ -387,16 +416,16 @@ export class FakeMx {
       return;
     }
     l.brain.rcpt(l.s, addr.address, l.t, this.out);
-    this.reply(l, 'rcpt', l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY, cb);
+    this.reply(l, 'rcpt', l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY, cb, addr.address);
   }
 
   /** Sends the brain's reply for MAIL or RCPT (a success through `send`'s patch, see `patch`). */
-  private reply(l: Live, phase: string, limit: number, cb: Done): void {
+  private reply(l: Live, phase: string, limit: number, cb: Done, recipient: string | null = null): void {
     const out = this.out;
     if (!this.proceed(l, limit)) return;
     const text = out.text;
     const code = out.code;
-    this.log(l, phase, text);
+    this.log(l, phase, text, recipient);
     this.later(out.latencyMs, () => {
       if (code < 400) {
         l.okText = text;
@@ -465,11 +494,26 @@ export class FakeMx {
     if (!this.proceed(l, l.ctx ? l.ctx.timeouts.dataMs : Number.POSITIVE_INFINITY)) return;
     const text = out.text;
     const code = out.code;
-    this.log(l, 'data', text);
+    const on = this.o.onReply;
+    if (on !== undefined)
+      on({
+        at: l.t,
+        session: l.id,
+        clientIp: l.clientIp,
+        mxIp: this.ip,
+        phase: 'data',
+        tls: l.conn.secure === true,
+        recipient: env.to,
+        recipients: session.envelope.rcptTo.map((r) => r.address),
+        messageId: env.messageId,
+        reply: text,
+      });
     if (code < 400) {
       this.stats.accepted++;
       const m: ReceivedMessage = {
         at: l.t,
+        session: l.id,
+        tls: l.conn.secure === true,
         clientIp: l.clientIp,
         mxIp: this.ip,
         from: env.from,
