@@ -18,6 +18,7 @@ import { parse as parseYaml } from 'yaml';
 import { CATALOG_DIR, loadScenario, planOf } from '../../scenarios/index.ts';
 import { planPopulation, planProfiles } from '../../scenarios/wire.ts';
 import { type IspProfile, loadIspProfile, loadIspProfiles, parseDayTime } from '../../simulators/index.ts';
+import { parseReturnTarget } from '../../simulators/wire/follow-up-return.ts';
 import { formatServeMap, type ServeOptions, startServe } from '../../simulators/wire/serve.ts';
 import { formatRoutingMap, MAP_FORMATS, type MapFormat } from '../../simulators/wire/serve-maps.ts';
 import { scaledWallClock } from '../../simulators/wire/wall-clock.ts';
@@ -31,6 +32,7 @@ interface ServeFlags {
   bind?: string;
   dnsPort?: string;
   map: string[];
+  return?: string;
   seed?: string;
   latencyScale?: string;
   tls?: boolean;
@@ -164,6 +166,10 @@ export function register(program: Command): void {
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
+    .option(
+      '--return <host:port>',
+      'deliver DSNs, ARF reports and auto-replies over SMTP to your MTA there (refused ones: the maildir)',
+    )
     .option('--seed <n>', 'seed of the brains (default: the scenario seed, or 1)')
     .option(
       '--latency-scale <x>',
@@ -178,6 +184,9 @@ export function register(program: Command): void {
       const dnsPort = portFlag('dns-port', flags.dnsPort);
       const bind = bindFlag(flags.bind);
       const maps = mapFlags(flags.map);
+      const returnTo = flags.return === undefined ? undefined : parseReturnTarget(flags.return);
+      if (returnTo === null)
+        throw new CliError(`--return: expected host:port (e.g. 127.0.0.1:2525), got '${flags.return}'`);
       const latencyScale = numberFlag('latency-scale', flags.latencyScale, 0, false) ?? 1 / speed;
       const target = resolveServeTarget(arg, numberFlag('seed', flags.seed, 0, true));
       // every client reset is an ECONNRESET whose stack Node formats, through tsx's source maps
@@ -192,6 +201,7 @@ export function register(program: Command): void {
         portBase,
         bind,
         dnsPort,
+        returnTo,
         logDir: flags.log,
         tls: flags.tls,
       }).catch((e: Error) => {
@@ -215,7 +225,11 @@ export function register(program: Command): void {
         out.write(`map: ${m.format} written to ${m.file}\n`);
       }
       if (flags.log) out.write(`logs: ${join(flags.log, 'received.jsonl')} replies.jsonl dns.jsonl\n`);
-      if (handle.maildir)
+      if (returnTo)
+        out.write(
+          `follow-ups (DSNs, ARF complaints, auto-replies) go back over SMTP to ${returnTo.host}:${returnTo.port}${handle.maildir ? ', refused ones to the maildir' : ''}\n`,
+        );
+      else if (handle.maildir)
         out.write(
           `follow-ups (DSNs, ARF complaints, auto-replies): ${handle.maildir}/new  read: mxlab inmail ${handle.maildir}\n`,
         );
@@ -227,7 +241,7 @@ export function register(program: Command): void {
       const t = handle.fleet.totals(); // before stop: stop forgets the servers
       await handle.stop();
       process.stderr.write(
-        `mxlab serve: ${signal}, stopped: ${t.connections} connections, ${t.accepted} accepted, ${t.rejected} rejected at DATA, ${handle.counts.replies} replies logged, ${handle.counts.followUps} follow-ups written, ${handle.counts.followUpsPending} not due yet\n`,
+        `mxlab serve: ${signal}, stopped: ${t.connections} connections, ${t.accepted} accepted, ${t.rejected} rejected at DATA, ${handle.counts.replies} replies logged, ${handle.counts.followUps} follow-ups written, ${handle.counts.followUpsPending} not due yet, ${handle.counts.followUpsReturned} returned over SMTP, ${handle.counts.followUpsLeftToMta} DSNs of RCPT rejections left to the sending MTA\n`,
       );
     });
 }

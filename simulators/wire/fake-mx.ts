@@ -489,6 +489,8 @@ export class FakeMx {
     env.from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     env.to = session.envelope.rcptTo[0]?.address ?? '';
     env.messageId = header(head, 'message-id');
+    // follow-ups quote the real message (a new object: a follow-up keeps it until it falls due)
+    env.original = { subject: header(head, 'subject'), date: header(head, 'date') };
     const out = this.out;
     l.brain.data(l.s, env, l.t, out);
     if (!this.proceed(l, l.ctx ? l.ctx.timeouts.dataMs : Number.POSITIVE_INFINITY)) return;
@@ -519,7 +521,7 @@ export class FakeMx {
         from: env.from,
         to: env.to,
         messageId: env.messageId,
-        subject: header(head, 'subject'),
+        subject: env.original.subject,
         size: message.length,
         dkim,
       };

@@ -5,20 +5,25 @@
  * MX IP of every listed domain (catch-all and pattern domains start when first looked up), the dns2
  * server, and JSONL logs of accepted messages, replies and DNS queries. Follow-ups (DSNs of
  * accept-then-bounce, ARF complaints, auto-replies) are drained from the technical mailbox as they
- * fall due on that clock, into a Maildir beside the logs (`maildir/new/`), where a bounce processor,
- * or `mxlab inmail`, reads them. Addresses no recipient owns
+ * fall due on that clock, built from the real message (its Message-ID, Subject, Date and envelope
+ * sender), and go back over SMTP to the sender's MTA (`returnTo`) or into a Maildir beside the logs
+ * (`maildir/new/`), where a bounce processor, or `mxlab inmail`, reads them; follow-ups.jsonl says
+ * which went where. A recipient rejected at RCPT gets no DSN from serve: the sending MTA got the
+ * rejection and writes its own bounce, so each message has one bounce path. Addresses no recipient owns
  * are `stranger`s to the brains (accepted unless a script says otherwise) and magic local parts
  * (`tempfail@`, `permfail@`, `550-x@`, `full@`, …) work as in every mode.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../core/ports.ts';
+import type { FollowUp } from '../isp/follow-up.ts';
 import type { IspProfile } from '../isp/profile-schema.ts';
 import { ensureMaildir, writeMaildir } from '../mailbox/maildir.ts';
 import type { RecipientTruth } from '../population/truth.ts';
 import { createInProcessWorld, type InProcessWorld } from '../transport/world.ts';
 import { WireDnsServer } from './dns-server.ts';
 import { Fleet } from './fleet.ts';
+import { type ReturnTarget, sendFollowUp } from './follow-up-return.ts';
 import type { TlsCredentials } from './tls-certificate.ts';
 
 /** Options of `startServe`. */
@@ -41,12 +46,14 @@ export interface ServeOptions {
   bind?: string;
   /** UDP port of the DNS server (default 0: a free port), on `bind` or 127.0.0.1 */
   dnsPort?: number;
-  /** folder for received.jsonl, replies.jsonl, dns.jsonl and the follow-ups' maildir/ (none when absent) */
+  /** folder for received.jsonl, replies.jsonl, dns.jsonl, follow-ups.jsonl and the maildir/ (none when absent) */
   logDir?: string;
   /** wall milliseconds between two drains of the follow-ups that fell due (default 1000) */
   followUpEveryMs?: number;
   /** offer STARTTLS (default true) */
   tls?: boolean;
+  /** deliver follow-ups over SMTP there (the sender's MTA); the maildir keeps those it refuses */
+  returnTo?: ReturnTarget;
 }
 
 /** One MX host of a served domain with the addresses its fake MX servers listen on. */
@@ -79,6 +86,10 @@ export interface ServeCounts {
   followUps: number;
   /** follow-ups not due yet when serve stopped (their time on the serve clock had not come) */
   followUpsPending: number;
+  /** follow-ups delivered over SMTP to `returnTo` (the others went to the maildir) */
+  followUpsReturned: number;
+  /** DSNs of recipients rejected at RCPT, not sent: the sending MTA writes its own bounce */
+  followUpsLeftToMta: number;
 }
 
 /** A running serve (see the file comment). */
@@ -109,12 +120,27 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     profiles: o.profiles,
     seed: o.seed,
     clock: o.clock,
+    // follow-ups' dates: run time 0 is the wall time serve started minus --at
+    mail: { startEpochMs: Date.now() - o.clock.now() },
   });
-  const counts: ServeCounts = { received: 0, replies: 0, dnsQueries: 0, followUps: 0, followUpsPending: 0 };
+  const counts: ServeCounts = {
+    received: 0,
+    replies: 0,
+    dnsQueries: 0,
+    followUps: 0,
+    followUpsPending: 0,
+    followUpsReturned: 0,
+    followUpsLeftToMta: 0,
+  };
   const logs = o.logDir === undefined ? null : openLogs(o.logDir);
-  // follow-ups leave the mailbox as they fall due (without a log folder they are only counted)
+  // follow-ups leave the mailbox as they fall due (without a log folder or a return they are only counted)
   const maildir = o.logDir === undefined ? null : join(o.logDir, 'maildir');
   if (maildir) ensureMaildir(maildir);
+  let inMaildir = 0;
+  const logFollowUp = (f: FollowUp, via: string, detail: string) =>
+    logs?.followUps.write(
+      `${JSON.stringify({ time: new Date().toISOString(), kind: f.kind, isp: f.isp, recipient: f.to, sender: f.from, messageId: f.messageId, via, detail })}\n`,
+    );
   // one drain at a time, in order; the first error (the maildir unwritable) stops them and is stop's
   let drainError: Error | null = null;
   let draining = Promise.resolve();
@@ -122,9 +148,32 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     draining = draining.then(async () => {
       if (drainError !== null) return;
       try {
-        const mails = await world.mailbox.drain(o.clock.now());
-        if (maildir && mails.length > 0) writeMaildir(maildir, mails, counts.followUps);
-        counts.followUps += mails.length;
+        for (const e of world.mailbox.takeDue(o.clock.now())) {
+          const f = e.f;
+          if (f.atRcpt) {
+            // the sending MTA got the RCPT rejection and writes its own bounce: one bounce per message
+            counts.followUpsLeftToMta++;
+            logFollowUp(f, 'none', 'rejected at RCPT: the sending MTA bounces it');
+            continue;
+          }
+          const mail = await world.mailbox.buildMail(e);
+          let via = 'none';
+          let detail = '';
+          if (o.returnTo) {
+            const r = await sendFollowUp(o.returnTo, f, mail.data);
+            if (r.ok) {
+              via = 'smtp';
+              detail = r.reply;
+              counts.followUpsReturned++;
+            } else detail = `return to ${o.returnTo.host}:${o.returnTo.port} failed: ${r.error}`;
+          }
+          if (via !== 'smtp' && maildir) {
+            writeMaildir(maildir, [mail], inMaildir++);
+            via = 'maildir';
+          }
+          counts.followUps++;
+          logFollowUp(f, via, detail);
+        }
       } catch (e) {
         drainError = e as Error;
       }
@@ -163,7 +212,8 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     await fleet.stop();
     await drain(); // what fell due up to now
     counts.followUpsPending = world.mailbox.pending;
-    if (logs) await Promise.all([close(logs.received), close(logs.replies), close(logs.dns)]);
+    if (logs)
+      await Promise.all([close(logs.received), close(logs.replies), close(logs.dns), close(logs.followUps)]);
     if (drainError !== null)
       throw new Error(`serve: follow-ups not written to ${maildir}: ${drainError.message}`);
   };
@@ -270,12 +320,18 @@ interface Logs {
   received: WriteStream;
   replies: WriteStream;
   dns: WriteStream;
+  followUps: WriteStream;
 }
 
 function openLogs(dir: string): Logs {
   mkdirSync(dir, { recursive: true });
   const open = (name: string) => createWriteStream(join(dir, name), { flags: 'a' });
-  return { received: open('received.jsonl'), replies: open('replies.jsonl'), dns: open('dns.jsonl') };
+  return {
+    received: open('received.jsonl'),
+    replies: open('replies.jsonl'),
+    dns: open('dns.jsonl'),
+    followUps: open('follow-ups.jsonl'),
+  };
 }
 
 function close(s: WriteStream): Promise<void> {
