@@ -1,5 +1,6 @@
 /**
- * `mxlab serve PROFILE_OR_SCENARIO [--speed X] [--at TIME] [--log DIR] [--port-base N]`: the fake
+ * `mxlab serve PROFILE_OR_SCENARIO [--speed X] [--at TIME] [--log DIR] [--port-base N] [--bind ADDR]
+ * [--dns-port N] [--map FORMAT[=FILE]]...`: the fake
  * ISP fleet (one smtp-server per simulated MX IP, 127.a.b.c) and the DNS server (dns2 on 127.0.0.1)
  * standalone, for your own MTA, swaks or smtp-source. The argument is a shipped profile name
  * (`gmail`), a profile file, a catalog scenario name (`isp-outage`) or a scenario file (its
@@ -7,15 +8,19 @@
  * times faster, from run time `--at`. Prints the map domain → MX → address:port and a `dig` line,
  * writes received.jsonl / replies.jsonl / dns.jsonl to `--log` and the follow-ups that fall due
  * (DSNs, ARF complaints, auto-replies) into the Maildir `--log`/maildir, and stops cleanly on SIGINT/SIGTERM.
+ * `--bind` puts every fake MX on one loopback address (one port each), `--dns-port` fixes the DNS
+ * port, and `--map` writes routing configuration for a real MTA (serve-maps.ts) to a file or stdout.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CATALOG_DIR, loadScenario, planOf } from '../../scenarios/index.ts';
 import { planPopulation, planProfiles } from '../../scenarios/wire.ts';
 import { type IspProfile, loadIspProfile, loadIspProfiles, parseDayTime } from '../../simulators/index.ts';
+import { parseReturnTarget } from '../../simulators/wire/follow-up-return.ts';
 import { formatServeMap, type ServeOptions, startServe } from '../../simulators/wire/serve.ts';
+import { formatRoutingMap, MAP_FORMATS, type MapFormat } from '../../simulators/wire/serve-maps.ts';
 import { scaledWallClock } from '../../simulators/wire/wall-clock.ts';
 import { CliError } from '../errors.ts';
 
@@ -24,6 +29,10 @@ interface ServeFlags {
   at?: string;
   log?: string;
   portBase?: string;
+  bind?: string;
+  dnsPort?: string;
+  map: string[];
+  return?: string;
   seed?: string;
   latencyScale?: string;
   tls?: boolean;
@@ -99,6 +108,36 @@ function runTimeFlag(value: string | undefined): number {
   return ms;
 }
 
+/** `--bind`: one IPv4 loopback address (127.0.0.0/8); serve never listens beyond the machine. */
+export function bindFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value.trim());
+  if (!m || m.slice(1).some((o) => Number(o) > 255))
+    throw new CliError(
+      `--bind: '${value}' is not an IPv4 loopback address (127.0.0.0/8); serve listens on loopback only`,
+    );
+  return value.trim();
+}
+
+/** `--map FORMAT[=FILE]` (repeatable): the format and the file (null: stdout). */
+export function mapFlags(values: readonly string[]): { format: MapFormat; file: string | null }[] {
+  return values.map((v) => {
+    const i = v.indexOf('=');
+    const format = (i < 0 ? v : v.slice(0, i)) as MapFormat;
+    if (!MAP_FORMATS.includes(format))
+      throw new CliError(`--map: unknown format '${format}' in '${v}' (one of ${MAP_FORMATS.join(', ')})`);
+    const file = i < 0 ? null : v.slice(i + 1);
+    if (file === '') throw new CliError(`--map: '${v}' names no file after '='`);
+    return { format, file };
+  });
+}
+
+function portFlag(name: string, value: string | undefined): number | undefined {
+  const n = numberFlag(name, value, 0, true);
+  if (n !== undefined && n > 65535) throw new CliError(`--${name}: ${n} is not a port`);
+  return n;
+}
+
 export function register(program: Command): void {
   program
     .command('serve')
@@ -117,7 +156,19 @@ export function register(program: Command): void {
     )
     .option(
       '--port-base <n>',
-      'every fake MX on TCP port N of its own IP, DNS on UDP 127.0.0.1:N (default: free ports)',
+      'every fake MX on TCP port N of its own IP (with --bind: ports N, N+1, ...) (default: free ports)',
+    )
+    .option('--bind <addr>', 'every fake MX on this one loopback address, one port each (127.0.0.0/8 only)')
+    .option('--dns-port <n>', 'UDP port of the DNS server (default: a free port)')
+    .option(
+      '--map <format[=file]>',
+      `write routing config for your MTA: ${MAP_FORMATS.join(', ')} (repeatable; no file: stdout)`,
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option(
+      '--return <host:port>',
+      'deliver DSNs, ARF reports and auto-replies over SMTP to your MTA there (refused ones: the maildir)',
     )
     .option('--seed <n>', 'seed of the brains (default: the scenario seed, or 1)')
     .option(
@@ -129,9 +180,13 @@ export function register(program: Command): void {
       const speed = numberFlag('speed', flags.speed, 0, false)!;
       if (!(speed > 0)) throw new CliError(`--speed: expected a number > 0, got '${flags.speed}'`);
       const startAtMs = runTimeFlag(flags.at);
-      const portBase = numberFlag('port-base', flags.portBase, 0, true);
-      if (portBase !== undefined && portBase > 65535)
-        throw new CliError(`--port-base: ${portBase} is not a port`);
+      const portBase = portFlag('port-base', flags.portBase);
+      const dnsPort = portFlag('dns-port', flags.dnsPort);
+      const bind = bindFlag(flags.bind);
+      const maps = mapFlags(flags.map);
+      const returnTo = flags.return === undefined ? undefined : parseReturnTarget(flags.return);
+      if (returnTo === null)
+        throw new CliError(`--return: expected host:port (e.g. 127.0.0.1:2525), got '${flags.return}'`);
       const latencyScale = numberFlag('latency-scale', flags.latencyScale, 0, false) ?? 1 / speed;
       const target = resolveServeTarget(arg, numberFlag('seed', flags.seed, 0, true));
       // every client reset is an ECONNRESET whose stack Node formats, through tsx's source maps
@@ -144,6 +199,9 @@ export function register(program: Command): void {
         clock: scaledWallClock({ speed, startAtMs }),
         latencyScale,
         portBase,
+        bind,
+        dnsPort,
+        returnTo,
         logDir: flags.log,
         tls: flags.tls,
       }).catch((e: Error) => {
@@ -152,8 +210,26 @@ export function register(program: Command): void {
       const out = process.stdout;
       out.write(`mxlab serve: ${target.label}, seed ${target.seed}, speed ${speed}x\n`);
       out.write(formatServeMap(handle));
+      for (const m of maps) {
+        const text = formatRoutingMap(m.format, handle);
+        if (m.file === null) {
+          out.write(text);
+          continue;
+        }
+        try {
+          writeFileSync(m.file, text);
+        } catch (e) {
+          await handle.stop();
+          throw new CliError(`--map ${m.format}=${m.file}: ${(e as Error).message}`);
+        }
+        out.write(`map: ${m.format} written to ${m.file}\n`);
+      }
       if (flags.log) out.write(`logs: ${join(flags.log, 'received.jsonl')} replies.jsonl dns.jsonl\n`);
-      if (handle.maildir)
+      if (returnTo)
+        out.write(
+          `follow-ups (DSNs, ARF complaints, auto-replies) go back over SMTP to ${returnTo.host}:${returnTo.port}${handle.maildir ? ', refused ones to the maildir' : ''}\n`,
+        );
+      else if (handle.maildir)
         out.write(
           `follow-ups (DSNs, ARF complaints, auto-replies): ${handle.maildir}/new  read: mxlab inmail ${handle.maildir}\n`,
         );
@@ -165,7 +241,7 @@ export function register(program: Command): void {
       const t = handle.fleet.totals(); // before stop: stop forgets the servers
       await handle.stop();
       process.stderr.write(
-        `mxlab serve: ${signal}, stopped: ${t.connections} connections, ${t.accepted} accepted, ${t.rejected} rejected at DATA, ${handle.counts.replies} replies logged, ${handle.counts.followUps} follow-ups written, ${handle.counts.followUpsPending} not due yet\n`,
+        `mxlab serve: ${signal}, stopped: ${t.connections} connections, ${t.accepted} accepted, ${t.rejected} rejected at DATA, ${handle.counts.replies} replies logged, ${handle.counts.followUps} follow-ups written, ${handle.counts.followUpsPending} not due yet, ${handle.counts.followUpsReturned} returned over SMTP, ${handle.counts.followUpsLeftToMta} DSNs of RCPT rejections left to the sending MTA\n`,
       );
     });
 }

@@ -8,7 +8,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { FollowUp } from '../isp/follow-up.ts';
-import { originalHeaders, rfc2822 } from './original-headers.ts';
+import { autoReplySubject, originalHeaders, rfc2822 } from './original-headers.ts';
 
 /** Options shared by the builders. */
 export interface BuildOptions {
@@ -141,7 +141,7 @@ export function buildAutoReply(f: FollowUp, o: BuildOptions = {}): Promise<Buffe
     {
       from: f.to,
       to: f.from,
-      subject: `${f.subject}: Re: Your newsletter`,
+      subject: autoReplySubject(f),
       date: c.date,
       messageId: c.id,
       baseBoundary: c.boundary,

@@ -8,7 +8,7 @@
 import type { RandomSource, TransportErrorKind } from '../../core/ports.ts';
 import type { Millis } from '../../core/types.ts';
 import type { RecipientTruth } from '../population/truth.ts';
-import type { FollowUp, FollowUpKind, FollowUpSink } from './follow-up.ts';
+import type { FollowUp, FollowUpKind, FollowUpSink, OriginalHeaders } from './follow-up.ts';
 import { magicAction } from './magic.ts';
 import type { Delay, IspProfile, ScriptPhase, ScriptTruth } from './profile-schema.ts';
 import { sampleDelay } from './sample-delay.ts';
@@ -78,6 +78,8 @@ export interface Envelope {
   from: string;
   to: string;
   messageId: string;
+  /** the message's Subject and Date as received (wire mode); follow-ups quote them */
+  original?: OriginalHeaders;
 }
 
 /** Options of an `IspBrain`. */
@@ -204,7 +206,8 @@ export class IspBrain {
         s.magicFollowUp = magic.followUp;
         if (magic.reply !== null) {
           out.set(code(magic.reply), fill(magic.reply, to, domain, s.clientIp), lat);
-          if (magic.followUp === 'dsn') this.followUp('dsn', s, to, '', t, MAGIC_BOUNCE_DELAY, out.text);
+          if (magic.followUp === 'dsn')
+            this.followUp('dsn', s, to, '', t, MAGIC_BOUNCE_DELAY, out.text, undefined, true);
           return;
         }
         if (magic.forceAccept) {
@@ -255,16 +258,16 @@ export class IspBrain {
     if (s.pendingBounce !== null) {
       // a relay that rewrote the Message-ID returns a header the sender never wrote
       const returned = p.acceptThenBounce?.returnsMessageId === false ? '' : env.messageId;
-      this.followUp('dsn', s, to, returned, done, p.acceptThenBounce?.delay, s.pendingBounce);
+      this.followUp('dsn', s, to, returned, done, p.acceptThenBounce?.delay, s.pendingBounce, env.original);
       return;
     }
     if (s.magicFollowUp === 'autoReply' || kind === 'autoResponder')
-      this.followUp('autoReply', s, to, env.messageId, done, p.autoReply.delay, '');
+      this.followUp('autoReply', s, to, env.messageId, done, p.autoReply.delay, '', env.original);
     const truth = s.truth;
     if (s.magicFollowUp === 'arf' || (truth?.complainer && this.roll(truth.complaintProbability))) {
       c.complaints++;
       const base = s.magicFollowUp === 'arf' ? 0 : (truth?.complaintDelayMs ?? 0);
-      this.followUp('arf', s, to, env.messageId, done + base, p.complaintReportDelay, '');
+      this.followUp('arf', s, to, env.messageId, done + base, p.complaintReportDelay, '', env.original);
       const cb = p.complaintBlock;
       if (cb && c.delivered >= cb.minMessages && c.complaints / c.delivered >= cb.rate)
         c.blockedUntil = done + cb.durationMs;
@@ -410,6 +413,8 @@ export class IspBrain {
     t: Millis,
     delay: Delay | undefined,
     diagnostic: string,
+    original?: OriginalHeaders,
+    atRcpt = false,
   ): void {
     if (!this.sink) return;
     const ar = this.profile.autoReply;
@@ -428,6 +433,8 @@ export class IspBrain {
       sourceIp: s.clientIp,
       subject: kind === 'autoReply' ? ar.subject : '',
       text: kind === 'autoReply' ? ar.text : '',
+      original,
+      atRcpt,
     };
     this.sink.schedule(f);
   }

@@ -29,6 +29,17 @@ export interface FollowUp {
   /** auto-reply subject and text */
   subject: string;
   text: string;
+  /** the original message's own Subject and Date headers, when the ISP saw them (serve mode) */
+  original?: OriginalHeaders;
+  /** a DSN for a recipient rejected at RCPT: the sending MTA writes its own bounce for it */
+  atRcpt?: boolean;
+}
+
+/** Header values of the original message, as received (unfolded, still encoded). */
+export interface OriginalHeaders {
+  subject: string;
+  /** the Date header ('' when the message had none) */
+  date: string;
 }
 
 /** Receives follow-ups (the technical mailbox, or a wire-mode mail sender). */

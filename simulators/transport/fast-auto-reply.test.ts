@@ -46,6 +46,8 @@ const followUp = fc.record({
   sourceIp: fc.constant(''),
   subject: anyText,
   text: anyText,
+  // serve mode: the real message's Subject and Date, quoted in the reply's subject
+  original: fc.option(fc.record({ subject: anyText, date: anyText }), { nil: undefined }),
 });
 
 describe('fastAutoReply', () => {

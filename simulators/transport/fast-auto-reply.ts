@@ -8,7 +8,7 @@
  * null and the caller uses `buildAutoReply`. A property test compares both byte for byte.
  */
 import { foldLines } from 'nodemailer/lib/mime-funcs';
-import { rfc2822 } from '../async-mail/original-headers.ts';
+import { autoReplySubject, rfc2822 } from '../async-mail/original-headers.ts';
 import type { FollowUp } from '../isp/follow-up.ts';
 
 /** plain `local@host`: nothing for an address parser to quote, decode or punycode */
@@ -35,7 +35,7 @@ function plainText(s: string, headerRoom: number): boolean {
  */
 export function fastAutoReply(f: FollowUp, seq: number, startEpochMs = DEFAULT_EPOCH): Buffer | null {
   if (f.kind !== 'autoReply') return null;
-  const subject = `${f.subject}: Re: Your newsletter`;
+  const subject = autoReplySubject(f);
   const id = `<${f.kind}.${f.atMs}.${seq}@${f.reportingMta}>`;
   if (
     !PLAIN_ADDRESS.test(f.to) ||

@@ -7,6 +7,7 @@
 import type { RawMail } from '../../core/ports.ts';
 import type { Millis } from '../../core/types.ts';
 import { type BuildOptions, buildFollowUpMail } from '../async-mail/build.ts';
+import type { FollowUp } from '../isp/follow-up.ts';
 import { SimulatedMailbox } from '../mailbox/technical-mailbox.ts';
 import { fastAutoReply } from './fast-auto-reply.ts';
 import { fastArf, fastDsn } from './fast-report.ts';
@@ -25,21 +26,24 @@ export class FastMailbox extends SimulatedMailbox {
   override async drain(now: Millis): Promise<RawMail[]> {
     const due = this.takeDue(now);
     const mails: RawMail[] = [];
-    for (const e of due) {
-      const f = e.f;
-      const epoch = this.options.startEpochMs;
-      let data =
-        f.kind === 'dsn'
-          ? fastDsn(f, e.seq, epoch)
-          : f.kind === 'arf'
-            ? fastArf(f, e.seq, epoch)
-            : fastAutoReply(f, e.seq, epoch);
-      if (data === null) {
-        this.built.composer++;
-        data = await buildFollowUpMail(f, { ...this.options, seq: e.seq });
-      } else this.built.fast++;
-      mails.push({ source: `sim:${f.isp}:${f.kind}:${e.seq}`, data });
-    }
+    for (const e of due) mails.push(await this.buildMail(e));
     return mails;
+  }
+
+  /** The mail of one follow-up `takeDue` handed out (what `drain` gives for it). */
+  async buildMail(e: { f: FollowUp; seq: number }): Promise<RawMail> {
+    const f = e.f;
+    const epoch = this.options.startEpochMs;
+    let data =
+      f.kind === 'dsn'
+        ? fastDsn(f, e.seq, epoch)
+        : f.kind === 'arf'
+          ? fastArf(f, e.seq, epoch)
+          : fastAutoReply(f, e.seq, epoch);
+    if (data === null) {
+      this.built.composer++;
+      data = await buildFollowUpMail(f, { ...this.options, seq: e.seq });
+    } else this.built.fast++;
+    return { source: `sim:${f.isp}:${f.kind}:${e.seq}`, data };
   }
 }

@@ -51,6 +51,8 @@ const followUp = (kind: 'dsn' | 'arf') =>
     sourceIp: fc.oneof(fc.constant(''), fc.ipV4(), fc.ipV6(), fc.string({ maxLength: 10 })),
     subject: fc.constant(''),
     text: fc.constant(''),
+    // serve mode: the real message's Subject and Date, quoted in the returned headers
+    original: fc.option(fc.record({ subject: anyText, date: anyText }), { nil: undefined }),
   });
 
 const runs = Number(process.env.MXLAB_PROPERTY_RUNS ?? 300);

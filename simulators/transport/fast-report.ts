@@ -47,6 +47,8 @@ function headerAddress(a: string): string {
 
 function common(f: FollowUp, seq: number): boolean {
   return (
+    // a real message's headers (serve mode) are quoted as received: MailComposer decides their encoding
+    f.original === undefined &&
     PLAIN_ADDRESS.test(f.from) &&
     PLAIN_ADDRESS.test(f.to) &&
     PLAIN_HOST.test(f.reportingMta) &&

@@ -7,7 +7,6 @@ import type { BuildOptions } from '../async-mail/build.ts';
 import { IspBrain } from '../isp/brain.ts';
 import type { IspProfile } from '../isp/profile-schema.ts';
 import { loadIspProfiles } from '../isp/profiles-load.ts';
-import type { SimulatedMailbox } from '../mailbox/technical-mailbox.ts';
 import { fastStream } from '../population/hash.ts';
 import type { RecipientTruth } from '../population/truth.ts';
 import { FastMailbox } from './fast-mailbox.ts';
@@ -38,7 +37,7 @@ export interface InProcessWorld {
   /** implements `MxResolver` (synchronously) */
   resolver: InProcessResolver;
   /** implements `TechnicalMailbox` */
-  mailbox: SimulatedMailbox;
+  mailbox: FastMailbox;
   brains: readonly IspBrain[];
   directory: BrainDirectory;
   /** the run's virtual clock the brains and resolver read (wire mode gives it to its servers) */

@@ -53,9 +53,9 @@ export class WireDnsServer {
     this.server.on('requestError', () => {});
   }
 
-  /** Binds 127.0.0.1 on `port` (0: a free one); resolves the port. */
-  async listen(port = 0): Promise<number> {
-    await this.server.listen(port, '127.0.0.1');
+  /** Binds `host` (default 127.0.0.1) on `port` (0: a free one); resolves the port. */
+  async listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    await this.server.listen(port, host);
     this.port = this.server.address().port;
     return this.port;
   }

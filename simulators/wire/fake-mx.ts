@@ -52,6 +52,10 @@ export interface Fault {
 /** One accepted message, as kept for assertions. */
 export interface ReceivedMessage {
   at: Millis;
+  /** the SMTP session it came in (`<mx ip>-<counter>`, as in replies.jsonl) */
+  session: string;
+  /** whether the session was under STARTTLS */
+  tls: boolean;
   clientIp: string;
   mxIp: string;
   from: string;
@@ -63,12 +67,23 @@ export interface ReceivedMessage {
   dkim: string;
 }
 
-/** One reply the server sent (for serve's JSONL log). */
+/**
+ * One reply the server sent (for serve's JSONL log), joinable to the messages: the session, the
+ * recipient a RCPT reply answers (null for other phases), at DATA the accepted recipients and the
+ * Message-ID, and whether the session was under STARTTLS.
+ */
 export interface ReplyEvent {
   at: Millis;
+  session: string;
   clientIp: string;
   mxIp: string;
   phase: string;
+  tls: boolean;
+  recipient: string | null;
+  /** DATA: the recipients the transaction accepted */
+  recipients?: string[];
+  /** DATA: the message's Message-ID header ('' when it has none) */
+  messageId?: string;
   reply: string;
 }
 
@@ -87,7 +102,10 @@ export type DkimCheck = (message: Buffer) => Promise<'pass' | 'fail' | 'none'>;
 
 /** Options of a `FakeMx`. */
 export interface FakeMxOptions {
+  /** the simulated MX IP this server plays (its identity in logs and session contexts) */
   ip: string;
+  /** the address it listens on (default `ip`; serve's `--bind` puts every fake MX on one address) */
+  bind?: string;
   /** 0 for a free port */
   port?: number;
   mxHost: string;
@@ -128,6 +146,8 @@ interface Live {
   socket: Socket;
   ehlo: boolean;
   clientIp: string;
+  /** smtp-server's session id (`<mx ip>-<counter>`) */
+  id: string;
   /** the brain's success text for the MAIL/RCPT reply smtp-server is about to send as `250 Accepted` */
   okText: string | null;
 }
@@ -230,9 +250,9 @@ export class FakeMx {
     return new Promise((resolve, reject) => {
       const net = this.server.server;
       const onError = (e: Error) =>
-        reject(new Error(`fake MX ${this.o.ip}:${this.o.port ?? 0}: ${e.message}`));
+        reject(new Error(`fake MX ${this.o.bind ?? this.o.ip}:${this.o.port ?? 0}: ${e.message}`));
       net.once('error', onError);
-      this.server.listen(this.o.port ?? 0, this.o.ip, () => {
+      this.server.listen(this.o.port ?? 0, this.o.bind ?? this.o.ip, () => {
         net.off('error', onError);
         const a = net.address();
         this.port = typeof a === 'object' && a ? a.port : 0;
@@ -248,8 +268,19 @@ export class FakeMx {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private log(l: Live, phase: string, reply: string): void {
-    this.o.onReply?.({ at: l.t, clientIp: l.clientIp, mxIp: this.ip, phase, reply });
+  private log(l: Live, phase: string, reply: string, recipient: string | null = null): void {
+    const on = this.o.onReply;
+    if (on === undefined) return;
+    on({
+      at: l.t,
+      session: l.id,
+      clientIp: l.clientIp,
+      mxIp: this.ip,
+      phase,
+      tls: l.conn.secure === true,
+      recipient,
+      reply,
+    });
   }
 
   /** Runs `then` after the brain latency (scaled), or at once. */
@@ -304,6 +335,7 @@ export class FakeMx {
       socket,
       ehlo: false,
       clientIp,
+      id: session.id,
       okText: null,
     };
     this.live.set(session.id, l);
@@ -384,16 +416,16 @@ export class FakeMx {
       return;
     }
     l.brain.rcpt(l.s, addr.address, l.t, this.out);
-    this.reply(l, 'rcpt', l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY, cb);
+    this.reply(l, 'rcpt', l.ctx ? l.ctx.timeouts.commandMs : Number.POSITIVE_INFINITY, cb, addr.address);
   }
 
   /** Sends the brain's reply for MAIL or RCPT (a success through `send`'s patch, see `patch`). */
-  private reply(l: Live, phase: string, limit: number, cb: Done): void {
+  private reply(l: Live, phase: string, limit: number, cb: Done, recipient: string | null = null): void {
     const out = this.out;
     if (!this.proceed(l, limit)) return;
     const text = out.text;
     const code = out.code;
-    this.log(l, phase, text);
+    this.log(l, phase, text, recipient);
     this.later(out.latencyMs, () => {
       if (code < 400) {
         l.okText = text;
@@ -457,22 +489,39 @@ export class FakeMx {
     env.from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     env.to = session.envelope.rcptTo[0]?.address ?? '';
     env.messageId = header(head, 'message-id');
+    // follow-ups quote the real message (a new object: a follow-up keeps it until it falls due)
+    env.original = { subject: header(head, 'subject'), date: header(head, 'date') };
     const out = this.out;
     l.brain.data(l.s, env, l.t, out);
     if (!this.proceed(l, l.ctx ? l.ctx.timeouts.dataMs : Number.POSITIVE_INFINITY)) return;
     const text = out.text;
     const code = out.code;
-    this.log(l, 'data', text);
+    const on = this.o.onReply;
+    if (on !== undefined)
+      on({
+        at: l.t,
+        session: l.id,
+        clientIp: l.clientIp,
+        mxIp: this.ip,
+        phase: 'data',
+        tls: l.conn.secure === true,
+        recipient: env.to,
+        recipients: session.envelope.rcptTo.map((r) => r.address),
+        messageId: env.messageId,
+        reply: text,
+      });
     if (code < 400) {
       this.stats.accepted++;
       const m: ReceivedMessage = {
         at: l.t,
+        session: l.id,
+        tls: l.conn.secure === true,
         clientIp: l.clientIp,
         mxIp: this.ip,
         from: env.from,
         to: env.to,
         messageId: env.messageId,
-        subject: header(head, 'subject'),
+        subject: env.original.subject,
         size: message.length,
         dkim,
       };

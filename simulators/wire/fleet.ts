@@ -2,7 +2,8 @@
  * The fleet: one fake MX per simulated MX IP, started on demand when a domain is first looked up
  * (the DNS server asks before it answers, the transport before it connects), each on a free port.
  * The resolver port only carries IPs, so the fleet keeps the map `ip → port` the wire transport
- * consults. Every listener binds its exact 127.a.b.c address (Linux routes 127.0.0.0/8 to lo). After
+ * consults. Every listener binds its exact 127.a.b.c address (Linux routes 127.0.0.0/8 to lo), or,
+with `bind`, every listener binds that one address on a port of its own (serve's `--bind`). After
  * STARTTLS each presents the certificate made at start (tls-certificate.ts).
  */
 import type { Clock, MxHost } from '../../core/ports.ts';
@@ -30,8 +31,13 @@ export interface FleetOptions {
   tls?: boolean;
   /** the STARTTLS key and certificate (default: the process's, generated on first use) */
   credentials?: TlsCredentials;
-  /** TCP port of every fake MX, each on its own IP (default 0: a free port each) */
+  /**
+   * TCP port of every fake MX, each on its own IP (default 0: a free port each); with `bind`, the
+   * first port: the k-th fake MX started listens on `port + k`
+   */
   port?: number;
+  /** one loopback address for every fake MX (one port each) instead of one 127.a.b.c IP each */
+  bind?: string;
   maxSize?: number;
   keep?: number;
   dkim?: DkimCheck;
@@ -47,12 +53,20 @@ export class Fleet {
   private readonly starting = new Map<string, Promise<FakeMx>>();
   private readonly ports = new Map<string, number>();
   private stopped = false;
+  /** fake MXs started so far with `bind` (the next one's port offset) */
+  private bound = 0;
 
   constructor(readonly options: FleetOptions) {}
 
   /** The port of the fake MX on `ip`, or undefined when none runs there. */
   portOf(ip: string): number | undefined {
     return this.ports.get(ip);
+  }
+
+  /** Where the fake MX playing `ip` listens (`bind` or `ip` itself, and its port), or undefined. */
+  addressOf(ip: string): { host: string; port: number } | undefined {
+    const port = this.ports.get(ip);
+    return port === undefined ? undefined : { host: this.options.bind ?? ip, port };
   }
 
   /** The fake MX on `ip`, if started. */
@@ -98,9 +112,11 @@ export class Fleet {
     const o = this.options;
     p = this.certificate().then((credentials) => {
       if (this.stopped) throw new Error('fleet: stopped');
+      const port = o.bind !== undefined && o.port ? o.port + this.bound++ : o.port;
       const mx = new FakeMx({
         ip,
-        port: o.port,
+        bind: o.bind,
+        port,
         mxHost,
         brain,
         directory: o.directory,
