@@ -19,7 +19,8 @@ test('toQuarantine names the address and the rule', async ({ runScenario }) => {
   out = run.out;
   const [victim] = await run.store!.all<{ address: string }>(
     `SELECT r.address FROM recipients r JOIN quarantine q USING (address)
-      WHERE r.truth = 'valid' AND q.status = 'quarantine' AND r.domain = 'icloud.com' ORDER BY 1 LIMIT 1`,
+      WHERE r.truth = 'valid' AND r.initial_status = 'valid' AND q.status = 'quarantine' AND r.domain = 'icloud.com'
+      ORDER BY 1 LIMIT 1`,
   );
   const address = victim!.address;
   await expect(run).toQuarantine(address);
@@ -32,6 +33,16 @@ test('toQuarantine names the address and the rule', async ({ runScenario }) => {
   expect(() => expect(run).toHaveNoFalseQuarantines()).toThrow(/quarantined \d+ valid address/);
   // without an open store, the matcher opens the run's own
   await expect({ ...run, store: null }).toQuarantine(address);
+  // an address quarantined before the run is said so
+  const [pre] = await run.store!.all<{ address: string }>(
+    `SELECT address FROM recipients WHERE initial_status = 'quarantine' ORDER BY 1 LIMIT 1`,
+  );
+  if (pre) {
+    await expect(run).toQuarantine(pre.address);
+    await expect(
+      expect(run).toQuarantine(pre.address, { rule: 'apple_user_lookup_no_record' }),
+    ).rejects.toThrow(/quarantined before the run/);
+  }
 });
 
 test('the fixture removes its runs when the test ends', () => {

@@ -54,6 +54,10 @@ export function toHaveNoFalseQuarantines(this: { isNot: boolean }, run: unknown)
 interface AddressFate {
   status: string;
   rule: string | null;
+  /** what moved it to quarantine last (sync, async, complaint, cleanup, initial: before the run) */
+  cause: string | null;
+  /** its status in the quarantine table before the run (null if not a recipient) */
+  initial: string | null;
   text: string | null;
 }
 
@@ -61,11 +65,13 @@ async function fateOf(run: RunLike, address: string): Promise<AddressFate | unde
   const store: RunStore = run.store ?? (await openRunStore(run.out));
   try {
     return await store.get<AddressFate>(
-      `SELECT q.status::VARCHAR AS status, q.text,
-              (SELECT h.rule FROM quarantine_history h
-                WHERE h.address = q.address AND h.new_status = 'quarantine'
-                ORDER BY h.t DESC LIMIT 1) AS rule
-         FROM quarantine q WHERE q.address = $1`,
+      `SELECT q.status::VARCHAR AS status, q.text, h.rule, h.cause::VARCHAR AS cause,
+              (SELECT initial_status::VARCHAR FROM recipients WHERE address = $1 LIMIT 1) AS initial
+         FROM quarantine q
+         LEFT JOIN (SELECT address, rule, cause FROM quarantine_history
+                     WHERE address = $1 AND new_status = 'quarantine'
+                     ORDER BY t DESC LIMIT 1) h USING (address)
+        WHERE q.address = $1`,
       [address],
     );
   } finally {
@@ -86,7 +92,15 @@ export async function toQuarantine(
   const what = options.rule === undefined ? address : `${address} by rule ${options.rule}`;
   const got = !fate
     ? 'the run never touched it'
-    : `it ended ${fate.status}${fate.rule ? ` (last quarantined by rule ${fate.rule})` : ''}${fate.text ? `: ${fate.text}` : ''}`;
+    : `it ended ${fate.status}${
+        fate.rule
+          ? ` (last quarantined by rule ${fate.rule})`
+          : fate.cause === 'initial' || fate.initial === 'quarantine'
+            ? ' (quarantined before the run)'
+            : fate.cause
+              ? ` (quarantined by ${fate.cause}, no rule)`
+              : ''
+      }${fate.text ? `: ${fate.text}` : ''}`;
   return {
     pass: quarantined && byRule,
     message: () =>
