@@ -1,11 +1,10 @@
 /**
- * Entry point of the `mxlab` command: builds the program from one module per subcommand
- * (cli/commands/) and turns any error into one line and an exit code (cli/errors.ts).
+ * Entry point of the `mxlab` command: builds the program (cli/program.ts: only the module of the
+ * command being run is loaded) and turns any error into one line and an exit code (cli/errors.ts).
  */
-import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands/index.ts';
+import { CommanderError } from 'commander';
 import { exitCodeOf } from './errors.ts';
-import { VERSION } from './version.ts';
+import { buildProgram, requestedCommand } from './program.ts';
 
 const debug = process.argv.includes('--debug');
 
@@ -15,19 +14,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   fail(err);
 });
 
-export function buildProgram(): Command {
-  const program = new Command('mxlab')
-    .description(
-      'Email delivery simulation and test harness: the real qualification and sending core against simulated ISPs',
-    )
-    .version(VERSION, '-V, --version')
-    .option('--debug', 'print stack traces on errors')
-    .showHelpAfterError('(run mxlab --help for usage)')
-    .exitOverride();
-  for (const register of COMMANDS) register(program);
-  return program;
-}
-
 function fail(err: unknown): never {
   const message = err instanceof Error ? err.message : String(err);
   if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
@@ -36,7 +22,9 @@ function fail(err: unknown): never {
 }
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  const requested = requestedCommand(process.argv.slice(2));
+  const program = await buildProgram(requested ? [requested] : []);
+  await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     // help and version exit 0; commander has already printed its own message for usage errors

@@ -1,5 +1,22 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-/** The package version, read from package.json. */
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+/**
+ * The package version, from package.json: one folder up from the sources (cli/), two from the
+ * built package (dist/cli/).
+ */
+function readVersion(): string {
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'mxlab' && pkg.version) return pkg.version;
+    } catch {
+      // not this one
+    }
+  }
+  throw new Error('mxlab: package.json not found beside the sources or dist/');
+}
+
+export const VERSION: string = readVersion();

@@ -8,10 +8,10 @@
  *
  * Usage: npx tsx scripts/bench-inmail.ts [DIR] [ROUNDS] [TRIALS]
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { $ } from 'zx';
 import { buildInMail } from '../cli/commands/inmail.ts';
 
 /** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
@@ -60,7 +60,7 @@ const PERL = `use Sisimai; use Time::HiRes qw(time);
 
 function sisimaiMissing(): string | null {
   try {
-    execFileSync('perl', ['-MSisimai', '-e', '1'], { stdio: 'ignore' });
+    $.sync`perl -MSisimai -e 1`;
     return null;
   } catch {
     return 'Sisimai not found: apt-get install -y libsisimai-perl (Perl module Sisimai 4.25)';
@@ -68,14 +68,13 @@ function sisimaiMissing(): string | null {
 }
 
 function sisimai(): Timing {
-  const out = execFileSync('perl', ['-e', PERL, dir, String(rounds), '1'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const out = $.sync`perl -e ${PERL} ${dir} ${rounds} 1`.stdout;
   const [cpu, wall, results] = out.trim().split(/\s+/).map(Number) as [number, number, number];
   return { cpu, wall, results };
 }
 
+$.verbose = false;
+$.quiet = true;
 const best = (list: Timing[], k: 'cpu' | 'wall') => Math.min(...list.map((t) => t[k]));
 const missing = sisimaiMissing();
 const mine: Timing[] = [];

@@ -16,12 +16,12 @@
  *     polled from /proc), targets <= 120 s and <= 4 GB. A run that outlives --timeout-s is stopped
  *     and reported as such.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { $ } from 'zx';
 import { CATALOG_DIR, loadScenario } from '../scenarios/index.ts';
 import { parseGrid, planSweep, runSweep } from '../scenarios/sweep/index.ts';
 import { cliNodeFlags } from './cli-node-flags.ts';
@@ -83,42 +83,24 @@ async function bigRun(recipients: number, timeoutS: number, tmp: string): Promis
   );
   const before = load();
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      ...cliNodeFlags(),
-      '--max-old-space-size=8192',
-      BIN,
-      'run',
-      BASELINE,
-      '--recipients',
-      String(recipients),
-      '--out',
-      join(tmp, 'big'),
-      '--no-progress',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
+  // zx: the child with its output captured (stdout and stderr interleaved in stdall), killed at the timeout
+  const child = $({
+    timeout: timeoutS * 1000,
+    timeoutSignal: 'SIGKILL',
+    nothrow: true,
+    quiet: true,
+  })`${process.execPath} ${cliNodeFlags()} --max-old-space-size=8192 ${BIN} run ${BASELINE} --recipients ${recipients} --out ${join(tmp, 'big')} --no-progress`;
   let peak = 0;
   const poll = setInterval(() => {
-    const kb = child.pid ? peakRssKb(child.pid) : null;
+    const pid = child.child?.pid;
+    const kb = pid ? peakRssKb(pid) : null;
     if (kb !== null && kb > peak) peak = kb;
   }, 200);
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGKILL');
-  }, timeoutS * 1000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const r = await child;
   clearInterval(poll);
-  clearTimeout(timer);
+  const out = r.stdall;
+  const code = r.exitCode;
+  const timedOut = r.signal === 'SIGKILL';
   const wallS = (performance.now() - t0) / 1000;
   const gb = peak / 1024 / 1024;
   const status = timedOut ? `STOPPED after ${timeoutS} s` : code === 0 ? 'ok' : `exit ${code}`;

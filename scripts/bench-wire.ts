@@ -15,13 +15,13 @@
  * Needs scripts/setup-postfix-tools.sh (run here when the tools are missing). The machine is
  * shared: the load average is printed, read the ratios; with --rounds > 1 the medians are printed.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { $ } from 'zx';
 import { CATALOG_DIR, loadScenario, planOf, runPlan } from '../scenarios/index.ts';
 import { wirePorts } from '../scenarios/wire.ts';
 import { loadIspProfiles } from '../simulators/index.ts';
@@ -52,10 +52,9 @@ const SIZE = Number(o.size);
 const RECIPIENTS = Number(o.recipients);
 const ROUNDS = Math.max(1, Number(o.rounds));
 
-const bin = execFileSync('bash', [join(ROOT, 'scripts/setup-postfix-tools.sh')], { encoding: 'utf8' })
-  .trim()
-  .split('\n')
-  .at(-1)!;
+$.verbose = false;
+$.quiet = true;
+const bin = (await $`bash ${join(ROOT, 'scripts/setup-postfix-tools.sh')}`).stdout.trim().split('\n').at(-1)!;
 const SOURCE = join(bin, 'smtp-source');
 const SINK = join(bin, 'smtp-sink');
 
@@ -85,33 +84,22 @@ interface Load {
  * Runs smtp-source against ip:port under bash, whose `times` then prints its children's CPU time:
  * the load generator's own cost, to see whether it or the server bounds a figure.
  */
-function load(ip: string, port: number, reuse: boolean): Promise<Load> {
+async function load(ip: string, port: number, reuse: boolean): Promise<Load> {
   const args = ['-s', String(SESSIONS), '-m', String(MESSAGES), '-l', String(SIZE), '-A'];
   if (reuse) args.push('-d');
   args.push('-f', 'bench@mxlab.test', '-t', 'load@gmail.com', '-M', 'mta.mxlab.test', `${ip}:${port}`);
   const script = '"$@"; rc=$?; times >&2; exit $rc';
   const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const c = spawn('bash', ['-c', script, 'bash', SOURCE, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    c.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-    });
-    c.once('exit', (code) => {
-      const ms = performance.now() - t0;
-      if (code !== 0) {
-        reject(new Error(`smtp-source exited ${code}: ${err}`));
-        return;
-      }
-      // `times`: the shell's user and system time, then its children's ("0m0.360s 0m1.810s")
-      const children = err.trim().split('\n').at(-1) ?? '';
-      const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-      resolve({ ms, sourceCpuMs: secs.length === 2 ? (secs[0]! + secs[1]!) * 1000 : Number.NaN });
-    });
-  });
+  const r = await $`bash -c ${script} bash ${SOURCE} ${args}`.nothrow();
+  const ms = performance.now() - t0;
+  if (r.exitCode !== 0) throw new Error(`smtp-source exited ${r.exitCode}: ${r.stderr}`);
+  // `times`: the shell's user and system time, then its children's ("0m0.360s 0m1.810s")
+  const children = r.stderr.trim().split('\n').at(-1) ?? '';
+  const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return { ms, sourceCpuMs: secs.length === 2 ? (secs[0]! + secs[1]!) * 1000 : Number.NaN };
 }
 
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const CLOCK_TICKS = Number($.sync`getconf CLK_TCK`.stdout.trim()) || 100;
 
 /** CPU time (user + system, ms) of a live process, from /proc (Linux). */
 function processCpuMs(pid: number): number {
@@ -119,13 +107,6 @@ function processCpuMs(pid: number): number {
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields 14 and 15 (utime, stime), in clock ticks; counted from field 3 after the command name
   return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
-}
-
-function waitExit(c: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (c.exitCode !== null || c.signalCode !== null) resolve();
-    else c.once('exit', () => resolve());
-  });
 }
 
 /** One server under one load: msgs/s, the server's CPU per message and smtp-source's CPU share. */
@@ -151,17 +132,16 @@ function round(l: Load, accepted: number, serverCpuMs: number): Round {
 async function sinkRound(reuse: boolean): Promise<Round> {
   const port = await freePort();
   // -M: exit after the last message (a margin so that it is still there for the final QUITs)
-  const sink = spawn(SINK, ['-u', 'nobody', '-M', String(MESSAGES + 1), `127.0.0.1:${port}`, '512'], {
-    stdio: 'ignore',
-  });
+  const sink = $`${SINK} -u nobody -M ${MESSAGES + 1} 127.0.0.1:${port} 512`.nothrow();
   await new Promise((r) => setTimeout(r, 300));
   try {
-    const c0 = processCpuMs(sink.pid!);
+    const pid = sink.child!.pid!;
+    const c0 = processCpuMs(pid);
     const l = await load('127.0.0.1', port, reuse);
-    return round(l, MESSAGES, processCpuMs(sink.pid!) - c0);
+    return round(l, MESSAGES, processCpuMs(pid) - c0);
   } finally {
-    sink.kill('SIGTERM');
-    await waitExit(sink);
+    if (sink.child?.exitCode === null) await sink.kill('SIGTERM');
+    await sink;
   }
 }
 

@@ -32,10 +32,18 @@ const MAX_IN_FLIGHT = 16;
 /** How long `appendRows` waits for a worker that makes no progress before giving up. */
 const STALL_MS = 120_000;
 
+/**
+ * The worker's entry: the compiled stage-worker.js in the built package (dist/); from the TypeScript
+ * sources (tests, a checkout run through tsx) stage-worker-entry.mjs, which registers tsx first.
+ */
+const STAGE_WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./stage-worker-entry.mjs', import.meta.url)
+  : new URL('./stage-worker.js', import.meta.url);
+
 /** Opens the database on a new worker thread; resolves once its staging tables exist. */
 export async function openWorkerStage(setup: StageSetup): Promise<Stage> {
   const inflight = new SharedArrayBuffer(4);
-  const worker = new Worker(new URL('./stage-worker-entry.mjs', import.meta.url), {
+  const worker = new Worker(STAGE_WORKER_ENTRY, {
     workerData: { setup, inflight },
     // none of the parent's flags (V8 flags such as a sweep child's are refused in a worker)
     execArgv: [],

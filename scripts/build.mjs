@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * `npm run build` (also `prepare`, so `npm ci` and `npm pack` build): compiles the TypeScript sources
+ * to JavaScript and `.d.ts` in dist/ with tsc (tsconfig.build.json), then copies beside them the data
+ * files the code reads at run time through `new URL('./x', import.meta.url)` (rules, profiles, mixes,
+ * the catalog, store/schema.sql, JSON schemas), dereferencing symlinks (npm pack
+ * leaves symlinks out). Ends by writing dist/.build-stamp, which bin/mxlab.mjs compares with the
+ * sources of a checkout so that it never runs a stale build.
+ */
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { $ } from 'zx';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+/** The folders compiled into dist/ (tsconfig.build.json's `include`). */
+export const SOURCE_DIRS = ['cli', 'core', 'engine', 'simulators', 'scenarios', 'reports', 'store'];
+/** Data files read at run time, by extension. */
+const DATA = /\.(ya?ml|json|sql)$/;
+/** Folders that hold tests' inputs only. */
+const NOT_SHIPPED = /(^|\/)(fixtures|test-helpers)(\/|$)/;
+
+const started = performance.now();
+rmSync(DIST, { recursive: true, force: true });
+$.verbose = false;
+$.cwd = ROOT;
+await $`npx tsc -p tsconfig.build.json`;
+let copied = 0;
+for (const dir of SOURCE_DIRS) {
+  cpSync(join(ROOT, dir), join(DIST, dir), {
+    recursive: true,
+    dereference: true,
+    filter: (src) => {
+      const rel = relative(ROOT, src);
+      if (NOT_SHIPPED.test(rel)) return false;
+      if (statSync(src).isDirectory()) return true;
+      const keep = DATA.test(rel);
+      if (keep) copied++;
+      return keep;
+    },
+  });
+}
+// cpSync creates folders that held only sources or tests: drop the empty ones
+function dropEmpty(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true }))
+    if (e.isDirectory()) dropEmpty(join(dir, e.name));
+  if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+}
+dropEmpty(DIST);
+mkdirSync(DIST, { recursive: true });
+writeFileSync(join(DIST, '.build-stamp'), `${new Date().toISOString()}\n`);
+process.stdout.write(
+  `dist/: built in ${((performance.now() - started) / 1000).toFixed(1)} s (${copied} data files)\n`,
+);
