@@ -15,6 +15,7 @@ import { Calendar } from '../engine/time.ts';
 import { ispProfileSchema } from '../simulators/isp/profile-schema.ts';
 import { loadIspProfile, loadIspProfiles } from '../simulators/isp/profiles-load.ts';
 import { shippedMixNames } from '../simulators/population/mix-schema.ts';
+import { resolveActions } from './resolve-actions.ts';
 import {
   type Scenario,
   type ScenarioDelivery,
@@ -193,6 +194,13 @@ function resolveScenario(
     };
   });
 
+  const actions = resolveActions(input, deliveries, {
+    time,
+    path,
+    fail,
+    format: (ms) => calendar.format(ms),
+  });
+
   const body: Body = {
     name: input.name,
     description: input.description,
@@ -222,6 +230,7 @@ function resolveScenario(
     },
     quarantine: input.quarantine,
     deliveries,
+    actions,
   };
   return failed ? null : body;
 }

@@ -9,6 +9,12 @@ import type { RetryPolicySpec } from '../core/retry/index.ts';
 import type { ThroughputLevel } from '../core/shaping/index.ts';
 import type { QualificationMode } from '../core/types.ts';
 import type { IspProfile, PopulationSettingsInput } from '../simulators/index.ts';
+import type { ScenarioAction } from './action-schema.ts';
+
+/** An operator action of the plan; `stopDelivery` lists the planned sends its name stands for. */
+export type PlannedAction =
+  | Exclude<ScenarioAction, { kind: 'stopDelivery' }>
+  | (Extract<ScenarioAction, { kind: 'stopDelivery' }> & { deliveries: string[] });
 
 export type ProfileWindow = IspProfile['windows'][number] & { profile: string };
 
@@ -68,6 +74,8 @@ export interface RunPlan {
   rules: { inbound: string; bounceRules: string };
   quarantine: Partial<QuarantineSettings>;
   deliveries: PlannedDelivery[];
+  /** operator actions in time order (none when absent) */
+  actions?: PlannedAction[];
 }
 
 /** Local sending IPs `127.0.1.1`, `127.0.1.2`, … (loopback, so wire mode can bind them). */

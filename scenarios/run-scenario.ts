@@ -14,7 +14,7 @@ import { createInMail } from '../core/inmail/index.ts';
 import { effectiveValidity, MATCH_BY_NAMES, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
-import { createQualifier } from '../core/qualification/index.ts';
+import { createQualifier, SwitchableQualifier } from '../core/qualification/index.ts';
 import { QualificationTable } from '../core/qualification/qualification-table.ts';
 import { QuarantineTable, resolveQuarantineSettings } from '../core/quarantine/index.ts';
 import {
@@ -45,6 +45,7 @@ import {
   populationAddressBook,
 } from '../simulators/index.ts';
 import {
+  type ActionRow,
   createRunStore,
   openRunStore,
   type RunStore,
@@ -53,6 +54,7 @@ import {
   type TableName,
 } from '../store/index.ts';
 import { planProfiles } from './plan-world.ts';
+import { scheduleActions } from './run-actions.ts';
 import type { RunPlan } from './run-plan.ts';
 
 /** Runs from this many recipients write their store on a worker thread by default. */
@@ -244,13 +246,16 @@ async function runWorld(
 
   // the core
   const mode = plan.mode;
-  const qualifier = createQualifier({
-    mode,
-    rules: plan.rules.inbound === 'default' ? undefined : plan.rules.inbound,
-    bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
-    // SPEC §5: which Soft errors count is a quarantine setting; the qualifier applies it where a rule is silent
-    noImpactReasons: resolveQuarantineSettings(plan.quarantine).uncountedSoftReasons,
-  });
+  const qualifierFor = (inbound: string) =>
+    createQualifier({
+      mode,
+      rules: inbound === 'default' ? undefined : inbound,
+      bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
+      // SPEC §5: which Soft errors count is a quarantine setting; the qualifier applies it where a rule is silent
+      noImpactReasons: resolveQuarantineSettings(plan.quarantine).uncountedSoftReasons,
+    });
+  // switchable: an action or a rule refresh may change the rules during the run
+  const qualifier = new SwitchableQualifier(qualifierFor(plan.rules.inbound));
   // sized up front: growing by doubling leaves up to half of each per-message array unused and copies it
   const expectedMessages = plan.deliveries.reduce(
     (n, d) => n + Math.round(plan.population.size * d.targetShare),
@@ -304,6 +309,8 @@ async function runWorld(
       cleanupFirstAt: plan.mta.cleanupAtMs,
       verp: plan.mta.verp,
       asyncMatchLatest: plan.mta.asyncMatchLatest,
+      // SPEC §4, seed 003: a delivery handed to the Enhanced MTA cannot be stopped
+      stopAfterHandover: mode !== 'enhanced',
     },
   });
   set(mta);
@@ -333,6 +340,13 @@ async function runWorld(
     });
   }
   mta.startJobs(0, plan.horizonMs);
+  const actionRows: ActionRow[] = [];
+  scheduleActions(
+    sim,
+    plan.actions ?? [],
+    { mta, shaper, qualifier, table: qualificationTable, qualifierFor },
+    (r) => actionRows.push(r),
+  );
   options.retain?.([
     sim,
     streams,
@@ -362,6 +376,7 @@ async function runWorld(
   // final tables
   const tFinal = performance.now();
   store.insertRows('deliveries', deliveryRows);
+  store.insertRows('actions', actionRows);
   writeDeliveryLog(store, log, mta, population);
   store.seal('delivery_log');
   for (const r of quarantine.rows()) {

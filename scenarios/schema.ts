@@ -13,6 +13,7 @@ import type { QualificationMode } from '../core/types.ts';
 import { parseDuration } from '../engine/time.ts';
 import { type IspProfile, ispProfileSchema } from '../simulators/isp/profile-schema.ts';
 import { type PopulationSettings, populationSettingsSchema } from '../simulators/population/settings.ts';
+import { actionInputSchema, type ScenarioAction } from './action-schema.ts';
 
 /** Defaults of the fields a scenario may leave out (SPEC §1, §4, §5: each is a setting). */
 export const SCENARIO_DEFAULTS = Object.freeze({
@@ -182,6 +183,12 @@ export const scenarioInputSchema = z.strictObject({
     .array(deliveryInputSchema)
     .min(1, 'a scenario needs at least one delivery')
     .describe('the sends: at least one'),
+  actions: z
+    .array(actionInputSchema)
+    .default([])
+    .describe(
+      'operator actions at times of the run: stop a delivery, suspensions, rules, the qualification table, cleanup',
+    ),
 });
 
 /** A scenario as a user writes it (TypeScript scenarios: the argument of `defineScenario`). */
@@ -280,4 +287,6 @@ export interface Scenario {
   };
   quarantine: z.output<typeof quarantineSettingsSchema>;
   deliveries: ScenarioDelivery[];
+  /** operator actions, in time order (stable for equal times) */
+  actions: ScenarioAction[];
 }

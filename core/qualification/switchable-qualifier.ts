@@ -1,0 +1,43 @@
+/**
+ * A qualifier whose rules can change during a run: the MTA and inMail hold this one, and `use`
+ * swaps the qualifier behind it (an operator's rule change, a rule-sync refresh, the
+ * "deliverability update"). Every call after `use` qualifies with the new rules.
+ */
+import type { ParsedReply, Qualification, QualificationMode } from '../types.ts';
+import type { MessageReplyLike, Qualifier, QualifyContext } from './qualifier.ts';
+import type { RuleSet } from './rule-schema.ts';
+
+export class SwitchableQualifier implements Qualifier {
+  private current: Qualifier;
+
+  constructor(initial: Qualifier) {
+    this.current = initial;
+  }
+
+  /** Qualifies with `next` from now on; its mode must be the same. */
+  use(next: Qualifier): void {
+    if (next.mode !== this.current.mode)
+      throw new Error(`qualifier: cannot switch from ${this.current.mode} to ${next.mode} rules`);
+    this.current = next;
+  }
+
+  get mode(): QualificationMode {
+    return this.current.mode;
+  }
+
+  get ruleSet(): RuleSet {
+    return this.current.ruleSet;
+  }
+
+  get bounceRuleSet(): RuleSet | null {
+    return this.current.bounceRuleSet;
+  }
+
+  qualify(reply: ParsedReply | MessageReplyLike | string, ctx?: QualifyContext): Qualification {
+    return this.current.qualify(reply, ctx);
+  }
+
+  qualifyText(text: string, ctx?: QualifyContext): Qualification {
+    return this.current.qualifyText(text, ctx);
+  }
+}
