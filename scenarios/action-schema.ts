@@ -31,6 +31,8 @@ export const ACTION_KINDS = {
     'lift the suspensions in force (of one domain, or all); held messages go back to their normal backoff',
   setRules: 'replace the inbound email rules (a file or directory, or default)',
   reviewEntry: 'set the status (and optionally type and reason) of a qualification-table entry',
+  deliverabilityUpdate:
+    'the "deliverability update" workflow: Keep entries of the qualification table the rules do not already qualify so become rules (seed 000)',
   runCleanup: 'run the database cleanup now',
   skipCleanup: 'skip the next scheduled cleanup run',
 } as const;
@@ -57,7 +59,14 @@ export const actionInputSchema = z.discriminatedUnion('kind', [
     status: z.enum(['toQualify', 'keep', 'ignore']),
     type: z.enum(['hard', 'soft', 'ignored']).optional(),
     reason: z.number().int().min(0).max(255).optional(),
+    occurrences: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('set the occurrence count, e.g. 0 to reset it (seed 000)'),
   }),
+  entry('deliverabilityUpdate', {}),
   entry('runCleanup', {}),
   entry('skipCleanup', {}),
 ]);

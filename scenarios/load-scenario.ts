@@ -229,6 +229,7 @@ function resolveScenario(
       bounceRules: path(['rules', 'bounceRules'], input.rules.bounceRules, ['default']),
     },
     quarantine: input.quarantine,
+    qualificationTable: input.qualificationTable,
     deliveries,
     actions,
   };

@@ -50,6 +50,7 @@ export function planOf(s: Scenario): RunPlan {
     },
     rules: s.rules,
     quarantine: s.quarantine,
+    qualificationTable: s.qualificationTable,
     deliveries,
     actions: (s.actions ?? []).map(
       (a): PlannedAction =>

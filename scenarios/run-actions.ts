@@ -4,8 +4,10 @@
  * table, and recorded as one row of the run store's `actions` table saying what it did.
  */
 import type { Mta } from '../core/mta/index.ts';
+import { deliverabilityUpdate } from '../core/qualification/deliverability-update.ts';
 import type { SwitchableQualifier } from '../core/qualification/index.ts';
 import type { QualificationTable } from '../core/qualification/qualification-table.ts';
+import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import type { Shaper } from '../core/shaping/index.ts';
 import type { Simulation } from '../engine/index.ts';
 import type { ActionRow } from '../store/index.ts';
@@ -24,7 +26,7 @@ export interface ActionTargets {
   qualifier: SwitchableQualifier;
   table: QualificationTable;
   /** builds a qualifier for `setRules` (the run's mode, bounce rules and uncounted reasons) */
-  qualifierFor: (inbound: string) => Parameters<SwitchableQualifier['use']>[0];
+  qualifierFor: (inbound: string | RuleSet) => Parameters<SwitchableQualifier['use']>[0];
 }
 
 /** Schedules every action on `sim`; `record` gets one row per action when it has run. */
@@ -94,12 +96,23 @@ export function applyAction(a: PlannedAction, t: number, x: ActionTargets): Acti
         a.text,
         a.status,
         a.type !== undefined && a.reason !== undefined ? { type: a.type, reason: a.reason } : undefined,
+        a.occurrences,
       );
       return row(
         a.text,
         found ? 'applied' : 'notFound',
         found ? 1 : 0,
         found ? `entry set to ${a.status}` : 'no entry has this text yet',
+      );
+    }
+    case 'deliverabilityUpdate': {
+      const u = deliverabilityUpdate(x.table.list(), x.qualifier);
+      if (u.added.length > 0) x.qualifier.use(x.qualifierFor(u.ruleSet));
+      return row(
+        null,
+        u.added.length > 0 ? 'applied' : 'none',
+        u.added.length,
+        `${u.added.length} Keep entries became rules (${u.ruleSet.rules.length} inbound rules in force)`,
       );
     }
     case 'runCleanup':

@@ -73,6 +73,8 @@ export interface RunPlan {
   };
   rules: { inbound: string; bounceRules: string };
   quarantine: Partial<QuarantineSettings>;
+  /** the qualification table's settings (default occurrence cap 100,000, SPEC §6.1) */
+  qualificationTable?: { occurrenceCap: number };
   deliveries: PlannedDelivery[];
   /** operator actions in time order (none when absent) */
   actions?: PlannedAction[];

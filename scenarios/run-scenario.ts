@@ -5,7 +5,7 @@
  * `summary.json`. The core only sees the world through its ports; the ground truth goes to the store's
  * `recipients` table for the reports, never to the core.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -15,7 +15,8 @@ import { effectiveValidity, MATCH_BY_NAMES, Mta, type MtaDelivery, type MtaSink 
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
 import { createQualifier, SwitchableQualifier } from '../core/qualification/index.ts';
-import { QualificationTable } from '../core/qualification/qualification-table.ts';
+import { entriesFromCsv, QualificationTable } from '../core/qualification/qualification-table.ts';
+import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { QuarantineTable, resolveQuarantineSettings } from '../core/quarantine/index.ts';
 import {
   createRetryPolicy,
@@ -80,6 +81,11 @@ export interface RunOptions {
    * 100,000 recipients; below, the worker's start costs more than it saves).
    */
   storeWorker?: boolean;
+  /**
+   * A qualification table CSV (`mxlab run --table FILE`): loaded before the run when it exists, the
+   * table saved to it after the run, so the table persists across runs and an operator can review it.
+   */
+  table?: string;
   /** keep the store open and return a query handle (default true) */
   openStore?: boolean;
   /**
@@ -246,7 +252,7 @@ async function runWorld(
 
   // the core
   const mode = plan.mode;
-  const qualifierFor = (inbound: string) =>
+  const qualifierFor = (inbound: string | RuleSet) =>
     createQualifier({
       mode,
       rules: inbound === 'default' ? undefined : inbound,
@@ -263,7 +269,12 @@ async function runWorld(
   );
   // the population numbers its addresses: the table keeps ids, not 10 million strings
   const quarantine = new QuarantineTable(plan.quarantine, null, 1024, populationAddressBook(population));
-  const qualificationTable = new QualificationTable();
+  const qualificationTable = new QualificationTable({
+    occurrenceCap: plan.qualificationTable?.occurrenceCap,
+  });
+  // --table FILE: the table of earlier runs, as an operator left it (saved back at the end)
+  if (options.table && existsSync(options.table))
+    qualificationTable.load(entriesFromCsv(readFileSync(options.table, 'utf8'), options.table));
   const levels = loadThroughputLevels();
   const mxRules = loadMxRules(plan.mta.mxRules === 'default' ? undefined : plan.mta.mxRules);
   const ipAges: Record<string, number> = {};
@@ -391,6 +402,7 @@ async function runWorld(
       r.updatedMs ?? 0,
     );
   }
+  if (options.table) writeFileSync(options.table, qualificationTable.toCsv());
   store.insertRows(
     'qualification',
     qualificationTable.list().map((e) => ({

@@ -6,6 +6,7 @@
  * Cross-field checks and path resolution live in `resolve-scenario.ts`.
  */
 import { z } from 'zod';
+import { DEFAULT_OCCURRENCE_CAP } from '../core/qualification/qualification-table.ts';
 import { quarantineSettingsSchema } from '../core/quarantine/settings.ts';
 import { type RetryPolicySpec, retryPolicySpecSchema } from '../core/retry/spec.ts';
 import { THROUGHPUT_LEVELS, type ThroughputLevel } from '../core/shaping/throughput-levels.ts';
@@ -179,6 +180,16 @@ export const scenarioInputSchema = z.strictObject({
     })
     .prefault({}),
   quarantine: quarantineSettingsSchema.prefault({}),
+  qualificationTable: z
+    .strictObject({
+      occurrenceCap: z
+        .number()
+        .int()
+        .positive()
+        .default(DEFAULT_OCCURRENCE_CAP)
+        .describe('occurrence count cap of an entry (seed 000: 100,000)'),
+    })
+    .prefault({}),
   deliveries: z
     .array(deliveryInputSchema)
     .min(1, 'a scenario needs at least one delivery')
@@ -286,6 +297,8 @@ export interface Scenario {
     bounceRules: string;
   };
   quarantine: z.output<typeof quarantineSettingsSchema>;
+  /** the delivery log qualification table's settings (SPEC §6.1) */
+  qualificationTable: { occurrenceCap: number };
   deliveries: ScenarioDelivery[];
   /** operator actions, in time order (stable for equal times) */
   actions: ScenarioAction[];

@@ -1006,7 +1006,7 @@ export class Mta {
     const o = this.o;
     const id = this.matchAsync(r, this.how);
     const by = this.how.by;
-    const q = r.qualification;
+    let q = r.qualification;
     o.sink.inmail(
       t,
       r.recipient,
@@ -1031,6 +1031,9 @@ export class Mta {
       return;
     }
     if (r.kind !== 'dsn' || q.impact === 'ok') return;
+    // an Ignore entry of the qualification table: the bounce never quarantines (SPEC §6.1)
+    const tq = o.qualificationTable;
+    if (tq && r.text !== null) q = tq.apply(r.text, q);
     if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, r.text);
     o.quarantine.onError(addr, q, r.text, t, 'async');
   }
