@@ -17,6 +17,7 @@ const APPLE =
 describe('the catalog', () => {
   it('holds the scenarios of issue #5', () => {
     expect(files.map((f) => basename(f, '.yaml')).sort()).toEqual([
+      'allowlist',
       'async-bounces',
       'baseline',
       'error-rate-block',

@@ -43,7 +43,7 @@ import {
   resumeAfterSuspension,
 } from '../retry/index.ts';
 import type { Shaper } from '../shaping/index.ts';
-import { type Millis, type ParsedReply, type Qualification, Reason } from '../types.ts';
+import { AddressStatus, type Millis, type ParsedReply, type Qualification, Reason } from '../types.ts';
 import {
   MatchBy,
   type MatchByCode,
@@ -137,6 +137,21 @@ export interface StopOutcome {
   result: 'stopped' | 'notStarted' | 'handedOver' | 'alreadyStopped';
   cancelled: number;
 }
+
+/** How the delivery log shows a complaint (SPEC §8: Failed, reason 8), and one about an allowlisted address. */
+const COMPLAINT_Q: Qualification = Object.freeze({
+  type: 'hard',
+  reason: Reason.Denylisted,
+  impact: 'denylist',
+  disposition: 'permanent',
+  rule: null,
+  bounceClass: null,
+});
+const COMPLAINT_ALLOWLISTED_Q: Qualification = Object.freeze({
+  ...COMPLAINT_Q,
+  type: 'ignored',
+  reason: Reason.ErrorIgnored,
+});
 
 /** Counters the run summary and the conservation checks read. */
 export interface MtaCounters {
@@ -772,7 +787,7 @@ export class Mta {
     if (o.qualificationTable) q = o.qualificationTable.record(text, q);
     const addr = this.msgAddr[id]!;
     const out = o.quarantine.onError(addr, q, text, t, 'sync');
-    const logQ = out.reason === q.reason ? q : { ...q, reason: out.reason };
+    const logQ = out.reason === q.reason ? q : logQualification(q, out.reason);
     const del = this.deliveries[this.msgDelivery[id]!]!;
     const attemptNo = o.log.attempts(id) + 1;
     let decision = decideRetry(del.retry, q, attemptNo, del.startAt, t, domain, o.random, del.validityMs);
@@ -1025,7 +1040,16 @@ export class Mta {
     // the message's own address: a complaint often names no recipient (redacted feedback loops)
     const addr = this.msgAddr[id]!;
     if (r.kind === 'arf') {
-      o.quarantine.onComplaint(addr, r.text, t);
+      const status = o.quarantine.onComplaint(addr, r.text, t);
+      // SPEC §8: a complaint counts as Failed with reason 8 (an allowlisted address keeps 25, Error ignored)
+      if (this.settings.complaintFailsMessage)
+        o.log.apply(
+          id,
+          LogEvent.AsyncBounce,
+          t,
+          status === AddressStatus.Allowlisted ? COMPLAINT_ALLOWLISTED_Q : COMPLAINT_Q,
+          r.text,
+        );
       const ip = this.msgIp[id]!;
       if (ip >= 0) o.shaper.onComplaint(o.localIps[ip]!, this.domainNames[this.msgDomain[id]!]!, t);
       return;
@@ -1034,8 +1058,16 @@ export class Mta {
     // an Ignore entry of the qualification table: the bounce never quarantines (SPEC §6.1)
     const tq = o.qualificationTable;
     if (tq && r.text !== null) q = tq.apply(r.text, q);
-    if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, r.text);
-    o.quarantine.onError(addr, q, r.text, t, 'async');
+    // the quarantine first: an allowlisted address's error is logged as 25, Error ignored (SPEC §3, §5)
+    const out = o.quarantine.onError(addr, q, r.text, t, 'async');
+    if (q.disposition === 'permanent')
+      o.log.apply(
+        id,
+        LogEvent.AsyncBounce,
+        t,
+        out.reason === q.reason ? q : logQualification(q, out.reason),
+        r.text,
+      );
   }
 }
 
@@ -1043,6 +1075,14 @@ export class Mta {
 export function effectiveValidity(d: Pick<MtaDelivery, 'retry' | 'validityMs'>): Millis {
   const v = d.retry.effectiveValidity(d.validityMs);
   return Number.isFinite(v) ? v : d.validityMs;
+}
+
+/**
+ * The qualification the delivery log shows when the quarantine table gives another reason: 25 (an
+ * allowlisted address) is of type Ignored (SPEC §3; seed 000 line 100: "Erreur ignorée | Ignoré").
+ */
+function logQualification(q: Qualification, reason: number): Qualification {
+  return { ...q, reason, type: reason === Reason.ErrorIgnored ? 'ignored' : q.type };
 }
 
 function clampI32(ms: number): number {

@@ -45,6 +45,11 @@ export interface MtaSettings {
    * MTA cannot be stopped (SPEC §4, seed 003 line 112): the runner sets false in enhanced mode.
    */
   stopAfterHandover: boolean;
+  /**
+   * A feedback-loop complaint also fails its message in the delivery log with reason 8 (SPEC §8:
+   * "complaints = Failed with reason 8"); off: it only denylists the address (before issue #24).
+   */
+  complaintFailsMessage: boolean;
 }
 
 export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
@@ -65,4 +70,5 @@ export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
   asyncMatchLatest: false,
   livenessMinHoldMs: MINUTE,
   stopAfterHandover: true,
+  complaintFailsMessage: true,
 });
