@@ -27,6 +27,7 @@ describe('the catalog', () => {
       'isp-outage-fixed',
       'mailbox-full-cleanup',
       'mailbox-full-no-cleanup',
+      'rule-sync-overwrite',
       'yahoo-deferrals',
       'yahoo-deferrals-enhanced',
     ]);

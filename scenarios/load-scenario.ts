@@ -194,6 +194,31 @@ function resolveScenario(
     };
   });
 
+  let ruleSync: Body['ruleSync'] = null;
+  if (input.ruleSync) {
+    const rs = input.ruleSync;
+    const [rh, rm] = rs.refreshAt.split(':').map(Number) as [number, number];
+    ruleSync = {
+      url: rs.url,
+      mode: rs.mode,
+      refreshAtMs: (rh * 60 + rm) * 60_000,
+      timeoutMs: rs.timeout,
+      instance: rs.instance
+        ? {
+            rules: path(['ruleSync', 'instance', 'rules'], rs.instance.rules, ['default']),
+            version: rs.instance.version,
+            outages: rs.instance.outages.map((o, i) => {
+              const at: Path = ['ruleSync', 'instance', 'outages', i];
+              const from = time([...at, 'from'], o.from);
+              const to = time([...at, 'to'], o.to);
+              if (!failed && to <= from)
+                fail([...at, 'to'], `${calendar.format(to)} is not after from (${calendar.format(from)})`);
+              return { from, to, reply: o.reply };
+            }),
+          }
+        : null,
+    };
+  }
   const actions = resolveActions(input, deliveries, {
     time,
     path,
@@ -228,6 +253,7 @@ function resolveScenario(
       inbound: path(['rules', 'inbound'], input.rules.inbound, ['default']),
       bounceRules: path(['rules', 'bounceRules'], input.rules.bounceRules, ['default']),
     },
+    ruleSync,
     quarantine: input.quarantine,
     qualificationTable: input.qualificationTable,
     deliveries,

@@ -49,6 +49,7 @@ export function planOf(s: Scenario): RunPlan {
       retry: s.mta.retry,
     },
     rules: s.rules,
+    ruleSync: s.ruleSync,
     quarantine: s.quarantine,
     qualificationTable: s.qualificationTable,
     deliveries,

@@ -10,6 +10,7 @@ import type { ThroughputLevel } from '../core/shaping/index.ts';
 import type { QualificationMode } from '../core/types.ts';
 import type { IspProfile, PopulationSettingsInput } from '../simulators/index.ts';
 import type { ScenarioAction } from './action-schema.ts';
+import type { ScenarioRuleSync } from './rule-sync-schema.ts';
 
 /** An operator action of the plan; `stopDelivery` lists the planned sends its name stands for. */
 export type PlannedAction =
@@ -72,6 +73,8 @@ export interface RunPlan {
     retry: string | RetryPolicySpec | null;
   };
   rules: { inbound: string; bounceRules: string };
+  /** the daily rule refresh from a deliverability instance (none when absent) */
+  ruleSync?: ScenarioRuleSync | null;
   quarantine: Partial<QuarantineSettings>;
   /** the qualification table's settings (default occurrence cap 100,000, SPEC §6.1) */
   qualificationTable?: { occurrenceCap: number };

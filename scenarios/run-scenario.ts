@@ -57,6 +57,7 @@ import {
 import { planProfiles } from './plan-world.ts';
 import { scheduleActions } from './run-actions.ts';
 import type { RunPlan } from './run-plan.ts';
+import { scheduleRuleSync } from './run-rule-sync.ts';
 
 /** Runs from this many recipients write their store on a worker thread by default. */
 export const STORE_WORKER_MIN_RECIPIENTS = 100_000;
@@ -358,6 +359,8 @@ async function runWorld(
     { mta, shaper, qualifier, table: qualificationTable, qualifierFor },
     (r) => actionRows.push(r),
   );
+  if (plan.ruleSync)
+    scheduleRuleSync(sim, plan.ruleSync, plan.horizonMs, qualifier, qualifierFor, (r) => actionRows.push(r));
   options.retain?.([
     sim,
     streams,

@@ -15,6 +15,7 @@ import { parseDuration } from '../engine/time.ts';
 import { type IspProfile, ispProfileSchema } from '../simulators/isp/profile-schema.ts';
 import { type PopulationSettings, populationSettingsSchema } from '../simulators/population/settings.ts';
 import { actionInputSchema, type ScenarioAction } from './action-schema.ts';
+import { ruleSyncInputSchema, type ScenarioRuleSync } from './rule-sync-schema.ts';
 
 /** Defaults of the fields a scenario may leave out (SPEC §1, §4, §5: each is a setting). */
 export const SCENARIO_DEFAULTS = Object.freeze({
@@ -179,6 +180,9 @@ export const scenarioInputSchema = z.strictObject({
       bounceRules: z.string().min(1).default('default'),
     })
     .prefault({}),
+  ruleSync: ruleSyncInputSchema
+    .optional()
+    .describe('refresh the inbound rules daily from a deliverability instance'),
   quarantine: quarantineSettingsSchema.prefault({}),
   qualificationTable: z
     .strictObject({
@@ -296,6 +300,8 @@ export interface Scenario {
     /** 'default' or an absolute path (file or directory) */
     bounceRules: string;
   };
+  /** the daily rule refresh, or null */
+  ruleSync: ScenarioRuleSync | null;
   quarantine: z.output<typeof quarantineSettingsSchema>;
   /** the delivery log qualification table's settings (SPEC §6.1) */
   qualificationTable: { occurrenceCap: number };

@@ -8,36 +8,41 @@ import type { MessageReplyLike, Qualifier, QualifyContext } from './qualifier.ts
 import type { RuleSet } from './rule-schema.ts';
 
 export class SwitchableQualifier implements Qualifier {
-  private current: Qualifier;
+  private q: Qualifier;
 
   constructor(initial: Qualifier) {
-    this.current = initial;
+    this.q = initial;
   }
 
   /** Qualifies with `next` from now on; its mode must be the same. */
   use(next: Qualifier): void {
-    if (next.mode !== this.current.mode)
-      throw new Error(`qualifier: cannot switch from ${this.current.mode} to ${next.mode} rules`);
-    this.current = next;
+    if (next.mode !== this.q.mode)
+      throw new Error(`qualifier: cannot switch from ${this.q.mode} to ${next.mode} rules`);
+    this.q = next;
+  }
+
+  /** The qualifier in force. */
+  current(): Qualifier {
+    return this.q;
   }
 
   get mode(): QualificationMode {
-    return this.current.mode;
+    return this.q.mode;
   }
 
   get ruleSet(): RuleSet {
-    return this.current.ruleSet;
+    return this.q.ruleSet;
   }
 
   get bounceRuleSet(): RuleSet | null {
-    return this.current.bounceRuleSet;
+    return this.q.bounceRuleSet;
   }
 
   qualify(reply: ParsedReply | MessageReplyLike | string, ctx?: QualifyContext): Qualification {
-    return this.current.qualify(reply, ctx);
+    return this.q.qualify(reply, ctx);
   }
 
   qualifyText(text: string, ctx?: QualifyContext): Qualification {
-    return this.current.qualifyText(text, ctx);
+    return this.q.qualifyText(text, ctx);
   }
 }
