@@ -55,6 +55,10 @@ ev AS (
   UNION ALL SELECT 'enhanced', t, -1 FROM attempts WHERE outcome IN ('failed', 'expired')
   UNION ALL SELECT 'enhanced', t, -1 FROM async_fail
   UNION ALL SELECT 'enhanced', t, -1 FROM expired_untried
+  -- a tried message of a stopped delivery (legacy MTA): cancelled, not processed; taken off the
+  -- Enhanced curve at its last attempt (the store keeps no cancel time)
+  UNION ALL SELECT 'enhanced', last_attempt_ms, -1 FROM delivery_log
+    WHERE NOT excluded AND status = 'cancelled' AND attempts > 0
 )`;
 
 /** Success curves of the three reporting modes, bucketed hourly (wider when the run is long). */
@@ -63,7 +67,13 @@ export async function kpiCurves(
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
 ): Promise<KpiCurves> {
   const processed = num(
-    (await one<{ n: number }>(store, 'SELECT count(*) AS n FROM delivery_log WHERE NOT excluded')).n,
+    // SPEC §8 processed = ready + sent + failed: a cancelled message (stopped delivery) is not processed
+    (
+      await one<{ n: number }>(
+        store,
+        "SELECT count(*) AS n FROM delivery_log WHERE NOT excluded AND status <> 'cancelled'",
+      )
+    ).n,
   );
   const end = num((await one<{ t: number }>(store, COMPLETED_AT)).t);
   const bucketMs = bucketWidth(end + 1, settings.hourMs, settings.maxPoints);

@@ -310,7 +310,7 @@ async function checkSummary(
   const [r] = await q<Record<string, number>>(
     `SELECT (SELECT count(*) FROM attempts) AS attempts,
        (SELECT count(*) FROM attempts WHERE attempt > 1) AS retries,
-       (SELECT count(*) FROM delivery_log WHERE NOT excluded) AS processed,
+       (SELECT count(*) FROM delivery_log WHERE NOT excluded AND status <> 'cancelled') AS processed,
        (SELECT count(*) FROM qualification) AS entries,
        (SELECT count(*) FROM qualification WHERE status = 'toQualify') AS tq,
        (SELECT coalesce(sum(occurrences), 0) FROM qualification WHERE status = 'toQualify') AS tqo,
