@@ -3,7 +3,7 @@
  *
  * | mode | +1 | -1 |
  * | --- | --- | --- |
- * | legacy MTA | remote server accepts (delivered_ms) | a DSN that turned an accepted message Failed (its log status; a Soft DSN with a permanent status does too) |
+ * | legacy MTA | remote server accepts (delivered_ms) | a DSN or complaint (SPEC §8: Failed, reason 8) that turned an accepted message Failed (its log status; a Soft DSN with a permanent status does too) |
  * | Enhanced MTA | message relayed to the MTA (first attempt) | sync failure or expiry, an expiry at the deadline without a try (no attempt row: at the delivery's start + validity), a DSN that turned it Failed |
  * | feedback service (EFS) | remote server accepts (a retry succeeds: goes up) | none (bounces leave it unchanged) |
  *
@@ -39,7 +39,7 @@ acc AS (SELECT delivery_id, recipient_id, address, delivered_ms, status FROM del
 async_fail AS (SELECT a.delivery_id, a.recipient_id,
     coalesce(min(i.t) FILTER (WHERE i.status LIKE '5%' OR i.type = 'hard'), min(i.t)) AS t FROM acc a
   JOIN inmail i ON i.delivery_id = a.delivery_id AND i.recipient_id = a.recipient_id
-    AND i.t >= a.delivered_ms AND i.kind = 'dsn'
+    AND i.t >= a.delivered_ms AND i.kind IN ('dsn', 'arf')
   WHERE a.status = 'failed' GROUP BY ALL),
 expired_untried AS (SELECT l.delivery_id, l.recipient_id, d.start_ms + d.validity_ms AS t FROM delivery_log l
   JOIN deliveries d ON d.id = l.delivery_id
@@ -55,6 +55,10 @@ ev AS (
   UNION ALL SELECT 'enhanced', t, -1 FROM attempts WHERE outcome IN ('failed', 'expired')
   UNION ALL SELECT 'enhanced', t, -1 FROM async_fail
   UNION ALL SELECT 'enhanced', t, -1 FROM expired_untried
+  -- a tried message of a stopped delivery (legacy MTA): cancelled, not processed; taken off the
+  -- Enhanced curve at its last attempt (the store keeps no cancel time)
+  UNION ALL SELECT 'enhanced', last_attempt_ms, -1 FROM delivery_log
+    WHERE NOT excluded AND status = 'cancelled' AND attempts > 0
 )`;
 
 /** Success curves of the three reporting modes, bucketed hourly (wider when the run is long). */
@@ -63,7 +67,13 @@ export async function kpiCurves(
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
 ): Promise<KpiCurves> {
   const processed = num(
-    (await one<{ n: number }>(store, 'SELECT count(*) AS n FROM delivery_log WHERE NOT excluded')).n,
+    // SPEC §8 processed = ready + sent + failed: a cancelled message (stopped delivery) is not processed
+    (
+      await one<{ n: number }>(
+        store,
+        "SELECT count(*) AS n FROM delivery_log WHERE NOT excluded AND status <> 'cancelled'",
+      )
+    ).n,
   );
   const end = num((await one<{ t: number }>(store, COMPLETED_AT)).t);
   const bucketMs = bucketWidth(end + 1, settings.hourMs, settings.maxPoints);

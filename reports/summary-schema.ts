@@ -77,6 +77,20 @@ export const SummarySchema = z.object({
     unmatched: count,
     matchedBy: z.object({ messageId: count, header: count, verp: count, latest: count }),
   }),
+  /** operator actions of the scenario's timeline (issue #24); absent when the scenario has none */
+  actions: z
+    .array(
+      z.object({
+        ms: z.number().int().nonnegative(),
+        text: z.string(),
+        kind: z.string(),
+        target: z.string().nullable(),
+        outcome: z.string(),
+        affected: count,
+        detail: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 
 /** The content of `summary.json`. */

@@ -2,6 +2,7 @@
  * `summary.json`: the run's headline figures in a versioned shape (summary-schema.ts), built from
  * the run store with the metric families, and serialised byte-identically for the same store.
  */
+import { type ActionFact, runActions } from './actions.ts';
 import { quarantineAccuracy } from './ground-truth.ts';
 import { type InmailMatch, inmailMatch } from './inmail-match.ts';
 import { type KpiCurves, kpiCurves } from './kpi.ts';
@@ -47,6 +48,7 @@ export interface SummaryParts {
   kpi: KpiCurves;
   qualification: QualificationSummary;
   inmail: InmailMatch;
+  actions: ActionFact[];
 }
 
 /** Computes the parts of a summary, one query family at a time. */
@@ -66,6 +68,7 @@ export async function summaryParts(
     kpi: await kpiCurves(store, s),
     qualification: await qualificationSummary(store),
     inmail: await inmailMatch(store),
+    actions: await runActions(store),
   };
 }
 
@@ -117,6 +120,8 @@ export async function summaryFromParts(
     kpi: { processed: p.kpi.processed, ...p.kpi.final },
     qualification: p.qualification,
     inmail: p.inmail,
+    // absent without actions: the summaries of scenarios without a timeline keep their bytes
+    ...(p.actions.length > 0 ? { actions: p.actions } : {}),
   };
   return SummarySchema.parse(summary);
 }

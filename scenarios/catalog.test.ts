@@ -15,8 +15,9 @@ const APPLE =
   '550 5.1.1 <a@icloud.com>: user lookup success but no user record found. Please see https://support.apple.com/en-us/HT204137';
 
 describe('the catalog', () => {
-  it('holds the scenarios of issue #5', () => {
+  it('holds the scenarios of issues #5 and #24', () => {
     expect(files.map((f) => basename(f, '.yaml')).sort()).toEqual([
+      'allowlist',
       'async-bounces',
       'baseline',
       'error-rate-block',
@@ -26,6 +27,9 @@ describe('the catalog', () => {
       'isp-outage-fixed',
       'mailbox-full-cleanup',
       'mailbox-full-no-cleanup',
+      'rule-sync-overwrite',
+      'stop-delivery',
+      'table-ignore',
       'yahoo-deferrals',
       'yahoo-deferrals-enhanced',
     ]);

@@ -15,6 +15,7 @@ import { Calendar } from '../engine/time.ts';
 import { ispProfileSchema } from '../simulators/isp/profile-schema.ts';
 import { loadIspProfile, loadIspProfiles } from '../simulators/isp/profiles-load.ts';
 import { shippedMixNames } from '../simulators/population/mix-schema.ts';
+import { resolveActions } from './resolve-actions.ts';
 import {
   type Scenario,
   type ScenarioDelivery,
@@ -193,6 +194,38 @@ function resolveScenario(
     };
   });
 
+  let ruleSync: Body['ruleSync'] = null;
+  if (input.ruleSync) {
+    const rs = input.ruleSync;
+    const [rh, rm] = rs.refreshAt.split(':').map(Number) as [number, number];
+    ruleSync = {
+      url: rs.url,
+      mode: rs.mode,
+      refreshAtMs: (rh * 60 + rm) * 60_000,
+      timeoutMs: rs.timeout,
+      instance: rs.instance
+        ? {
+            rules: path(['ruleSync', 'instance', 'rules'], rs.instance.rules, ['default']),
+            version: rs.instance.version,
+            outages: rs.instance.outages.map((o, i) => {
+              const at: Path = ['ruleSync', 'instance', 'outages', i];
+              const from = time([...at, 'from'], o.from);
+              const to = time([...at, 'to'], o.to);
+              if (!failed && to <= from)
+                fail([...at, 'to'], `${calendar.format(to)} is not after from (${calendar.format(from)})`);
+              return { from, to, reply: o.reply };
+            }),
+          }
+        : null,
+    };
+  }
+  const actions = resolveActions(input, deliveries, {
+    time,
+    path,
+    fail,
+    format: (ms) => calendar.format(ms),
+  });
+
   const body: Body = {
     name: input.name,
     description: input.description,
@@ -220,8 +253,11 @@ function resolveScenario(
       inbound: path(['rules', 'inbound'], input.rules.inbound, ['default']),
       bounceRules: path(['rules', 'bounceRules'], input.rules.bounceRules, ['default']),
     },
+    ruleSync,
     quarantine: input.quarantine,
+    qualificationTable: input.qualificationTable,
     deliveries,
+    actions,
   };
   return failed ? null : body;
 }

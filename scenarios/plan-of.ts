@@ -1,5 +1,6 @@
 /** `planOf`: a validated scenario → the run plan the runner consumes (series of deliveries expanded). */
-import type { RunPlan } from './run-plan.ts';
+import { deliveryNamesOf } from './resolve-actions.ts';
+import type { PlannedAction, RunPlan } from './run-plan.ts';
 import type { Scenario } from './schema.ts';
 
 export function planOf(s: Scenario): RunPlan {
@@ -48,7 +49,13 @@ export function planOf(s: Scenario): RunPlan {
       retry: s.mta.retry,
     },
     rules: s.rules,
+    ruleSync: s.ruleSync,
     quarantine: s.quarantine,
+    qualificationTable: s.qualificationTable,
     deliveries,
+    actions: (s.actions ?? []).map(
+      (a): PlannedAction =>
+        a.kind === 'stopDelivery' ? { ...a, deliveries: deliveryNamesOf(a.delivery, s.deliveries) ?? [] } : a,
+    ),
   };
 }

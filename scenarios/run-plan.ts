@@ -9,6 +9,13 @@ import type { RetryPolicySpec } from '../core/retry/index.ts';
 import type { ThroughputLevel } from '../core/shaping/index.ts';
 import type { QualificationMode } from '../core/types.ts';
 import type { IspProfile, PopulationSettingsInput } from '../simulators/index.ts';
+import type { ScenarioAction } from './action-schema.ts';
+import type { ScenarioRuleSync } from './rule-sync-schema.ts';
+
+/** An operator action of the plan; `stopDelivery` lists the planned sends its name stands for. */
+export type PlannedAction =
+  | Exclude<ScenarioAction, { kind: 'stopDelivery' }>
+  | (Extract<ScenarioAction, { kind: 'stopDelivery' }> & { deliveries: string[] });
 
 export type ProfileWindow = IspProfile['windows'][number] & { profile: string };
 
@@ -66,8 +73,14 @@ export interface RunPlan {
     retry: string | RetryPolicySpec | null;
   };
   rules: { inbound: string; bounceRules: string };
+  /** the daily rule refresh from a deliverability instance (none when absent) */
+  ruleSync?: ScenarioRuleSync | null;
   quarantine: Partial<QuarantineSettings>;
+  /** the qualification table's settings (default occurrence cap 100,000, SPEC §6.1) */
+  qualificationTable?: { occurrenceCap: number };
   deliveries: PlannedDelivery[];
+  /** operator actions in time order (none when absent) */
+  actions?: PlannedAction[];
 }
 
 /** Local sending IPs `127.0.1.1`, `127.0.1.2`, … (loopback, so wire mode can bind them). */

@@ -5,7 +5,7 @@
  * `summary.json`. The core only sees the world through its ports; the ground truth goes to the store's
  * `recipients` table for the reports, never to the core.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -14,8 +14,9 @@ import { createInMail } from '../core/inmail/index.ts';
 import { effectiveValidity, MATCH_BY_NAMES, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
-import { createQualifier } from '../core/qualification/index.ts';
-import { QualificationTable } from '../core/qualification/qualification-table.ts';
+import { createQualifier, SwitchableQualifier } from '../core/qualification/index.ts';
+import { entriesFromCsv, QualificationTable } from '../core/qualification/qualification-table.ts';
+import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { QuarantineTable, resolveQuarantineSettings } from '../core/quarantine/index.ts';
 import {
   createRetryPolicy,
@@ -45,6 +46,7 @@ import {
   populationAddressBook,
 } from '../simulators/index.ts';
 import {
+  type ActionRow,
   createRunStore,
   openRunStore,
   type RunStore,
@@ -53,7 +55,9 @@ import {
   type TableName,
 } from '../store/index.ts';
 import { planProfiles } from './plan-world.ts';
+import { scheduleActions } from './run-actions.ts';
 import type { RunPlan } from './run-plan.ts';
+import { scheduleRuleSync } from './run-rule-sync.ts';
 
 /** Runs from this many recipients write their store on a worker thread by default. */
 export const STORE_WORKER_MIN_RECIPIENTS = 100_000;
@@ -78,6 +82,11 @@ export interface RunOptions {
    * 100,000 recipients; below, the worker's start costs more than it saves).
    */
   storeWorker?: boolean;
+  /**
+   * A qualification table CSV (`mxlab run --table FILE`): loaded before the run when it exists, the
+   * table saved to it after the run, so the table persists across runs and an operator can review it.
+   */
+  table?: string;
   /** keep the store open and return a query handle (default true) */
   openStore?: boolean;
   /**
@@ -244,13 +253,16 @@ async function runWorld(
 
   // the core
   const mode = plan.mode;
-  const qualifier = createQualifier({
-    mode,
-    rules: plan.rules.inbound === 'default' ? undefined : plan.rules.inbound,
-    bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
-    // SPEC §5: which Soft errors count is a quarantine setting; the qualifier applies it where a rule is silent
-    noImpactReasons: resolveQuarantineSettings(plan.quarantine).uncountedSoftReasons,
-  });
+  const qualifierFor = (inbound: string | RuleSet) =>
+    createQualifier({
+      mode,
+      rules: inbound === 'default' ? undefined : inbound,
+      bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
+      // SPEC §5: which Soft errors count is a quarantine setting; the qualifier applies it where a rule is silent
+      noImpactReasons: resolveQuarantineSettings(plan.quarantine).uncountedSoftReasons,
+    });
+  // switchable: an action or a rule refresh may change the rules during the run
+  const qualifier = new SwitchableQualifier(qualifierFor(plan.rules.inbound));
   // sized up front: growing by doubling leaves up to half of each per-message array unused and copies it
   const expectedMessages = plan.deliveries.reduce(
     (n, d) => n + Math.round(plan.population.size * d.targetShare),
@@ -258,7 +270,12 @@ async function runWorld(
   );
   // the population numbers its addresses: the table keeps ids, not 10 million strings
   const quarantine = new QuarantineTable(plan.quarantine, null, 1024, populationAddressBook(population));
-  const qualificationTable = new QualificationTable();
+  const qualificationTable = new QualificationTable({
+    occurrenceCap: plan.qualificationTable?.occurrenceCap,
+  });
+  // --table FILE: the table of earlier runs, as an operator left it (saved back at the end)
+  if (options.table && existsSync(options.table))
+    qualificationTable.load(entriesFromCsv(readFileSync(options.table, 'utf8'), options.table));
   const levels = loadThroughputLevels();
   const mxRules = loadMxRules(plan.mta.mxRules === 'default' ? undefined : plan.mta.mxRules);
   const ipAges: Record<string, number> = {};
@@ -304,6 +321,8 @@ async function runWorld(
       cleanupFirstAt: plan.mta.cleanupAtMs,
       verp: plan.mta.verp,
       asyncMatchLatest: plan.mta.asyncMatchLatest,
+      // SPEC §4, seed 003: a delivery handed to the Enhanced MTA cannot be stopped
+      stopAfterHandover: mode !== 'enhanced',
     },
   });
   set(mta);
@@ -333,6 +352,15 @@ async function runWorld(
     });
   }
   mta.startJobs(0, plan.horizonMs);
+  const actionRows: ActionRow[] = [];
+  scheduleActions(
+    sim,
+    plan.actions ?? [],
+    { mta, shaper, qualifier, table: qualificationTable, qualifierFor },
+    (r) => actionRows.push(r),
+  );
+  if (plan.ruleSync)
+    scheduleRuleSync(sim, plan.ruleSync, plan.horizonMs, qualifier, qualifierFor, (r) => actionRows.push(r));
   options.retain?.([
     sim,
     streams,
@@ -362,6 +390,7 @@ async function runWorld(
   // final tables
   const tFinal = performance.now();
   store.insertRows('deliveries', deliveryRows);
+  store.insertRows('actions', actionRows);
   writeDeliveryLog(store, log, mta, population);
   store.seal('delivery_log');
   for (const r of quarantine.rows()) {
@@ -376,6 +405,7 @@ async function runWorld(
       r.updatedMs ?? 0,
     );
   }
+  if (options.table) writeFileSync(options.table, qualificationTable.toCsv());
   store.insertRows(
     'qualification',
     qualificationTable.list().map((e) => ({

@@ -6,6 +6,7 @@
  * Cross-field checks and path resolution live in `resolve-scenario.ts`.
  */
 import { z } from 'zod';
+import { DEFAULT_OCCURRENCE_CAP } from '../core/qualification/qualification-table.ts';
 import { quarantineSettingsSchema } from '../core/quarantine/settings.ts';
 import { type RetryPolicySpec, retryPolicySpecSchema } from '../core/retry/spec.ts';
 import { THROUGHPUT_LEVELS, type ThroughputLevel } from '../core/shaping/throughput-levels.ts';
@@ -13,6 +14,8 @@ import type { QualificationMode } from '../core/types.ts';
 import { parseDuration } from '../engine/time.ts';
 import { type IspProfile, ispProfileSchema } from '../simulators/isp/profile-schema.ts';
 import { type PopulationSettings, populationSettingsSchema } from '../simulators/population/settings.ts';
+import { actionInputSchema, type ScenarioAction } from './action-schema.ts';
+import { ruleSyncInputSchema, type ScenarioRuleSync } from './rule-sync-schema.ts';
 
 /** Defaults of the fields a scenario may leave out (SPEC §1, §4, §5: each is a setting). */
 export const SCENARIO_DEFAULTS = Object.freeze({
@@ -177,11 +180,30 @@ export const scenarioInputSchema = z.strictObject({
       bounceRules: z.string().min(1).default('default'),
     })
     .prefault({}),
+  ruleSync: ruleSyncInputSchema
+    .optional()
+    .describe('refresh the inbound rules daily from a deliverability instance'),
   quarantine: quarantineSettingsSchema.prefault({}),
+  qualificationTable: z
+    .strictObject({
+      occurrenceCap: z
+        .number()
+        .int()
+        .positive()
+        .default(DEFAULT_OCCURRENCE_CAP)
+        .describe('occurrence count cap of an entry (seed 000: 100,000)'),
+    })
+    .prefault({}),
   deliveries: z
     .array(deliveryInputSchema)
     .min(1, 'a scenario needs at least one delivery')
     .describe('the sends: at least one'),
+  actions: z
+    .array(actionInputSchema)
+    .default([])
+    .describe(
+      'operator actions at times of the run: stop a delivery, suspensions, rules, the qualification table, cleanup',
+    ),
 });
 
 /** A scenario as a user writes it (TypeScript scenarios: the argument of `defineScenario`). */
@@ -278,6 +300,12 @@ export interface Scenario {
     /** 'default' or an absolute path (file or directory) */
     bounceRules: string;
   };
+  /** the daily rule refresh, or null */
+  ruleSync: ScenarioRuleSync | null;
   quarantine: z.output<typeof quarantineSettingsSchema>;
+  /** the delivery log qualification table's settings (SPEC §6.1) */
+  qualificationTable: { occurrenceCap: number };
   deliveries: ScenarioDelivery[];
+  /** operator actions, in time order (stable for equal times) */
+  actions: ScenarioAction[];
 }

@@ -310,7 +310,7 @@ async function checkSummary(
   const [r] = await q<Record<string, number>>(
     `SELECT (SELECT count(*) FROM attempts) AS attempts,
        (SELECT count(*) FROM attempts WHERE attempt > 1) AS retries,
-       (SELECT count(*) FROM delivery_log WHERE NOT excluded) AS processed,
+       (SELECT count(*) FROM delivery_log WHERE NOT excluded AND status <> 'cancelled') AS processed,
        (SELECT count(*) FROM qualification) AS entries,
        (SELECT count(*) FROM qualification WHERE status = 'toQualify') AS tq,
        (SELECT coalesce(sum(occurrences), 0) FROM qualification WHERE status = 'toQualify') AS tqo,
@@ -407,7 +407,8 @@ async function checkLogAttempts(q: Query, max: number): Promise<Violation[]> {
         CASE WHEN last_outcome = 'delivered' AND status NOT IN ('sent', 'failed') THEN 'last attempt delivered but status ' || status END,
         CASE WHEN last_outcome = 'failed' AND status NOT IN ('failed', 'ignored') THEN 'last attempt failed but status ' || status END,
         CASE WHEN last_outcome = 'expired' AND status <> 'failed' THEN 'last attempt expired but status ' || status END,
-        CASE WHEN last_outcome = 'retry' AND (status IN ('ignored', 'cancelled') OR (status = 'sent' AND mode <> 'enhanced'))
+        -- a message waiting for its retry may end cancelled: its delivery was stopped (legacy MTA, SPEC §8)
+        CASE WHEN last_outcome = 'retry' AND (status = 'ignored' OR (status = 'sent' AND mode <> 'enhanced'))
              THEN 'last attempt retry but status ' || status END,
         CASE WHEN none AND NOT excluded AND status = 'sent' AND mode <> 'enhanced' THEN 'sent without any attempt' END
        ) AS problem FROM j)

@@ -6,6 +6,7 @@ export { StoreError } from './errors.ts';
 export { STORE_FILE, storeFile } from './paths.ts';
 export { type OpenOptions, openRunStore, type RunStore, type SqlParams } from './reader.ts';
 export type {
+  ActionRow,
   AttemptOutcome,
   AttemptRow,
   DeliveryLogRow,

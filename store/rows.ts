@@ -161,6 +161,16 @@ export interface SuspensionRow {
   text: string | null;
 }
 
+/** `actions`: one operator action of the scenario's timeline and what it did. */
+export interface ActionRow {
+  t: number;
+  kind: string;
+  target: string | null;
+  outcome: string;
+  affected: number;
+  detail: string | null;
+}
+
 /** Row type of each table, by table name. */
 export interface TableRows {
   run_meta: RunMetaRow;
@@ -174,6 +184,7 @@ export interface TableRows {
   qualification: QualificationRow;
   throughput: ThroughputRow;
   suspensions: SuspensionRow;
+  actions: ActionRow;
 }
 
 /** What `insertRows` takes: a row with its nullable columns optional. */

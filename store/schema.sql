@@ -10,6 +10,7 @@
 --    Open vocabularies (domains, IPs, texts, rules, truth) stay VARCHAR.
 --  * PRIMARY KEYs are dropped from recipients, deliveries and quarantine (index maintenance cost on
 --    bulk load; uniqueness is the writer's job). run_meta keeps its key.
+-- schema_version 3: the `actions` table (operator actions of the scenario's timeline).
 
 CREATE TYPE IF NOT EXISTS mx_phase AS ENUM ('dns', 'connect', 'ehlo', 'mail', 'rcpt', 'data', 'async');
 CREATE TYPE IF NOT EXISTS mx_failure_type AS ENUM ('hard', 'soft', 'ignored', 'undefined');
@@ -161,4 +162,14 @@ CREATE TABLE IF NOT EXISTS suspensions (
   end_ms BIGINT NOT NULL,
   rule VARCHAR,
   text VARCHAR
+);
+
+-- operator actions of the scenario's timeline (issue #24), in the order they ran
+CREATE TABLE IF NOT EXISTS actions (
+  t BIGINT NOT NULL,
+  kind VARCHAR NOT NULL,             -- stopDelivery | addSuspension | cancelSuspension | setRules | reviewEntry | runCleanup | skipCleanup | ...
+  target VARCHAR,                    -- the delivery, domain, rule path or table text it acts on
+  outcome VARCHAR NOT NULL,          -- what happened (stopped, handedOver, notStarted, applied, notFound, ...)
+  affected INTEGER NOT NULL,         -- messages cancelled, suspensions lifted, entries changed, ...
+  detail VARCHAR                     -- one line for people
 );

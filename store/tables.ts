@@ -7,7 +7,7 @@
  */
 
 /** Bump with any column change; readers refuse a store with another version. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The ENUM types of schema.sql, values in declaration order (the stored byte is the index). */
 export const ENUMS = {
@@ -155,6 +155,14 @@ export const TABLES = {
     c('end_ms', 'i64'),
     c('rule', 'str', true),
     c('text', 'str', true),
+  ],
+  actions: [
+    c('t', 'i64'),
+    c('kind', 'str'),
+    c('target', 'raw', true),
+    c('outcome', 'str'),
+    c('affected', 'i32'),
+    c('detail', 'raw', true),
   ],
 } as const satisfies Record<string, readonly ColumnSpec[]>;
 

@@ -1,5 +1,5 @@
 /**
- * `mxlab run SCENARIO [--seed N] [--out DIR] [--recipients N] [--json]`: runs a scenario
+ * `mxlab run SCENARIO [--seed N] [--out DIR] [--recipients N] [--table FILE] [--json]`: runs a scenario
  * (a file, or a catalog name such as `isp-outage`) in virtual time, writes the run store and
  * `summary.json` to DIR, and prints the headline figures. A progress bar on a terminal, plain progress
  * lines otherwise.
@@ -20,6 +20,7 @@ interface RunFlags {
   json?: boolean;
   progress?: boolean;
   wire?: boolean;
+  table?: string;
 }
 
 /** A scenario argument: a path, or the name of a catalog scenario. */
@@ -49,6 +50,7 @@ export function register(program: Command): void {
     .option('--recipients <n>', 'population size (overrides the scenario)')
     .option('--json', 'print summary.json instead of the headline')
     .option('--no-progress', 'no progress output')
+    .option('--table <file>', 'qualification table CSV: loaded before the run if it exists, saved after it')
     .option('--wire', 'real SMTP and DNS on loopback: fake MX servers on 127.x.y.z, dns2 on 127.0.0.1')
     .action(async (arg: string, flags: RunFlags) => {
       const file = resolveScenarioPath(arg);
@@ -65,6 +67,7 @@ export function register(program: Command): void {
           onProgress: progress?.update,
           openStore: false,
           ports: flags.wire ? wirePorts() : undefined,
+          table: flags.table,
         });
         progress?.stop();
         if (flags.json) process.stdout.write(result.summaryJson);

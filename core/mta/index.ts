@@ -10,6 +10,13 @@ export {
 } from './async-match.ts';
 export { IntQueue } from './int-queue.ts';
 export { LivenessError } from './liveness.ts';
-export { effectiveValidity, Mta, type MtaCounters, type MtaDelivery, type MtaOptions } from './mta.ts';
+export {
+  effectiveValidity,
+  Mta,
+  type MtaCounters,
+  type MtaDelivery,
+  type MtaOptions,
+  type StopOutcome,
+} from './mta.ts';
 export { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
 export { type AttemptOutcome, type MtaSink, NULL_SINK } from './sink.ts';

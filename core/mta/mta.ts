@@ -43,7 +43,7 @@ import {
   resumeAfterSuspension,
 } from '../retry/index.ts';
 import type { Shaper } from '../shaping/index.ts';
-import { type Millis, type ParsedReply, type Qualification, Reason } from '../types.ts';
+import { AddressStatus, type Millis, type ParsedReply, type Qualification, Reason } from '../types.ts';
 import {
   MatchBy,
   type MatchByCode,
@@ -138,6 +138,31 @@ const DELIVERED_Q: Qualification = {
   bounceClass: null,
 };
 
+/** What `stopDelivery` did: why, and how many pending messages became "Delivery cancelled". */
+export interface StopOutcome {
+  /**
+   * `stopped`: its pending messages are cancelled; `notStarted`: it will never start; `handedOver`:
+   * already handed to the Enhanced MTA, it cannot be stopped (seed 003); `alreadyStopped`
+   */
+  result: 'stopped' | 'notStarted' | 'handedOver' | 'alreadyStopped';
+  cancelled: number;
+}
+
+/** How the delivery log shows a complaint (SPEC §8: Failed, reason 8), and one about an allowlisted address. */
+const COMPLAINT_Q: Qualification = Object.freeze({
+  type: 'hard',
+  reason: Reason.Denylisted,
+  impact: 'denylist',
+  disposition: 'permanent',
+  rule: null,
+  bounceClass: null,
+});
+const COMPLAINT_ALLOWLISTED_Q: Qualification = Object.freeze({
+  ...COMPLAINT_Q,
+  type: 'ignored',
+  reason: Reason.ErrorIgnored,
+});
+
 /** Counters the run summary and the conservation checks read. */
 export interface MtaCounters {
   sessions: number;
@@ -166,6 +191,12 @@ export class Mta {
   private readonly deliveryValidity: number[] = [];
   /** per delivery: retry events one message may take (liveness bound, from its retry policy) */
   private readonly deliveryEventBound: number[] = [];
+  /** per delivery: started (prepared), stopped by an operator, and its message ids [first, end) */
+  private readonly deliveryStarted: boolean[] = [];
+  private readonly deliveryStopped: boolean[] = [];
+  private readonly deliveryIdRange: [number, number][] = [];
+  /** scheduled cleanup runs still to skip (`skipCleanup`) */
+  private cleanupSkips = 0;
   // per message (delivery-log id)
   private msgAddr: Int32Array<ArrayBuffer>;
   private msgDomain: Int32Array<ArrayBuffer>;
@@ -256,6 +287,9 @@ export class Mta {
     // least livenessMinHoldMs): more than this means a loop that makes no progress
     const holds = Math.ceil(validity / Math.max(1, this.settings.livenessMinHoldMs));
     this.deliveryEventBound.push(attemptBound(d.retry, validity) + 2 * holds + 2);
+    this.deliveryStarted.push(false);
+    this.deliveryStopped.push(false);
+    this.deliveryIdRange.push([0, 0]);
     this.o.scheduler.schedule(d.startAt, this.k + K.DeliveryStart, idx);
   }
 
@@ -305,10 +339,14 @@ export class Mta {
   // ------------------------------------------------------------------ preparation
 
   private startDelivery(idx: number): void {
+    // stopped before its start: never prepared, nothing is logged
+    if (this.deliveryStopped[idx]) return;
+    this.deliveryStarted[idx] = true;
     const d = this.deliveries[idx]!;
     const t = this.o.scheduler.now;
     const prep = new DeliveryPreparation(this.o.quarantine, { maxMessages: d.maxMessages ?? null });
     const log = this.o.log;
+    const firstId = log.size;
     const woken = new Set<number>();
     const deadline = d.startAt + this.deliveryValidity[idx]!;
     for (const target of d.targets()) {
@@ -334,7 +372,76 @@ export class Mta {
       if (deadline < this.queueDeadline[dom]!) this.queueDeadline[dom] = deadline;
       woken.add(dom);
     }
+    this.deliveryIdRange[idx] = [firstId, log.size];
     for (const dom of woken) this.scheduleWake(dom, t);
+  }
+
+  // ------------------------------------------------------------------ operator actions
+
+  /** Index of a delivery by name, or -1. */
+  deliveryIndex(name: string): number {
+    return this.deliveries.findIndex((d) => d.name === name);
+  }
+
+  /**
+   * An operator stops delivery `idx` now. Not started yet: it never starts. Started, legacy MTA: every
+   * pending message not in an SMTP session right now becomes "Delivery cancelled" (SPEC §8); those in a
+   * session get their reply, and are cancelled instead of retried. Started under the Enhanced MTA
+   * (`stopAfterHandover` false): nothing changes, it cannot be stopped once handed over (seed 003).
+   */
+  stopDelivery(idx: number): StopOutcome {
+    if (this.deliveryStopped[idx]) return { result: 'alreadyStopped', cancelled: 0 };
+    if (!this.deliveryStarted[idx]) {
+      this.deliveryStopped[idx] = true;
+      return { result: 'notStarted', cancelled: 0 };
+    }
+    if (!this.settings.stopAfterHandover) return { result: 'handedOver', cancelled: 0 };
+    this.deliveryStopped[idx] = true;
+    const t = this.o.scheduler.now;
+    const inSession = new Set<number>();
+    for (const s of this.sessions) if (s) for (const id of s.msgs) inSession.add(id);
+    // queued messages leave their queues (the others wait for a retry event, which cancels them)
+    for (const q of this.queues) {
+      for (let n = q.size; n > 0; n--) {
+        const id = q.shift();
+        if (this.msgDelivery[id] !== idx) q.push(id);
+      }
+    }
+    let cancelled = 0;
+    const [first, end] = this.deliveryIdRange[idx]!;
+    for (let id = first; id < end; id++)
+      if (!inSession.has(id) && this.o.log.apply(id, LogEvent.Cancelled, t, null, null)) cancelled++;
+    return { result: 'stopped', cancelled };
+  }
+
+  /** A stopped delivery's message met again (a retry, a re-route): cancelled instead of sent. */
+  private cancelIfStopped(id: number, t: Millis): boolean {
+    if (!this.deliveryStopped[this.msgDelivery[id]!]) return false;
+    this.o.log.apply(id, LogEvent.Cancelled, t, null, null);
+    return true;
+  }
+
+  /** Looks at a domain's queue now (after an operator lifted a hold); every domain when omitted. */
+  resumeDomain(domain?: string): void {
+    const t = this.o.scheduler.now;
+    const ids = domain === undefined ? this.domainNames.keys() : [this.domainIds.get(domain.toLowerCase())];
+    for (const d of ids) if (d !== undefined && this.queues[d]!.size > 0) this.scheduleWake(d, t);
+  }
+
+  /** The shaper's domain id of a domain the MTA has resolved, or -1. */
+  shaperDomainOf(domain: string): number {
+    const d = this.domainIds.get(domain.toLowerCase());
+    return d === undefined ? -1 : this.shaperDomain[d]!;
+  }
+
+  /** Runs the database cleanup now (an operator action, besides the daily runs). */
+  runCleanup(): void {
+    this.o.quarantine.cleanup(this.o.scheduler.now);
+  }
+
+  /** The next scheduled cleanup run does nothing (an operator skips it). */
+  skipCleanup(): void {
+    this.cleanupSkips++;
   }
 
   private ensureMessages(n: number): void {
@@ -384,6 +491,7 @@ export class Mta {
   private retryDue(id: number): void {
     const d = this.msgDomain[id]!;
     const t = this.o.scheduler.now;
+    if (this.cancelIfStopped(id, t)) return;
     const events = ++this.msgEvents[id]!;
     if (events > this.deliveryEventBound[this.msgDelivery[id]!]!) this.noProgress(id, t, 'event bound');
     const sd = this.shaperDomain[d]!;
@@ -493,7 +601,7 @@ export class Mta {
       const reply: MessageReply = { phase: 'dns', reply: text };
       for (let n = q.size; n > 0; n--) {
         const id = q.shift();
-        if (this.expireIfDue(id, t)) continue;
+        if (this.cancelIfStopped(id, t) || this.expireIfDue(id, t)) continue;
         this.failed(id, reply, this.replies.parse(reply.reply), t, -1, null, null);
       }
       return;
@@ -532,7 +640,7 @@ export class Mta {
       while (msgs.length < budget && q.size > 0) {
         if (shaper.nextSendAt(pathId, t) > t) break;
         const id = q.shift();
-        if (this.expireIfDue(id, t)) continue;
+        if (this.cancelIfStopped(id, t) || this.expireIfDue(id, t)) continue;
         shaper.onSend(pathId, t, slot);
         msgs.push(id);
       }
@@ -748,7 +856,7 @@ export class Mta {
     if (o.qualificationTable) q = o.qualificationTable.record(text, q);
     const addr = this.msgAddr[id]!;
     const out = o.quarantine.onError(addr, q, text, t, 'sync');
-    const logQ = out.reason === q.reason ? q : { ...q, reason: out.reason };
+    const logQ = out.reason === q.reason ? q : logQualification(q, out.reason);
     const del = this.deliveries[this.msgDelivery[id]!]!;
     const attemptNo = o.log.attempts(id) + 1;
     let decision = decideRetry(del.retry, q, attemptNo, del.startAt, t, domain, o.random, del.validityMs);
@@ -907,6 +1015,10 @@ export class Mta {
   // ------------------------------------------------------------------ periodic jobs
 
   private cleanup(): void {
+    if (this.cleanupSkips > 0) {
+      this.cleanupSkips--;
+      return;
+    }
     this.o.quarantine.cleanup(this.o.scheduler.now);
   }
 
@@ -978,7 +1090,7 @@ export class Mta {
     const o = this.o;
     const id = this.matchAsync(r, this.how);
     const by = this.how.by;
-    const q = r.qualification;
+    let q = r.qualification;
     o.sink.inmail(
       t,
       r.recipient,
@@ -997,14 +1109,34 @@ export class Mta {
     // the message's own address: a complaint often names no recipient (redacted feedback loops)
     const addr = this.msgAddr[id]!;
     if (r.kind === 'arf') {
-      o.quarantine.onComplaint(addr, r.text, t);
+      const status = o.quarantine.onComplaint(addr, r.text, t);
+      // SPEC §8: a complaint counts as Failed with reason 8 (an allowlisted address keeps 25, Error ignored)
+      if (this.settings.complaintFailsMessage)
+        o.log.apply(
+          id,
+          LogEvent.AsyncBounce,
+          t,
+          status === AddressStatus.Allowlisted ? COMPLAINT_ALLOWLISTED_Q : COMPLAINT_Q,
+          r.text,
+        );
       const ip = this.msgIp[id]!;
       if (ip >= 0) o.shaper.onComplaint(o.localIps[ip]!, this.domainNames[this.msgDomain[id]!]!, t);
       return;
     }
     if (r.kind !== 'dsn' || q.impact === 'ok') return;
-    if (q.disposition === 'permanent') o.log.apply(id, LogEvent.AsyncBounce, t, q, r.text);
-    o.quarantine.onError(addr, q, r.text, t, 'async');
+    // an Ignore entry of the qualification table: the bounce never quarantines (SPEC §6.1)
+    const tq = o.qualificationTable;
+    if (tq && r.text !== null) q = tq.apply(r.text, q);
+    // the quarantine first: an allowlisted address's error is logged as 25, Error ignored (SPEC §3, §5)
+    const out = o.quarantine.onError(addr, q, r.text, t, 'async');
+    if (q.disposition === 'permanent')
+      o.log.apply(
+        id,
+        LogEvent.AsyncBounce,
+        t,
+        out.reason === q.reason ? q : logQualification(q, out.reason),
+        r.text,
+      );
   }
 }
 
@@ -1012,6 +1144,14 @@ export class Mta {
 export function effectiveValidity(d: Pick<MtaDelivery, 'retry' | 'validityMs'>): Millis {
   const v = d.retry.effectiveValidity(d.validityMs);
   return Number.isFinite(v) ? v : d.validityMs;
+}
+
+/**
+ * The qualification the delivery log shows when the quarantine table gives another reason: 25 (an
+ * allowlisted address) is of type Ignored (SPEC §3; seed 000 line 100: "Erreur ignorée | Ignoré").
+ */
+function logQualification(q: Qualification, reason: number): Qualification {
+  return { ...q, reason, type: reason === Reason.ErrorIgnored ? 'ignored' : q.type };
 }
 
 function clampI32(ms: number): number {

@@ -39,6 +39,17 @@ export interface MtaSettings {
    * stops with a `MXLAB_LIVENESS` line naming the message, domain and rule instead of spinning.
    */
   livenessMinHoldMs: Millis;
+  /**
+   * Whether a delivery that has started can still be stopped (`stopDelivery`). The legacy MTA stops it
+   * and its pending messages become "Delivery cancelled" (SPEC §8); a delivery handed to the Enhanced
+   * MTA cannot be stopped (SPEC §4, seed 003 line 112): the runner sets false in enhanced mode.
+   */
+  stopAfterHandover: boolean;
+  /**
+   * A feedback-loop complaint also fails its message in the delivery log with reason 8 (SPEC §8:
+   * "complaints = Failed with reason 8"); off: it only denylists the address (before issue #24).
+   */
+  complaintFailsMessage: boolean;
 }
 
 export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
@@ -58,4 +69,6 @@ export const DEFAULT_MTA_SETTINGS: Readonly<MtaSettings> = Object.freeze({
   verpSeparator: '+',
   asyncMatchLatest: false,
   livenessMinHoldMs: MINUTE,
+  stopAfterHandover: true,
+  complaintFailsMessage: true,
 });

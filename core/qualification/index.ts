@@ -48,3 +48,4 @@ export {
   ruleInputSchema,
 } from './rule-schema.ts';
 export { SISIMAI_MAP, type SisimaiExpectation, scoreAgainstSisimai } from './sisimai-map.ts';
+export { SwitchableQualifier } from './switchable-qualifier.ts';

@@ -46,6 +46,7 @@ export class QualificationTable {
   private readonly entries = new Map<string, TableEntry>();
   private readonly ignored = new WeakMap<Qualification, Qualification>();
   private readonly normalizer: NormalizeCache;
+  private anyIgnore: boolean | null = false;
 
   constructor(options: QualificationTableOptions = {}) {
     this.occurrenceCap = options.occurrenceCap ?? DEFAULT_OCCURRENCE_CAP;
@@ -91,16 +92,53 @@ export class QualificationTable {
     return this.entries.get(normalizeText(text));
   }
 
-  /** Sets the status (and optionally type and reason) of the entry of a text; false if absent. */
-  review(text: string, status: TableStatus, qualification?: { type: FailureType; reason: number }): boolean {
+  /**
+   * Sets the status (and optionally type and reason) of the entry of a text; false if absent.
+   * `occurrences` sets the count (capped), e.g. 0 to reset it: seed 000 line 252 "Vous pouvez
+   * modifier le champ si vous le souhaitez, par exemple pour le réinitialiser".
+   */
+  review(
+    text: string,
+    status: TableStatus,
+    qualification?: { type: FailureType; reason: number },
+    occurrences?: number,
+  ): boolean {
     const e = this.get(text);
     if (!e) return false;
     e.status = status;
+    this.anyIgnore = null;
     if (qualification) {
       e.type = qualification.type;
       e.reason = qualification.reason;
     }
+    if (occurrences !== undefined) e.occurrences = Math.min(Math.max(0, occurrences), this.occurrenceCap);
     return true;
+  }
+
+  /**
+   * The qualification to apply to a text that is not counted here (a bounce mail's diagnostic): the
+   * same, with impact none when its entry is `ignore` (SPEC §6.1: "le mail rebond est ignoré par le
+   * MTA ... ne provoquera jamais la mise en quarantaine", seed 000 line 258).
+   */
+  apply(text: string, q: Qualification): Qualification {
+    if (q.impact === 'ok' || q.impact === 'none' || !this.hasIgnore()) return q;
+    const e = this.entries.get(this.normalizer.normalize(text));
+    if (e?.status !== 'ignore') return q;
+    let o = this.ignored.get(q);
+    if (!o) {
+      o = Object.freeze({ ...q, impact: 'none' as const });
+      this.ignored.set(q, o);
+    }
+    return o;
+  }
+
+  /** whether some entry is `ignore` (recounted after a review or a load; `record` never sets it) */
+  private hasIgnore(): boolean {
+    if (this.anyIgnore === null) {
+      this.anyIgnore = false;
+      for (const e of this.entries.values()) if (e.status === 'ignore') this.anyIgnore = true;
+    }
+    return this.anyIgnore;
   }
 
   /** number of entries */
@@ -120,6 +158,7 @@ export class QualificationTable {
 
   /** Adds or replaces entries (e.g. a reviewed export); occurrences are capped. */
   load(entries: readonly TableEntry[]): void {
+    this.anyIgnore = null;
     for (const e of entries)
       this.entries.set(e.normalized, { ...e, occurrences: Math.min(e.occurrences, this.occurrenceCap) });
   }

@@ -499,7 +499,9 @@ class ReferenceRun {
     m.attempts++;
     m.firstAttemptMs ??= t;
     m.lastAttemptMs = t;
-    m.type = q.type;
+    // "Error ignored | Ignored | 25" (SPEC §3): an allowlisted address's error is of type Ignored
+    const type = reason === 25 ? 'ignored' : q.type;
+    m.type = type;
     m.reason = reason;
     m.text = text;
     let outcome: RefAttempt['outcome'];
@@ -536,7 +538,7 @@ class ReferenceRun {
       localIp: path?.localIp ?? null,
       phase: reply.phase,
       text,
-      type: q.type,
+      type,
       reason,
       outcome,
     });
@@ -619,20 +621,28 @@ class ReferenceRun {
           continue;
         }
         if (r.kind === 'arf') {
+          const allowlisted = this.quarantine.status(m.address) === 'allowlisted';
           this.quarantine.onComplaint(m.address, r.text, t);
+          // SPEC §8 "complaints = Failed with reason 8" (an allowlisted address: 25, Error ignored)
+          if (m.phase === 'delivered' || m.phase === 'queued') {
+            m.phase = 'failed';
+            m.type = allowlisted ? 'ignored' : 'hard';
+            m.reason = allowlisted ? 25 : 8;
+            m.text = r.text;
+          }
           continue;
         }
         if (r.kind !== 'dsn') continue; // auto-replies: Ignored, never quarantine
         const q = r.qualification;
         // "async bounces later turn Sent into Failed": a bounce mail saying the remote side gave up
         // (a permanent status, 5.x.x, whatever the reason's type); a delay notice (4.x.x) changes nothing
+        const reason = this.quarantine.onError(m.address, q, r.text, t, 'async');
         if (q.disposition === 'permanent' && (m.phase === 'delivered' || m.phase === 'queued')) {
           m.phase = 'failed';
-          m.type = q.type;
-          m.reason = q.reason;
+          m.type = reason === 25 ? 'ignored' : q.type;
+          m.reason = reason;
           m.text = r.text;
         }
-        this.quarantine.onError(m.address, q, r.text, t, 'async');
       }
     }
   }

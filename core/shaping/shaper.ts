@@ -777,6 +777,28 @@ export class Shaper {
     return this.log.list(t);
   }
 
+  /**
+   * An operator suspends a domain from `t` to `until` (every path of it; a `block` with the given rule
+   * name). Returns the suspension's id.
+   */
+  holdDomain(domain: string, t: number, until: number, rule: string, text: string | null): number {
+    const d = this.domainId(domain);
+    if (until > this.domainUntil[d]) this.domainUntil[d] = until;
+    return this.log.add(
+      {
+        kind: 'block',
+        domain: this.domainNames[d]!,
+        localIp: null,
+        mxIp: null,
+        startMs: t,
+        endMs: until,
+        rule,
+        text,
+      },
+      { domainId: d, pairId: -1, linkId: -1 },
+    ).id;
+  }
+
   /** Cancels a decision at t (default: its start, i.e. as if it never held). False when unknown or over. */
   cancelSuspension(id: number, t?: number): boolean {
     const rec = this.log.get(id);

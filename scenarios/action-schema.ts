@@ -1,0 +1,81 @@
+/**
+ * The `actions:` timeline of a scenario: what an operator does at a time of the run (issue #24).
+ * Each entry is `at` plus a `kind` and that kind's fields; unknown fields are errors. The runner
+ * (`scenarios/run-actions.ts`) applies them in virtual time and logs each in the run store's
+ * `actions` table.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../engine/time.ts';
+
+const time = z.union([z.number().int().nonnegative(), z.string().min(1)]);
+const duration = z.union([z.number().int().positive(), z.string().min(1)]).transform((v, ctx): number => {
+  if (typeof v === 'number') return v;
+  try {
+    const ms = parseDuration(v);
+    if (ms > 0) return ms;
+  } catch {}
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected a duration greater than 0 like "2h", got ${JSON.stringify(v)}`,
+  });
+  return z.NEVER;
+});
+const domain = z.string().regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, 'a domain like yahoo.com');
+
+/** The kinds of action, with what each does. */
+export const ACTION_KINDS = {
+  stopDelivery:
+    'stop a delivery: legacy MTA, its pending messages become Delivery cancelled; a delivery handed to the Enhanced MTA cannot be stopped (seed 003)',
+  addSuspension: 'suspend a domain for a duration (every path of it)',
+  cancelSuspension:
+    'lift the suspensions in force (of one domain, or all); held messages go back to their normal backoff',
+  setRules: 'replace the inbound email rules (a file or directory, or default)',
+  reviewEntry: 'set the status (and optionally type and reason) of a qualification-table entry',
+  deliverabilityUpdate:
+    'the "deliverability update" workflow: Keep entries of the qualification table the rules do not already qualify so become rules (seed 000)',
+  runCleanup: 'run the database cleanup now',
+  skipCleanup: 'skip the next scheduled cleanup run',
+} as const;
+
+export type ActionKind = keyof typeof ACTION_KINDS;
+
+const entry = <K extends ActionKind, S extends z.ZodRawShape>(kind: K, shape: S) =>
+  z.strictObject({ at: time, kind: z.literal(kind).describe(ACTION_KINDS[kind]), ...shape });
+
+/** One action as written. */
+export const actionInputSchema = z.discriminatedUnion('kind', [
+  entry('stopDelivery', {
+    delivery: z.string().min(1).describe('a delivery name (a series: name, every send, or name#k)'),
+  }),
+  entry('addSuspension', {
+    domain,
+    duration,
+    text: z.string().optional(),
+  }),
+  entry('cancelSuspension', { domain: domain.optional() }),
+  entry('setRules', { inbound: z.string().min(1) }),
+  entry('reviewEntry', {
+    text: z.string().min(1).describe('a remote error text (normalised like the table does)'),
+    status: z.enum(['toQualify', 'keep', 'ignore']),
+    type: z.enum(['hard', 'soft', 'ignored']).optional(),
+    reason: z.number().int().min(0).max(255).optional(),
+    occurrences: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe('set the occurrence count, e.g. 0 to reset it (seed 000)'),
+  }),
+  entry('deliverabilityUpdate', {}),
+  entry('runCleanup', {}),
+  entry('skipCleanup', {}),
+]);
+
+export type ActionInput = z.output<typeof actionInputSchema>;
+
+/** An action resolved: `at` in ms since the run start, `setRules.inbound` an absolute path or `default`. */
+export type ScenarioAction = ActionInput extends infer A
+  ? A extends unknown
+    ? Omit<A, 'at'> & { at: number }
+    : never
+  : never;

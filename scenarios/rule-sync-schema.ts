@@ -1,0 +1,73 @@
+/**
+ * `ruleSync:` in a scenario (SPEC §6.1, issue #24 item 4): the deliverability instance the inbound
+ * email rules are refreshed from every day, in virtual time. `instance` serves that URL in process
+ * (a rule file and outages) so tests and the catalog need no network; without it the URL is fetched.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../engine/time.ts';
+
+const time = z.union([z.number().int().nonnegative(), z.string().min(1)]);
+const duration = z.union([z.number().int().positive(), z.string().min(1)]).transform((v, ctx): number => {
+  if (typeof v === 'number') return v;
+  try {
+    const ms = parseDuration(v);
+    if (ms > 0) return ms;
+  } catch {}
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected a duration greater than 0 like "30s", got ${JSON.stringify(v)}`,
+  });
+  return z.NEVER;
+});
+
+/** The defaults (SPEC §6.1 is silent on the hour: docs/decisions.md). */
+export const RULE_SYNC_SCENARIO_DEFAULTS = Object.freeze({ refreshAt: '03:00', timeoutMs: 30_000 });
+
+export const ruleSyncInputSchema = z.strictObject({
+  url: z.url({ message: 'a URL like http://deliverability.example/rules.json' }),
+  mode: z
+    .enum(['sync', 'custom'])
+    .default('sync')
+    .describe('sync: the daily refresh replaces the rules, user rules included; custom: no refresh'),
+  refreshAt: z
+    .string()
+    .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time of day "HH:MM" like 03:00')
+    .default(RULE_SYNC_SCENARIO_DEFAULTS.refreshAt)
+    .describe('time of day of the daily refresh'),
+  timeout: duration
+    .default(RULE_SYNC_SCENARIO_DEFAULTS.timeoutMs)
+    .describe('time allowed for one fetch (real time)'),
+  instance: z
+    .strictObject({
+      rules: z
+        .string()
+        .min(1)
+        .describe('the rules the instance serves: a rule file or directory, or default (the shipped rules)'),
+      version: z.string().min(1).default('central'),
+      outages: z
+        .array(
+          z.strictObject({
+            from: time,
+            to: time,
+            reply: z.union([z.literal('timeout'), z.literal('invalid'), z.number().int().min(400).max(599)]),
+          }),
+        )
+        .default([]),
+    })
+    .optional()
+    .describe('an in-process deliverability instance serving `url`'),
+});
+
+/** `ruleSync` resolved: times in ms, the instance's rule file an absolute path. */
+export interface ScenarioRuleSync {
+  url: string;
+  mode: 'sync' | 'custom';
+  /** ms after midnight of each day */
+  refreshAtMs: number;
+  timeoutMs: number;
+  instance: {
+    rules: string;
+    version: string;
+    outages: { from: number; to: number; reply: 'timeout' | 'invalid' | number }[];
+  } | null;
+}
