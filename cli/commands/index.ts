@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { register as check } from './check.ts';
 import { register as compare } from './compare.ts';
+import { register as ingest } from './ingest.ts';
 import { register as inmail } from './inmail.ts';
 import { register as merge } from './merge.ts';
 import { register as qualify } from './qualify.ts';
@@ -27,4 +28,5 @@ export const COMMANDS: RegisterCommand[] = [
   merge,
   serve,
   check,
+  ingest,
 ];
