@@ -52,6 +52,8 @@ export interface BuildOptions {
   /** facts for run_meta: the format and the input files */
   format: string;
   sources: string[];
+  /** epoch ms of time 0 (day1 00:00); default: midnight UTC of the first record's day */
+  startEpoch?: number;
 }
 
 export interface BuildResult {
@@ -113,7 +115,12 @@ export async function buildStore(
   opts: BuildOptions,
 ): Promise<BuildResult> {
   records.sort((a, b) => a.epochMs - b.epochMs);
-  const startEpoch = records.length ? Math.floor(records[0]!.epochMs / DAY) * DAY : 0;
+  const startEpoch = opts.startEpoch ?? (records.length ? Math.floor(records[0]!.epochMs / DAY) * DAY : 0);
+  if (records.length && records[0]!.epochMs < startEpoch)
+    throw Object.assign(
+      new Error(`--start: the log begins before it (${new Date(records[0]!.epochMs).toISOString()})`),
+      { exitCode: 2 },
+    );
   const startIso = new Date(startEpoch).toISOString();
   // the delivery starts at the first record: time to deliver counts from there
   const firstT = records.length ? records[0]!.epochMs - startEpoch : 0;
@@ -124,10 +131,11 @@ export async function buildStore(
     ...(opts.rules ? { rules: opts.rules } : {}),
     noImpactReasons: qsettings.uncountedSoftReasons,
   });
+  const name = opts.format.startsWith('ingest:') ? opts.format : `ingest:${opts.format}`;
   const store = await createRunStore(
     out,
     {
-      scenario: `ingest:${opts.format}`,
+      scenario: name,
       source: 'ingest',
       sources: opts.sources.join(' '),
       rules: opts.rules ?? 'default',
@@ -259,7 +267,7 @@ export async function buildStore(
     store.insertRows('deliveries', [
       {
         id: 1,
-        name: `ingest:${opts.format}`,
+        name,
         start_ms: firstT,
         validity_ms: horizon - firstT,
         retry_policy: 'observed',

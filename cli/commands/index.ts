@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { register as check } from './check.ts';
 import { register as compare } from './compare.ts';
+import { register as exportRun } from './export.ts';
 import { register as ingest } from './ingest.ts';
 import { register as inmail } from './inmail.ts';
 import { register as merge } from './merge.ts';
@@ -29,4 +30,5 @@ export const COMMANDS: RegisterCommand[] = [
   serve,
   check,
   ingest,
+  exportRun,
 ];

@@ -17,6 +17,7 @@ interface IngestFlags {
   rules?: string;
   mode: string;
   year?: string;
+  start?: string;
 }
 
 export function register(program: Command): void {
@@ -28,6 +29,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'the run folder to write (run.duckdb, summary.json)')
     .option('--rules <fileOrDir>', 'inbound email rule file or folder (default: the shipped rules)')
     .option('--mode <mode>', 'legacy or enhanced qualification', 'legacy')
+    .option('--start <iso>', "day1 00:00 of the store (default: midnight UTC of the first record's day)")
     .option('--year <n>', 'year of syslog time stamps that carry none (default: this year)')
     .action(async (format: string, files: string[], flags: IngestFlags) => {
       if (!(FORMATS as readonly string[]).includes(format))
@@ -36,6 +38,11 @@ export function register(program: Command): void {
       if (flags.mode !== 'legacy' && flags.mode !== 'enhanced')
         throw new CliError(`--mode: expected legacy or enhanced, got '${flags.mode}'`);
       const year = intFlag('year', flags.year, 1970);
+      const startEpoch = flags.start === undefined ? undefined : Date.parse(flags.start);
+      if (startEpoch !== undefined && Number.isNaN(startEpoch))
+        throw new CliError(
+          `--start: expected an ISO date-time like 2026-12-06T00:00:00Z, got '${flags.start}'`,
+        );
       const read = await readFiles(format as FormatName, files, year === undefined ? {} : { year });
       for (const b of read.bad)
         process.stderr.write(`mxlab ingest: ${b.file}:${b.line}: malformed (${b.why}): ${b.text}\n`);
@@ -54,6 +61,7 @@ export function register(program: Command): void {
         ...(flags.rules ? { rules: flags.rules } : {}),
         format,
         sources: files,
+        ...(startEpoch === undefined ? {} : { startEpoch }),
       });
       process.stdout.write(
         `ingested ${r.attempts} attempts of ${r.messages} messages to ${r.addresses} addresses (day1 00:00 = ${r.startIso})\n` +
