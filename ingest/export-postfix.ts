@@ -10,7 +10,8 @@
  * RFC 5424 time stamps (UTC, milliseconds) keep the year and the order. A reply with a code is the
  * remote server's (`host ... said:`, its lines joined by spaces as Postfix logs them); a DNS or
  * connection failure is Postfix's own text. Outcomes: delivered -> sent, retry -> deferred,
- * failed -> bounced, expired -> expired. The queue id is the message's (delivery, recipient) in hex.
+ * failed -> bounced, expired -> expired. The queue id is the message's (delivery, recipient) in hex;
+ * the local IP is the Postfix instance (`postfix-127.0.1.1/smtp`: one instance per sending IP).
  */
 import type { RunStore } from '../store/index.ts';
 
@@ -32,6 +33,7 @@ interface Row {
   address: string;
   domain: string;
   mx_ip: string | null;
+  local_ip: string | null;
   phase: keyof typeof COMMAND;
   code: number | null;
   enhanced: string | null;
@@ -68,7 +70,9 @@ export function postfixLine(row: Row, startEpoch: number): string {
         ? `host ${host}[${row.mx_ip ?? '0.0.0.0'}] refused to talk to me: ${text}`
         : `host ${host}[${row.mx_ip ?? '0.0.0.0'}] said: ${text}${cmd ? ` (in reply to ${cmd} command)` : ''}`;
   } else said = text;
-  return `${stamp} mxlab postfix/smtp[${1000 + (row.recipient_id % 30000)}]: ${queueId(row.delivery_id, row.recipient_id)}: to=<${row.address}>, relay=${relay}, delay=0, delays=0/0/0/0, dsn=${dsn}, status=${status} (${said})`;
+  // one Postfix instance per sending IP (syslog_name postfix-IP), as a multi-IP Postfix is run
+  const tag = row.local_ip ? `postfix-${row.local_ip}` : 'postfix';
+  return `${stamp} mxlab ${tag}/smtp[${1000 + (row.recipient_id % 30000)}]: ${queueId(row.delivery_id, row.recipient_id)}: to=<${row.address}>, relay=${relay}, delay=0, delays=0/0/0/0, dsn=${dsn}, status=${status} (${said})`;
 }
 
 /** Writes every attempt of `store` as a Postfix line through `write`, in pages; returns the count. */
@@ -81,7 +85,7 @@ export async function exportPostfixLog(
   let n = 0;
   for (let offset = 0; ; offset += page) {
     const rows = await store.all<Row>(
-      `SELECT a.t, a.delivery_id, a.recipient_id, l.address, a.domain, a.mx_ip, a.phase::VARCHAR AS phase, a.code,
+      `SELECT a.t, a.delivery_id, a.recipient_id, l.address, a.domain, a.mx_ip, a.local_ip, a.phase::VARCHAR AS phase, a.code,
               a.enhanced, a.text, a.outcome::VARCHAR AS outcome
        FROM attempts a JOIN delivery_log l USING (delivery_id, recipient_id)
        ORDER BY a.t, a.delivery_id, a.recipient_id, a.attempt LIMIT ${page} OFFSET ${offset}`,

@@ -3,6 +3,7 @@
  * `register(program)`, then add one import and one entry below (edit these lines only, other work adds its own).
  */
 import type { Command } from 'commander';
+import { register as calibrate } from './calibrate.ts';
 import { register as check } from './check.ts';
 import { register as compare } from './compare.ts';
 import { register as exportRun } from './export.ts';
@@ -31,4 +32,5 @@ export const COMMANDS: RegisterCommand[] = [
   check,
   ingest,
   exportRun,
+  calibrate,
 ];

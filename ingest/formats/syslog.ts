@@ -6,7 +6,8 @@
  *
  * Time stamps: RFC 3164 syslog (`Dec  6 10:00:00`, no year: the `year` setting, default this year),
  * RFC 5424 / ISO (`2026-12-06T10:00:00.123+01:00`) and Exim's (`2026-12-06 10:00:00 [+0100]`). A
- * stamp without a zone is read as UTC.
+ * stamp without a zone is read as UTC. Postfix run as one instance per sending IP (`syslog_name =
+ * postfix-NAME`, tag `postfix-NAME/smtp`) gives NAME as the attempt's local IP: the sending path.
  */
 import { readLogLine } from '../../cli/mta-log-line.ts';
 import type { FormatReader, IngestRecord, LineResult, LoggedStatus } from '../record.ts';
@@ -38,7 +39,7 @@ function ipIn(s: string | undefined): string | null {
 }
 
 const POSTFIX_DELIVERY =
-  /postfix(?:-[\w.-]+)?\/[\w.-]+\[?\d*\]?: ([0-9A-Za-z]+): to=<([^>]*)>,(.*?)\bstatus=([a-z]+)(?: \((.*)\))?\s*$/;
+  /postfix(?:-([\w.-]+))?\/[\w.-]+\[?\d*\]?: ([0-9A-Za-z]+): to=<([^>]*)>,(.*?)\bstatus=([a-z]+)(?: \((.*)\))?\s*$/;
 const EXIM_LINE =
   /(?:^|\s)([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (\*\*|==|=>|->|\*>) (\S+?):?(?= |$)(.*)$/;
 const SENDMAIL_LINE = /(?:sendmail|sm-mta)\[?\d*\]?: ([0-9A-Za-z]+): to=(.*?), .*?\bstat=(.*)$/;
@@ -97,12 +98,16 @@ function postfix(line: string, t: number, parsed: Parsed): LineResult {
       ? { kind: 'skip', why: parsed.why }
       : { kind: 'malformed', why: 'postfix line without a delivery status' };
   if (Number.isNaN(t)) return noStamp();
-  const [, queueId, rcpt, fields, statusWord, paren] = m as unknown as string[];
+  const [, instance, queueId, rcpt, fields, statusWord, paren] = m as unknown as (string | undefined)[];
   const mxIp = ipIn(/\brelay=([^,]*)/.exec(fields!)?.[1]);
+  // a Postfix instance per sending IP (syslog_name postfix-NAME) names the sending path
+  const localIp = instance ?? null;
   if (statusWord === 'sent' || statusWord === 'delivered' || statusWord === 'deliverable')
     return {
       kind: 'records',
-      records: [record(t, queueId!, rcpt!, 'delivered', (paren ?? '').trim(), true, { mxIp, phase: 'data' })],
+      records: [
+        record(t, queueId!, rcpt!, 'delivered', (paren ?? '').trim(), true, { mxIp, localIp, phase: 'data' }),
+      ],
     };
   if (parsed.kind !== 'reply') return { kind: 'skip', why: parsed.kind === 'skip' ? parsed.why : 'no reply' };
   const status: LoggedStatus =
@@ -112,6 +117,7 @@ function postfix(line: string, t: number, parsed: Parsed): LineResult {
     records: [
       record(t, queueId!, rcpt!, status, parsed.text, parsed.remote, {
         mxIp,
+        localIp,
         phase: parsed.phase,
         dsn: parsed.dsn,
       }),
