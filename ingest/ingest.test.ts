@@ -140,4 +140,19 @@ describe('mxlab ingest: each format into a consistent run store', () => {
     const r = await ingest('postfix', ['postfix.log'], { rules });
     expect(statusOf(r.quarantine).gone).toBe('withErrors');
   });
+  it('Postfix lines exported from a simulated run: every line read, local IPs from the instance names, phases from the commands', async () => {
+    const r = await ingest('postfix', ['postfix-simulated.log']);
+    expect(r.read.malformed).toBe(0);
+    expect(r.read.records).toHaveLength(381);
+    // the sending instance names the local IP of every attempt that reached an MX (DNS failures have none)
+    expect(new Set(r.read.records.filter((x) => x.mxIp).map((x) => x.localIp))).toEqual(
+      new Set(['127.0.1.1']),
+    );
+    const phases = new Set(r.attempts.map((a) => a.phase));
+    for (const p of ['dns', 'rcpt', 'data']) expect(phases).toContain(p);
+    // the simulation's Gmail user-unknown reply (a multi-line reply, logged on one line) is still Hard / User unknown
+    const unknown = r.attempts.filter((a) => String(a.enhanced) === '5.1.1' && a.code === 550);
+    expect(unknown.length).toBeGreaterThan(0);
+    for (const a of unknown) expect([a.type, a.reason]).toEqual(['hard', 1]);
+  });
 });
