@@ -3,14 +3,19 @@
  * one run and not the other. Exit 1 when a `--fail-on` condition holds, 0 otherwise, 2 on bad input.
  *
  * `mxlab compare --rules OLD NEW SCENARIO [--seed N] [--recipients N] [--out DIR]` runs SCENARIO once
- * per inbound rule set (same seed) into DIR/a and DIR/b, then compares them the same way.
+ * per inbound rule set (same seed) into DIR/a and DIR/b, then compares them the same way. When
+ * SCENARIO is a run store (an `mxlab ingest` folder, or a run), its attempts are qualified again with
+ * each rule set instead (ingest/from-store.ts): "what did our rules do last week, and what would the
+ * new ones have done?"
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { buildStore } from '../../ingest/build-store.ts';
+import { readStoreLog } from '../../ingest/from-store.ts';
 import { compareRuns, renderCompareJson, renderCompareMarkdown } from '../../reports/index.ts';
 import { loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
-import { openRunStore } from '../../store/index.ts';
+import { openRunStore, storeFile } from '../../store/index.ts';
 import { CliError, ExitCode } from '../errors.ts';
 import { intFlag, resolveScenarioPath } from './run.ts';
 
@@ -32,6 +37,7 @@ async function runBoth(
 ): Promise<[string, string]> {
   for (const r of [oldRules, newRules])
     if (!existsSync(r)) throw new CliError(`--rules: ${r}: no such rule file or folder`);
+  if (isStore(scenarioArg)) return requalifyBoth(oldRules, newRules, scenarioArg, flags);
   const file = resolveScenarioPath(scenarioArg);
   const overrides = {
     seed: intFlag('seed', flags.seed),
@@ -48,13 +54,49 @@ async function runBoth(
   return dirs;
 }
 
+/** A run folder holding a store, or a .duckdb file. */
+function isStore(arg: string): boolean {
+  if (arg.endsWith('.duckdb')) return existsSync(arg);
+  return existsSync(arg) && statSync(arg).isDirectory() && existsSync(storeFile(arg));
+}
+
+/** Qualifies the attempts of STORE again with each rule set into OUT/a and OUT/b. */
+async function requalifyBoth(
+  oldRules: string,
+  newRules: string,
+  storeArg: string,
+  flags: CompareFlags,
+): Promise<[string, string]> {
+  const store = await openRunStore(storeArg, { readonly: true });
+  const log = await readStoreLog(store).finally(() => store.close());
+  if (log.records.length === 0) throw new CliError(`${storeArg}: the store has no attempts to qualify again`);
+  const out = flags.out ?? join('out', 'rules-requalified');
+  const dirs: [string, string] = [join(out, 'a'), join(out, 'b')];
+  for (const [i, rules] of [oldRules, newRules].entries()) {
+    process.stderr.write(
+      `qualifying ${log.records.length} attempts of ${storeArg} with ${rules} into ${dirs[i]}\n`,
+    );
+    await buildStore(dirs[i]!, log.records.slice(), log.initial, {
+      mode: log.mode,
+      rules: resolve(rules),
+      format: log.format,
+      sources: [storeArg],
+      startEpoch: log.startEpoch,
+    });
+  }
+  return dirs;
+}
+
 export function register(program: Command): void {
   program
     .command('compare')
     .description('compare two runs of the same scenario and seed (different rules or settings)')
     .argument('<runA>', 'baseline run folder or .duckdb file (with --rules: the old rule file or folder)')
     .argument('<runB>', 'candidate run folder or .duckdb file (with --rules: the new rule file or folder)')
-    .argument('[scenario]', 'with --rules: the scenario to run with each rule set')
+    .argument(
+      '[scenario]',
+      'with --rules: the scenario to run with each rule set, or a run store (e.g. from mxlab ingest) to qualify again',
+    )
     .option('--rules', 'run SCENARIO with the rule sets RUN_A and RUN_B first, then compare')
     .option('--seed <n>', 'with --rules: seed (overrides the scenario)')
     .option('--recipients <n>', 'with --rules: population size (overrides the scenario)')

@@ -72,6 +72,21 @@ export const COMMANDS: CommandEntry[] = [
     description: "check a run's store against itself and its summary.json (exit 1 on a violation)",
     load: () => import('./check.ts'),
   },
+  {
+    term: 'ingest [options] <format> <files...>',
+    description: 'read production logs (postfix, exim, sendmail, kumomta, pmta, campaign) into a run store',
+    load: () => import('./ingest.ts'),
+  },
+  {
+    term: 'export [options] <kind> <run>',
+    description: "write a run's attempts in another tool's format (postfix-log)",
+    load: () => import('./export.ts'),
+  },
+  {
+    term: 'calibrate [options] <store>',
+    description: 'fit ISP profiles (reply mix, windows, rate limits, late bounces) to a run store',
+    load: () => import('./calibrate.ts'),
+  },
 ];
 
 /** The name of a command entry (the first word of its term). */
