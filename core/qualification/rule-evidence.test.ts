@@ -129,6 +129,18 @@ describe('evidence in order', () => {
     expect(pick('550 5.2.1 <a@example.com>')).toEqual(['soft', 4, 'count']);
   });
 
+  // RFC 5321 §3.3: a permanent reply to MAIL FROM (or HELO/EHLO) refuses the sender before any
+  // recipient was named; Postfix's report names the command, so the code cannot make it the address's
+  test.prop([fc.constantFrom(...SPECIFIC), fc.constantFrom('MAIL FROM', 'HELO', 'EHLO', 'mail from')])(
+    'a permanent reply to MAIL FROM or HELO is Refused whatever its code; to RCPT TO the code decides',
+    ([code, type, reason], cmd) => {
+      const said = `host mx.example.net[192.0.2.1] said: 550 ${code} <x@example.org>: refused`;
+      expect(pick(`${said} (in reply to ${cmd} command)`, 'async')).toEqual(['soft', 20, 'none']);
+      const r = q.qualifyText(`${said} (in reply to RCPT TO command)`);
+      expect([r.type, r.reason]).toEqual([type, reason]);
+    },
+  );
+
   // RFC 3463 §3.8 and SPEC §6: under a security or policy code, a rate limit is the receiver's policy
   // about the sender (Refused, not counted); without one it is a deferral (Unreachable, counted)
   const RATE_PHRASES = [
