@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openRunStore } from '../store/index.ts';
 import { expectConsistentStore } from '../test/consistency.ts';
 import { buildStore } from './build-store.ts';
+import { kumomtaReader } from './formats/kumomta.ts';
 import { readFiles } from './read-files.ts';
 import type { FormatName } from './record.ts';
 
@@ -154,5 +155,11 @@ describe('mxlab ingest: each format into a consistent run store', () => {
     const unknown = r.attempts.filter((a) => String(a.enhanced) === '5.1.1' && a.code === 550);
     expect(unknown.length).toBeGreaterThan(0);
     for (const a of unknown) expect([a.type, a.reason]).toEqual(['hard', 1]);
+  });
+  it('KumoMTA: a reply logged against "." (the end of the message) answered DATA', () => {
+    const rec = { type: 'TransientFailure', id: 'x', recipient: 'a@b.example', timestamp: 1796551200 };
+    const line = JSON.stringify({ ...rec, response: { code: 452, content: 'over quota', command: '.\r\n' } });
+    const r = kumomtaReader().line(line, 1);
+    expect(r.kind === 'records' && r.records[0]!.phase).toBe('data');
   });
 });

@@ -89,7 +89,13 @@ export function kumomtaReader(): FormatReader {
             status,
             text: textOut,
             remote,
-            phase: status === 'delivered' ? 'data' : command ? phaseOfCommand(command) : null,
+            // the reply to the message body is logged against the command "." that ends it
+            phase:
+              status === 'delivered' || command?.trim() === '.'
+                ? 'data'
+                : command
+                  ? phaseOfCommand(command)
+                  : null,
             dsn: enhanced,
             mxIp: hostOf(obj(rec.peer_address)?.addr),
             localIp: hostOf(obj(rec.source_address)?.address),
