@@ -11,8 +11,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildStore } from '../../ingest/build-store.ts';
-import { readStoreLog } from '../../ingest/from-store.ts';
+import { buildStore, readStoreLog } from '../../ingest/index.ts';
 import { compareRuns, renderCompareJson, renderCompareMarkdown } from '../../reports/index.ts';
 import { loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
 import { openRunStore, storeFile } from '../../store/index.ts';

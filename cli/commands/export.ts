@@ -5,7 +5,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { exportPostfixLog } from '../../ingest/export-postfix.ts';
+import { exportPostfixLog } from '../../ingest/index.ts';
 import { openRunStore } from '../../store/index.ts';
 import { CliError } from '../errors.ts';
 
