@@ -15,7 +15,17 @@ const inCheckout = existsSync(new URL('cli/main.ts', root));
 /** Whether a file under the compiled folders changed after the build (a checkout only). */
 function staleBuild() {
   const built = statSync(stamp).mtimeMs;
-  for (const dir of ['cli', 'core', 'engine', 'simulators', 'scenarios', 'reports', 'store']) {
+  for (const dir of [
+    'cli',
+    'core',
+    'engine',
+    'simulators',
+    'scenarios',
+    'reports',
+    'store',
+    'ingest',
+    'calibrate',
+  ]) {
     const base = new URL(`${dir}/`, root);
     for (const f of readdirSync(base, { recursive: true })) {
       if (statSync(new URL(f, base)).mtimeMs > built) return true;

@@ -15,7 +15,17 @@ import { $ } from 'zx';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 /** The folders compiled into dist/ (tsconfig.build.json's `include`). */
-export const SOURCE_DIRS = ['cli', 'core', 'engine', 'simulators', 'scenarios', 'reports', 'store'];
+export const SOURCE_DIRS = [
+  'cli',
+  'core',
+  'engine',
+  'simulators',
+  'scenarios',
+  'reports',
+  'store',
+  'ingest',
+  'calibrate',
+];
 /** Data files read at run time, by extension. */
 const DATA = /\.(ya?ml|json|sql)$/;
 /** Folders that hold tests' inputs only. */
