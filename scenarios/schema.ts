@@ -14,6 +14,12 @@ import { parseDuration } from '../engine/time.ts';
 import { type IspProfile, ispProfileSchema } from '../simulators/isp/profile-schema.ts';
 import { type PopulationSettings, populationSettingsSchema } from '../simulators/population/settings.ts';
 
+/**
+ * Largest population a run accepts (`population.size`, `--recipients`): its per-recipient arrays are
+ * typed arrays, and 1M recipients take ~1.3 GB, so 100M is already far past one machine (decisions.md).
+ */
+export const MAX_POPULATION = 100_000_000;
+
 /** Defaults of the fields a scenario may leave out (SPEC §1, §4, §5: each is a setting). */
 export const SCENARIO_DEFAULTS = Object.freeze({
   mode: 'legacy' as QualificationMode,
@@ -126,7 +132,7 @@ export const scenarioInputSchema = z.strictObject({
     .default(SCENARIO_DEFAULTS.mode)
     .describe('qualification mode, shaping mode and default retry policy'),
   population: z.strictObject({
-    size: z.number().int().positive().max(1_000_000_000),
+    size: z.number().int().positive().max(MAX_POPULATION),
     mix: z.string().min(1).default(SCENARIO_DEFAULTS.mix),
     settings: populationSettingsSchema.prefault({}),
   }),
