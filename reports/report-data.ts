@@ -18,6 +18,12 @@ import type { ReportStore } from './store-port.ts';
 import { type Summary, summaryFromParts, summaryParts } from './summary.ts';
 import { type DomainThroughput, type ThroughputSeries, throughputSeries } from './throughput.ts';
 
+/** Files beside a report that it links to (the full address lists as CSV); none when rendered alone. */
+export interface ReportLinks {
+  falseQuarantinesCsv?: string;
+  missedQuarantinesCsv?: string;
+}
+
 export interface ReportData {
   summary: Summary;
   quarantineByDomain: QuarantineByDomain[];

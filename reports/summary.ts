@@ -2,7 +2,10 @@
  * `summary.json`: the run's headline figures in a versioned shape (summary-schema.ts), built from
  * the run store with the metric families, and serialised byte-identically for the same store.
  */
+
+import { type FeedbackCounts, feedbackCounts } from './feedback.ts';
 import { quarantineAccuracy } from './ground-truth.ts';
+import { type FalseQuarantineIncident, falseQuarantineIncidents, formatWindow } from './incidents.ts';
 import { type InmailMatch, inmailMatch } from './inmail-match.ts';
 import { type KpiCurves, kpiCurves } from './kpi.ts';
 import { type MessageCounts, messageCounts } from './messages.ts';
@@ -47,6 +50,8 @@ export interface SummaryParts {
   kpi: KpiCurves;
   qualification: QualificationSummary;
   inmail: InmailMatch;
+  feedback: FeedbackCounts;
+  incidents: FalseQuarantineIncident[];
 }
 
 /** Computes the parts of a summary, one query family at a time. */
@@ -66,6 +71,8 @@ export async function summaryParts(
     kpi: await kpiCurves(store, s),
     qualification: await qualificationSummary(store),
     inmail: await inmailMatch(store),
+    feedback: await feedbackCounts(store),
+    incidents: await falseQuarantineIncidents(store, settings),
   };
 }
 
@@ -94,7 +101,9 @@ export async function summaryFromParts(
       missedQuarantinesByTruth: acc.missedQuarantinesByTruth,
       precision: acc.precision,
       recall: acc.recall,
+      falseQuarantinesByRule: p.incidents.map((i) => ({ ...i, window: formatWindow(i.fromMs, i.toMs) })),
     },
+    feedback: p.feedback,
     throughput: {
       peakPerHour: p.peak.attempts,
       peakHourMs: p.peak.t,

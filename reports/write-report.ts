@@ -1,10 +1,18 @@
 /**
- * Writes a run's report files into a folder: report.md, report.html, summary.json and, on request,
- * one CSV per table under `csv/`. Returns the paths written.
+ * Writes a run's report files into a folder: report.md, report.html, summary.json, the full false-
+ * and missed-quarantine lists as CSV (the reports show their first rows and link them) and, on
+ * request, one CSV per table under `csv/`. Returns the paths written.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderCsv } from './render-csv.ts';
+import { falseQuarantineList, missedQuarantineList } from './ground-truth.ts';
+import {
+  FALSE_QUARANTINE_COLUMNS,
+  MISSED_QUARANTINE_COLUMNS,
+  renderCsv,
+  toCsv,
+  withWhen,
+} from './render-csv.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { collectReport, type ReportData } from './report-data.ts';
@@ -33,8 +41,22 @@ export async function writeReport(
     files.push(p);
   };
   put('summary.json', stringifySummary(data.summary));
-  put('report.md', renderMarkdown(data));
-  put('report.html', renderHtml(data));
+  // the address lists show their first rows; the whole lists go beside the report, linked from it
+  const all = Number.MAX_SAFE_INTEGER;
+  const links = {
+    falseQuarantinesCsv: 'false-quarantines.csv',
+    missedQuarantinesCsv: 'missed-quarantines.csv',
+  };
+  put(
+    links.falseQuarantinesCsv,
+    toCsv(FALSE_QUARANTINE_COLUMNS, withWhen(await falseQuarantineList(store, settings, all))),
+  );
+  put(
+    links.missedQuarantinesCsv,
+    toCsv(MISSED_QUARANTINE_COLUMNS, await missedQuarantineList(store, settings, all)),
+  );
+  put('report.md', renderMarkdown(data, links));
+  put('report.html', renderHtml(data, links));
   if (opts.csv) {
     const dir = join(outDir, 'csv');
     for (const n of await renderCsv(store, dir, settings, data)) files.push(join(dir, n));
