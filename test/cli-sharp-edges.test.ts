@@ -149,3 +149,17 @@ describe('qualify on an empty stdin', () => {
     expect(out).toMatch(/"reasonName":"User unknown"/);
   }, 90_000);
 });
+
+describe('mxlab schema', () => {
+  it('prints the profile schema, and names the choices for a bad kind', async () => {
+    const r = await mxlab('schema', 'profile');
+    expect(r.code, r.stderr).toBe(0);
+    const schema = JSON.parse(r.stdout) as {
+      title: string;
+      properties: Record<string, { description?: string }>;
+    };
+    expect(schema.title).toBe('mxlab ISP profile');
+    expect(schema.properties.windows!.description).toMatch(/outages/);
+    badInput(await mxlab('schema', 'profiles'), /expected scenario or profile, got 'profiles'/);
+  }, 120_000);
+});

@@ -11,6 +11,7 @@ import { register as qualify } from './qualify.ts';
 import { register as remediate } from './remediate.ts';
 import { register as report } from './report.ts';
 import { register as run } from './run.ts';
+import { register as schema } from './schema.ts';
 import { register as serve } from './serve.ts';
 import { register as sweep } from './sweep.ts';
 
@@ -27,4 +28,5 @@ export const COMMANDS: RegisterCommand[] = [
   merge,
   serve,
   check,
+  schema,
 ];
