@@ -5,9 +5,9 @@
  * day1 07:00–11:40"). The report's headline and its zoomed time axis are built from these.
  */
 import { DAY } from '../core/types.ts';
+import { type QuarantineFact, quarantineFacts } from './quarantine.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
-import { QUARANTINED_CTES } from './sql.ts';
-import { num, type ReportStore, rows } from './store-port.ts';
+import type { ReportStore } from './store-port.ts';
 import { formatTimeNotation } from './time-notation.ts';
 
 export interface FalseQuarantineIncident {
@@ -27,36 +27,48 @@ export interface FalseQuarantineIncident {
 /** How many domains an incident names. */
 const DOMAINS_SHOWN = 3;
 
-/** False quarantines by rule (most addresses first), at most `limit` rules. */
+/**
+ * False quarantines by rule (most addresses first), at most `limit` rules, from the quarantine facts
+ * (one pass over the recipients that the summary makes anyway; no query of its own).
+ */
 export async function falseQuarantineIncidents(
   store: ReportStore,
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
   limit = 5,
+  facts?: readonly QuarantineFact[],
 ): Promise<FalseQuarantineIncident[]> {
-  const r = await rows<{ rule: string | null; domain: string; n: unknown; a: unknown; b: unknown }>(
-    store,
-    `WITH ${QUARANTINED_CTES}
-     SELECT rule, domain, count(*) AS n, min(t) AS a, max(t) AS b FROM quarantined WHERE truth = ?
-     GROUP BY ALL ORDER BY rule NULLS LAST, n DESC, domain`,
-    [settings.validTruth],
-  );
+  const f = facts ?? (await quarantineFacts(store));
   const byRule = new Map<string | null, FalseQuarantineIncident>();
-  for (const x of r) {
+  const perDomain = new Map<string | null, Map<string, number>>();
+  for (const x of f) {
+    if (!x.quar || x.pre || x.truth !== settings.validTruth) continue;
     let inc = byRule.get(x.rule);
     if (!inc) {
-      inc = { rule: x.rule, addresses: 0, domains: [], domainCount: 0, fromMs: num(x.a), toMs: num(x.b) };
+      inc = {
+        rule: x.rule,
+        addresses: 0,
+        domains: [],
+        domainCount: 0,
+        fromMs: x.fromMs ?? 0,
+        toMs: x.toMs ?? 0,
+      };
       byRule.set(x.rule, inc);
+      perDomain.set(x.rule, new Map());
     }
-    inc.addresses += num(x.n);
-    inc.domains.push({ domain: x.domain, addresses: num(x.n) });
-    inc.domainCount++;
-    inc.fromMs = Math.min(inc.fromMs, num(x.a));
-    inc.toMs = Math.max(inc.toMs, num(x.b));
+    inc.addresses += x.n;
+    const d = perDomain.get(x.rule)!;
+    d.set(x.domain, (d.get(x.domain) ?? 0) + x.n);
+    inc.fromMs = Math.min(inc.fromMs, x.fromMs ?? inc.fromMs);
+    inc.toMs = Math.max(inc.toMs, x.toMs ?? inc.toMs);
+  }
+  for (const [rule, inc] of byRule) {
+    const ds = [...perDomain.get(rule)!].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    inc.domainCount = ds.length;
+    inc.domains = ds.slice(0, DOMAINS_SHOWN).map(([domain, addresses]) => ({ domain, addresses }));
   }
   return [...byRule.values()]
     .sort((a, b) => b.addresses - a.addresses || String(a.rule).localeCompare(String(b.rule)))
-    .slice(0, limit)
-    .map((i) => ({ ...i, domains: i.domains.slice(0, DOMAINS_SHOWN) }));
+    .slice(0, limit);
 }
 
 /** `day1 07:00–11:40`, `day1 07:00–day2 03:10` across days, `day1 07:00` for one minute. */

@@ -96,6 +96,9 @@ describe('ground truth', () => {
       pre,
       quar,
       reason: quar ? 1 : null,
+      rule: null,
+      fromMs: null,
+      toMs: null,
       n,
     });
     const a = await quarantineAccuracy(s, undefined, [

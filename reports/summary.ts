@@ -60,7 +60,7 @@ export async function summaryParts(
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
 ): Promise<SummaryParts> {
   const s = { ...settings, quantiles: [0.5, 0.9, 0.99] };
-  return {
+  const parts: SummaryParts = {
     facts: await runFacts(store),
     end: await completedAt(store),
     messages: await messageCounts(store),
@@ -72,8 +72,10 @@ export async function summaryParts(
     qualification: await qualificationSummary(store),
     inmail: await inmailMatch(store),
     feedback: await feedbackCounts(store),
-    incidents: await falseQuarantineIncidents(store, settings),
+    incidents: [],
   };
+  parts.incidents = await falseQuarantineIncidents(store, settings, 5, parts.quarantineFacts);
+  return parts;
 }
 
 /** Assembles and validates a summary from its parts. */

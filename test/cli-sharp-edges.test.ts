@@ -25,12 +25,14 @@ deliveries:
 const scenarioFile = join(dir, 'tiny.yaml');
 const runDir = join(dir, 'run');
 const aFile = join(dir, 'a-file');
+let runOut = '';
 
 beforeAll(async () => {
   writeFileSync(scenarioFile, TINY);
   writeFileSync(aFile, 'not a folder\n');
   const r = await mxlab('run', scenarioFile, '--out', runDir, '--no-progress');
   expect(r.code, r.stderr).toBe(0);
+  runOut = r.stdout;
 }, 120_000);
 
 /** One line on stderr, `mxlab: ...`, exit 2. */
@@ -80,6 +82,12 @@ describe('flag errors name the flag', () => {
 
   it('a mistyped catalog name gets "did you mean"', async () => {
     badInput(await mxlab('run', 'isp-outag', '--no-progress'), /did you mean 'isp-outage'/);
+  });
+});
+
+describe('run', () => {
+  it('prints the headline in deliverability terms under the figures', () => {
+    expect(runOut).toMatch(/^quarantine: .*\n {2}[!-] .*quarantined/m);
   });
 });
 

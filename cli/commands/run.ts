@@ -7,7 +7,7 @@
 import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type { Summary } from '../../reports/index.ts';
+import { headlineLines, type Summary } from '../../reports/index.ts';
 import { loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
 import { wirePorts } from '../../scenarios/wire.ts';
 import { intFlag, outDirFlag, resolveScenarioPath } from '../flags.ts';
@@ -109,6 +109,8 @@ export function headline(s: Summary, out: string, wallMs: number): string {
     `scenario ${s.scenario.name} (seed ${s.seed}) completed at ${s.completedAt.text} virtual, in ${(wallMs / 1000).toFixed(1)} s`,
     `messages: ${m.targeted} targeted, ${m.excluded.total} excluded, ${m.delivered} delivered, ${m.failed.total} failed, ${m.pending} pending`,
     `quarantine: ${q.addresses} addresses (${pct(q.rate)}), falseQuarantines ${q.falseQuarantines}, missedQuarantines ${q.missedQuarantines}`,
+    // the same in deliverability terms: rules, domains, windows; complaints and the denylist
+    ...headlineLines(s).map((l) => `  ${l.tone === 'bad' ? '!' : '-'} ${l.text}`),
     `throughput: peak ${s.throughput.peakPerHour}/h`,
     // async mail that named no message of the run changed nothing: say so when there is any
     ...(s.inmail.unmatched > 0
