@@ -120,7 +120,8 @@ const BAND_COLOURS = ['rgba(220,38,38,0.13)', 'rgba(217,119,6,0.15)', 'rgba(124,
 function markBands(bands: readonly Band[]) {
   return {
     silent: true,
-    label: { show: true, position: 'insideTop', fontSize: 10, color: '#475569' },
+    // names would pile up where bands overlap: the figure's caption names them
+    label: { show: false },
     data: bands.map((b, i) => [
       { name: b.name, xAxis: b.startMs / HOUR, itemStyle: { color: BAND_COLOURS[i % BAND_COLOURS.length] } },
       { xAxis: Math.max(b.endMs, b.startMs + HOUR / 10) / HOUR },

@@ -171,7 +171,9 @@ function detailChart(d: ReportData, focus: { fromMs: number; toMs: number }, ban
       bands,
       window: focus,
     }),
-    `The window where things happen, zoomed: attempts per ${dur(tp.bucketMs)} slice, shaded as above.`,
+    `The window where things happen, zoomed: attempts per ${dur(tp.bucketMs)} slice. Shaded: ${bands
+      .map((b) => `${b.name} ${formatWindow(b.startMs, b.endMs)}`)
+      .join('; ')}.`,
     points,
   );
   return [chart];
