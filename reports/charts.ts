@@ -3,7 +3,7 @@
  * string. echarts escapes the texts it draws; `assertSafeSvg` double-checks the output.
  */
 import * as echarts from 'echarts';
-import { formatDuration, formatTimeNotation } from './time-notation.ts';
+import { formatTimeNotation } from './time-notation.ts';
 
 export interface ChartSize {
   width: number;
@@ -91,11 +91,11 @@ export function renderChart(
 
 const HOUR = 3_600_000;
 
-function timeAxis(maxMs: number) {
+function timeAxis(maxMs: number, minMs = 0) {
   return {
     type: 'value',
-    min: 0,
-    max: Math.max(1, Math.ceil(maxMs / HOUR)),
+    min: minMs / HOUR,
+    max: Math.max(minMs / HOUR + 1, Math.ceil(maxMs / HOUR)),
     name: 'run time',
     nameLocation: 'middle',
     nameGap: 28,
@@ -104,6 +104,28 @@ function timeAxis(maxMs: number) {
       hideOverlap: true,
     },
     splitLine: { show: false },
+  };
+}
+
+/** A time span drawn as a shaded band behind a chart's lines (an outage, a suspension). */
+export interface Band {
+  name: string;
+  startMs: number;
+  endMs: number;
+}
+
+const BAND_COLOURS = ['rgba(220,38,38,0.13)', 'rgba(217,119,6,0.15)', 'rgba(124,58,237,0.12)'];
+
+/** echarts markArea of bands (x in hours), at least 6 minutes wide so a short one stays visible. */
+function markBands(bands: readonly Band[]) {
+  return {
+    silent: true,
+    // names would pile up where bands overlap: the figure's caption names them
+    label: { show: false },
+    data: bands.map((b, i) => [
+      { name: b.name, xAxis: b.startMs / HOUR, itemStyle: { color: BAND_COLOURS[i % BAND_COLOURS.length] } },
+      { xAxis: Math.max(b.endMs, b.startMs + HOUR / 10) / HOUR },
+    ]),
   };
 }
 
@@ -123,8 +145,12 @@ export function timeLineChart(opts: {
   step?: boolean;
   size?: ChartSize;
   yName?: string;
+  /** shaded spans behind the lines */
+  bands?: readonly Band[];
+  /** zoom: the x axis spans [fromMs, toMs] instead of the whole run */
+  window?: { fromMs: number; toMs: number };
 }): string {
-  const maxT = opts.times.length ? opts.times[opts.times.length - 1]! : HOUR;
+  const maxT = opts.window?.toMs ?? (opts.times.length ? opts.times[opts.times.length - 1]! : HOUR);
   // more series than fit beside the title: the legend goes under the chart, so it never covers the title
   const many = opts.series.length > 3;
   return renderChart(
@@ -134,7 +160,7 @@ export function timeLineChart(opts: {
         ? { bottom: 4, left: 'center', type: 'plain', textStyle: { fontSize: 11 } }
         : { top: 8, right: 10, type: 'plain', textStyle: { fontSize: 11 } },
       ...(many ? { grid: { ...BASE.grid, bottom: 96 } } : {}),
-      xAxis: timeAxis(maxT),
+      xAxis: opts.window ? { ...timeAxis(maxT, opts.window.fromMs), max: maxT / HOUR } : timeAxis(maxT),
       yAxis: {
         type: 'value',
         name: opts.yName ?? '',
@@ -142,9 +168,10 @@ export function timeLineChart(opts: {
         max: opts.percent ? 100 : undefined,
         axisLabel: { formatter: opts.percent ? '{value} %' : '{value}' },
       },
-      series: opts.series.map((s) => ({
+      series: opts.series.map((s, i) => ({
         type: 'line',
         name: s.name,
+        ...(i === 0 && opts.bands?.length ? { markArea: markBands(opts.bands) } : {}),
         showSymbol: false,
         step: opts.step ? 'end' : undefined,
         stack: opts.stacked ? 'all' : undefined,
@@ -158,6 +185,23 @@ export function timeLineChart(opts: {
   );
 }
 
+const UNITS: readonly [number, string][] = [
+  [86_400_000, 'd'],
+  [3_600_000, 'h'],
+  [60_000, 'm'],
+  [1000, 's'],
+  [1, 'ms'],
+];
+
+/**
+ * The label of histogram bin `i`: the range it holds in the largest unit dividing the width,
+ * `0–3h`, `3–6h`: a 1 h retry is in `0–3h`, never in a bar labelled `0s`.
+ */
+export function binLabel(i: number, binMs: number): string {
+  const [u, name] = UNITS.find(([u]) => binMs % u === 0) ?? [1, 'ms'];
+  return `${(i * binMs) / u}–${((i + 1) * binMs) / u}${name}`;
+}
+
 /** Histogram of durations: `bins[i]` counts values in [i x binMs, (i + 1) x binMs). */
 export function durationHistogram(opts: {
   title: string;
@@ -165,19 +209,23 @@ export function durationHistogram(opts: {
   bins: number[];
   size?: ChartSize;
 }): string {
+  // bins past the largest value are empty: leave them out
+  let n = opts.bins.length;
+  while (n > 1 && opts.bins[n - 1] === 0) n--;
+  const bins = opts.bins.slice(0, n);
   return renderChart(
     {
       title: { text: opts.title, left: 8, top: 6, textStyle: { fontSize: 14 } },
       xAxis: {
         type: 'category',
-        data: opts.bins.map((_, i) => formatDuration(i * opts.binMs)),
+        data: bins.map((_, i) => binLabel(i, opts.binMs)),
         name: 'delay before the attempt',
         nameLocation: 'middle',
         nameGap: 28,
         axisLabel: { hideOverlap: true },
       },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ type: 'bar', name: 'retries', data: opts.bins, barCategoryGap: '10%' }],
+      series: [{ type: 'bar', name: 'retries', data: bins, barCategoryGap: '10%' }],
     },
     opts.size ?? DEFAULT_CHART_SIZE,
     opts.title,

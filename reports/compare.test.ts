@@ -121,3 +121,36 @@ describe('metricMap', () => {
     expect(m.get('kpi.legacy')).toEqual({ value: 0.375, ratio: true });
   });
 });
+
+describe('renderCompareMarkdown', () => {
+  it('writes durations as durations and, in text style, texts unescaped', async () => {
+    const r = await compareRuns(a, b, { failOn: 'timeToDeliver.p90>=+0,falseQuarantines>0' });
+    const p90 = r.metrics.find((m) => m.name === 'timeToDeliver.p90')!;
+    expect(p90.duration).toBe(true);
+    const changed = {
+      ...r,
+      metrics: [{ ...p90, a: 3_600_000, b: 11_100_000, delta: 7_500_000, relative: 7.5 / 3.6 - 0 }],
+    };
+    const text = renderCompareMarkdown(changed, 'text');
+    expect(text).toContain('| timeToDeliver.p90 | 1h00m | 3h05m | +2h05m (+208.3 %) |');
+    expect(text).toContain('`falseQuarantines>0`');
+    expect(text).not.toMatch(/&gt;|&lt;|&amp;|\\_/);
+    expect(renderCompareMarkdown(changed)).toContain('`falseQuarantines>0`');
+  });
+});
+
+describe('parseFailOn units', () => {
+  const metrics = new Map<string, MetricValue>([['quarantine.rate', { value: 0.1, ratio: true }]]);
+  it('refuses a ratio change without a unit, showing the accepted forms', () => {
+    expect(() => parseFailOn('quarantine.rate>+0.5', metrics)).toThrow(
+      /ambiguous unit.*quarantine\.rate>\+0\.5pp .*quarantine\.rate>\+0\.5% .*quarantine\.rate>0\.005 /,
+    );
+    expect(() => parseFailOn('quarantine.rate>5', metrics)).toThrow(
+      /ratio from 0 to 1; write quarantine\.rate>0\.05/,
+    );
+    expect(parseFailOn('quarantine.rate>+0.5pp,quarantine.rate>0.05', metrics).map((c) => c.mode)).toEqual([
+      'pp',
+      'absolute',
+    ]);
+  });
+});

@@ -7,7 +7,7 @@
  * `compareRuns(storeA, storeB, ...)`; the hook is `compareRuns`, nothing here runs a simulation.
  */
 
-import { escapeMarkdownCell as md } from './escape.ts';
+import { escapeMarkdownCell } from './escape.ts';
 import { evaluateFailOn, type FailOnResult, parseFailOn } from './fail-on.ts';
 import { int } from './format.ts';
 import type { AddressFinding } from './ground-truth.ts';
@@ -16,7 +16,7 @@ import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import { QUARANTINED_CTES } from './sql.ts';
 import { type ReportStore, rows } from './store-port.ts';
 import { buildSummary, type Summary } from './summary.ts';
-import { formatTimeNotation } from './time-notation.ts';
+import { formatDuration, formatTimeNotation } from './time-notation.ts';
 
 export interface MetricDelta {
   name: string;
@@ -27,6 +27,8 @@ export interface MetricDelta {
   /** (b - a) / abs(a), null when a is 0 or missing */
   relative: number | null;
   ratio: boolean;
+  /** a duration in ms: rendered as `3h05m` */
+  duration: boolean;
 }
 
 export interface RunIdentity {
@@ -86,6 +88,7 @@ export async function compareRuns(
       delta,
       relative: delta === null || a === 0 || a === null ? null : delta / Math.abs(a),
       ratio: vb.ratio,
+      duration: vb.duration === true,
     };
   });
   const qa = await quarantinedAddresses(storeA);
@@ -114,9 +117,23 @@ export async function compareRuns(
   };
 }
 
-function fmt(v: number | null, ratio: boolean): string {
+/** How a rendering writes text cells: escaped for Markdown, or plain for a terminal. */
+export type CompareStyle = 'markdown' | 'text';
+
+function plainCell(s: unknown, max = 120): string {
+  if (s === null || s === undefined) return '';
+  const t = String(s).replace(/[\r\n\t]+/g, ' ');
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+function signedDuration(ms: number): string {
+  return `${ms < 0 ? '-' : ms > 0 ? '+' : ''}${formatDuration(Math.abs(ms))}`;
+}
+
+function fmt(v: number | null, m: MetricDelta): string {
   if (v === null) return '—';
-  if (ratio) return `${(v * 100).toFixed(2)} %`;
+  if (m.ratio) return `${(v * 100).toFixed(2)} %`;
+  if (m.duration) return formatDuration(v);
   return Number.isInteger(v) ? int(v) : v.toFixed(3);
 }
 
@@ -125,11 +142,28 @@ function fmtDelta(m: MetricDelta): string {
   const sign = m.delta > 0 ? '+' : '';
   if (m.ratio) return `${sign}${(m.delta * 100).toFixed(2)} pp`;
   const rel = m.relative === null ? '' : ` (${m.relative > 0 ? '+' : ''}${(m.relative * 100).toFixed(1)} %)`;
+  if (m.duration) return `${signedDuration(m.delta)}${rel}`;
   return `${sign}${Number.isInteger(m.delta) ? int(m.delta) : m.delta.toFixed(3)}${rel}`;
 }
 
-/** Markdown rendering (fits a pull-request comment): changed metrics, address differences, verdict. */
-export function renderCompareMarkdown(r: CompareResult): string {
+/** The compared quantity of a fail-on condition, in its unit (pp, %, a duration, a count). */
+function fmtActual(f: FailOnResult, metrics: readonly MetricDelta[]): string {
+  if (f.actual === null) return 'n/a';
+  const n = Number(f.actual.toFixed(4));
+  if (f.mode === 'pp') return `${n >= 0 ? '+' : ''}${n} pp`;
+  if (f.mode === 'relative') return `${n >= 0 ? '+' : ''}${n} %`;
+  const m = metrics.find((x) => x.name === f.metric);
+  if (m?.duration) return f.mode === 'delta' ? signedDuration(f.actual) : formatDuration(f.actual);
+  return String(n);
+}
+
+/**
+ * Markdown rendering (fits a pull-request comment), or with `style: 'text'` the same layout with
+ * texts as they are (for a terminal: no HTML entities, no backslashes): changed metrics (durations
+ * as `3h05m`), address differences, verdict.
+ */
+export function renderCompareMarkdown(r: CompareResult, style: CompareStyle = 'markdown'): string {
+  const md = style === 'markdown' ? escapeMarkdownCell : plainCell;
   const out: string[] = [];
   out.push(`## mxlab compare: ${md(r.a.scenario ?? 'A')} vs ${md(r.b.scenario ?? 'B')}`, '');
   if (!r.comparable)
@@ -139,16 +173,15 @@ export function renderCompareMarkdown(r: CompareResult): string {
     );
   if (r.failOn.length) {
     out.push(r.failed ? '**FAIL**' : '**PASS**', '');
+    // a condition is METRIC OP VALUE (no backtick can occur): a code span shows it as written
     for (const f of r.failOn)
-      out.push(
-        `- ${f.holds ? '❌' : '✅'} ${md(f.text)}: ${f.actual === null ? 'n/a' : Number(f.actual.toFixed(4))}`,
-      );
+      out.push(`- ${f.holds ? '❌' : '✅'} \`${f.text}\`: ${fmtActual(f, r.metrics)}`);
     out.push('');
   }
   const changed = r.metrics.filter((m) => m.delta !== 0);
   out.push('| metric | A | B | B - A |', '| --- | --- | --- | --- |');
   for (const m of changed.length ? changed : r.metrics.slice(0, 6))
-    out.push(`| ${m.name} | ${fmt(m.a, m.ratio)} | ${fmt(m.b, m.ratio)} | ${fmtDelta(m)} |`);
+    out.push(`| ${m.name} | ${fmt(m.a, m)} | ${fmt(m.b, m)} | ${fmtDelta(m)} |`);
   out.push('');
   const list = (title: string, xs: AddressFinding[], n: number, valid: number) => {
     out.push(`### ${title}: ${int(n)} (${int(valid)} valid)`, '');

@@ -8,6 +8,10 @@
  * | `quarantine.rate>+0.5pp` | delta in percentage points, (B - A) x 100; ratio metrics only |
  * | `timeToDeliver.p90>+10%` | relative delta (B - A) / abs(A) x 100 |
  *
+ * A signed value without a unit on a ratio metric (`quarantine.rate>+0.5`) is refused as ambiguous
+ * (a fraction, or percentage points?), and so is an unsigned ratio value above 1: the message shows
+ * the accepted forms.
+ *
  * Operators: `>`, `>=`, `<`, `<=`, `==`, `!=`. A condition that cannot be computed (a metric without
  * a value, a relative delta from 0 to 0 is 0, from 0 to more is +Infinity) is reported as such.
  */
@@ -77,9 +81,31 @@ export function parseFailOn(expr: string, metrics: ReadonlyMap<string, MetricVal
         );
       mode = 'pp';
     } else if (unit === '%') mode = 'relative';
-    else if (sign !== undefined) mode = 'delta';
+    else if (sign !== undefined) {
+      if (metric.ratio) throw new FailOnError(text, ambiguousRatio(m[1]!, m[2]!, sign, Number(m[4])));
+      mode = 'delta';
+    } else if (metric.ratio && threshold > 1)
+      throw new FailOnError(
+        text,
+        `'${name}' is a ratio from 0 to 1; write ${m[1]}${m[2]}${fix(threshold / 100)} for ${threshold} %, or a change as +${m[4]}pp or +${m[4]}%`,
+      );
     return { text, metric: name, op: m[2] as FailOnOp, mode, threshold };
   });
+}
+
+/** Round for display: 0.005 rather than 0.005000000000000001. */
+function fix(x: number): number {
+  return Number(x.toPrecision(6));
+}
+
+/** The message for a ratio change without a unit: the accepted forms, with the user's number. */
+function ambiguousRatio(metric: string, op: string, sign: string, v: number): string {
+  return (
+    `ambiguous unit: is ${sign}${v} a fraction or percentage points? Accepted forms: ` +
+    `${metric}${op}${sign}${v}pp (percentage points, B - A), ` +
+    `${metric}${op}${sign}${v}% (relative change, (B - A) / A), ` +
+    `${metric}${op}${fix(v / 100)} (B's value, 0..1)`
+  );
 }
 
 function compare(a: number, op: FailOnOp, b: number): boolean {

@@ -20,6 +20,7 @@ export {
   type FailOnResult,
   parseFailOn,
 } from './fail-on.ts';
+export { type FeedbackCounts, feedbackCounts } from './feedback.ts';
 export {
   type AddressFinding,
   falseQuarantineList,
@@ -27,6 +28,8 @@ export {
   type QuarantineAccuracy,
   quarantineAccuracy,
 } from './ground-truth.ts';
+export { type HeadlineLine, headlineLines } from './headline.ts';
+export { type FalseQuarantineIncident, falseQuarantineIncidents, formatWindow } from './incidents.ts';
 export {
   type KpiCurves,
   kpiCurves,
@@ -67,7 +70,7 @@ export {
 export { renderCsv, toCsv } from './render-csv.ts';
 export { renderHtml } from './render-html.ts';
 export { renderMarkdown } from './render-markdown.ts';
-export { collectReport, type ReportData } from './report-data.ts';
+export { collectReport, type ReportData, type ReportLinks } from './report-data.ts';
 export {
   type AttemptDelay,
   type Histogram,

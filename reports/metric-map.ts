@@ -8,12 +8,15 @@ export interface MetricValue {
   value: number | null;
   /** a 0..1 ratio (percentage points make sense) */
   ratio: boolean;
+  /** a duration in ms (rendered as `3h05m`) */
+  duration?: boolean;
 }
 
 /** Flat metrics of a summary, in a fixed order. Aliases: falseQuarantines, missedQuarantines, precision, recall. */
 export function metricMap(s: Summary): Map<string, MetricValue> {
   const m = new Map<string, MetricValue>();
   const add = (name: string, value: number | null, ratio = false) => m.set(name, { value, ratio });
+  const addMs = (name: string, value: number | null) => m.set(name, { value, ratio: false, duration: true });
   add('messages.targeted', s.messages.targeted);
   add('messages.delivered', s.messages.delivered);
   add('messages.failed', s.messages.failed.total);
@@ -28,13 +31,13 @@ export function metricMap(s: Summary): Map<string, MetricValue> {
   add('throughput.peakPerHour', s.throughput.peakPerHour);
   add('retries.attempts', s.retries.attempts);
   add('retries.retries', s.retries.retries);
-  add('retries.delay.p50', s.retries.delay.p50);
-  add('retries.delay.p90', s.retries.delay.p90);
-  add('retries.delay.p99', s.retries.delay.p99);
+  addMs('retries.delay.p50', s.retries.delay.p50);
+  addMs('retries.delay.p90', s.retries.delay.p90);
+  addMs('retries.delay.p99', s.retries.delay.p99);
   add('retries.attemptsPerDelivered', s.retries.attemptsPerDelivered);
-  add('timeToDeliver.p50', s.timeToDeliver.p50);
-  add('timeToDeliver.p90', s.timeToDeliver.p90);
-  add('timeToDeliver.p99', s.timeToDeliver.p99);
+  addMs('timeToDeliver.p50', s.timeToDeliver.p50);
+  addMs('timeToDeliver.p90', s.timeToDeliver.p90);
+  addMs('timeToDeliver.p99', s.timeToDeliver.p99);
   add('kpi.legacy', s.kpi.legacy, true);
   add('kpi.enhanced', s.kpi.enhanced, true);
   add('kpi.efs', s.kpi.efs, true);

@@ -96,6 +96,9 @@ describe('ground truth', () => {
       pre,
       quar,
       reason: quar ? 1 : null,
+      rule: null,
+      fromMs: null,
+      toMs: null,
       n,
     });
     const a = await quarantineAccuracy(s, undefined, [
@@ -194,7 +197,10 @@ describe('retries', () => {
       { attempt: 2, count: 3, p50: HOUR, p90: 2 * HOUR, p99: 2 * HOUR, min: HOUR, max: 2 * HOUR },
     ]);
     expect(r.histogram.bins.reduce((a, b) => a + b, 0)).toBe(3);
-    expect(r.histogram.bins[r.histogram.bins.length - 1]).toBe(1);
+    // bins of a round width (10 min for a 2 h maximum over 24 bins): the 1 h retries start bin 6
+    expect(r.histogram.binMs).toBe(10 * MINUTE);
+    expect(r.histogram.bins[6]).toBe(2);
+    expect(r.histogram.bins[12]).toBe(1);
     expect(r.timeToDeliver).toMatchObject({ count: 3, p50: 3 * MINUTE, p90: 61 * MINUTE, p99: 61 * MINUTE });
     expect(r.attemptsPerDelivered).toBeCloseTo(4 / 3, 12);
   });

@@ -61,6 +61,11 @@ export interface QuarantineFact {
   /** left in quarantine by the run */
   quar: boolean;
   reason: number | null;
+  /** the rule that put them in quarantine (null: not quarantined, or no rule named) */
+  rule: string | null;
+  /** first and last entry into quarantine of the group (null: not quarantined) */
+  fromMs: number | null;
+  toMs: number | null;
   n: number;
 }
 
@@ -69,11 +74,16 @@ export async function quarantineFacts(store: ReportStore): Promise<QuarantineFac
   const r = await rows<QuarantineFact>(
     store,
     `WITH ${QUARANTINE_CTES}
-     SELECT a.domain, a.truth, a.pre, q.address IS NOT NULL AS quar, q.reason, count(*) AS n
+     SELECT a.domain, a.truth, a.pre, q.address IS NOT NULL AS quar, q.reason, q.rule,
+            min(q.t) AS "fromMs", max(q.t) AS "toMs", count(*) AS n
      FROM addr a LEFT JOIN quarantined q ON q.address = a.address
-     GROUP BY ALL ORDER BY a.domain, a.truth, a.pre, quar, q.reason NULLS FIRST`,
+     GROUP BY ALL ORDER BY a.domain, a.truth, a.pre, quar, q.reason NULLS FIRST, q.rule NULLS FIRST`,
   );
-  for (const x of r) x.n = num(x.n);
+  for (const x of r) {
+    x.n = num(x.n);
+    x.fromMs = x.fromMs === null ? null : num(x.fromMs);
+    x.toMs = x.toMs === null ? null : num(x.toMs);
+  }
   return r;
 }
 

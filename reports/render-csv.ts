@@ -5,13 +5,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvField } from './escape.ts';
-import { falseQuarantineList, missedQuarantineList } from './ground-truth.ts';
+import { type AddressFinding, falseQuarantineList, missedQuarantineList } from './ground-truth.ts';
 import { REPORTING_MODES } from './kpi.ts';
 import { qualificationTable } from './qualification-table.ts';
 import { collectReport, type ReportData } from './report-data.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import type { ReportStore } from './store-port.ts';
 import { throughputPerHour } from './throughput.ts';
+import { formatTimeNotation } from './time-notation.ts';
+
+/** Columns of the false- and missed-quarantine lists (csv/ and beside the report). */
+export const FALSE_QUARANTINE_COLUMNS = ['address', 'domain', 'truth', 't', 'when', 'reason', 'rule', 'text'];
+export const MISSED_QUARANTINE_COLUMNS = ['address', 'domain', 'truth', 'reason', 'text'];
+
+/** An address list with its time also as `dayN HH:MM` (column `when`). */
+export function withWhen(list: readonly AddressFinding[]): (AddressFinding & { when: string })[] {
+  return list.map((f) => ({ ...f, when: f.t === null ? '' : formatTimeNotation(f.t) }));
+}
 
 /** Renders rows as CSV text with the given columns. */
 export function toCsv<T extends object>(columns: string[], rows: readonly T[]): string {
@@ -41,11 +51,8 @@ export async function renderCsv(
     'quarantine-by-reason.csv': toCsv(['reason', 'name', 'addresses', 'rate'], s.quarantine.byReason),
     'quarantine-by-domain.csv': toCsv(['domain', 'targeted', 'quarantined', 'rate'], d.quarantineByDomain),
     'quarantine-over-time.csv': toCsv(['t', 'count', 'cumulative'], d.quarantineOverTime.points),
-    'false-quarantines.csv': toCsv(
-      ['address', 'domain', 'truth', 't', 'reason', 'rule', 'text'],
-      falseQuarantines,
-    ),
-    'missed-quarantines.csv': toCsv(['address', 'domain', 'truth', 'reason', 'text'], missedQuarantines),
+    'false-quarantines.csv': toCsv(FALSE_QUARANTINE_COLUMNS, withWhen(falseQuarantines)),
+    'missed-quarantines.csv': toCsv(MISSED_QUARANTINE_COLUMNS, missedQuarantines),
     'throughput-per-hour.csv': toCsv(['t', 'domain', 'attempts', 'delivered', 'deferred', 'failed'], perHour),
     'throughput-per-domain.csv': toCsv(
       ['domain', 'attempts', 'delivered', 'deferred', 'failed', 'peakPerHour', 'peakHourMs'],

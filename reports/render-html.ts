@@ -3,12 +3,14 @@
  * a Content-Security-Policy forbids any) for people: headline cards, charts, then tables.
  * Every text from the store is HTML-escaped.
  */
-import { durationHistogram, timeLineChart, timelineChart } from './charts.ts';
+import { type Band, durationHistogram, timeLineChart, timelineChart } from './charts.ts';
 import { escapeHtml as h } from './escape.ts';
 import { dur, int, pct } from './format.ts';
 import { truthSplit } from './ground-truth.ts';
+import { headlineLines } from './headline.ts';
+import { formatWindow } from './incidents.ts';
 import { REPORTING_MODE_NAMES, REPORTING_MODES } from './kpi.ts';
-import type { ReportData } from './report-data.ts';
+import type { ReportData, ReportLinks } from './report-data.ts';
 import { formatTimeNotation as at } from './time-notation.ts';
 
 const CSS = `
@@ -38,10 +40,18 @@ section.t h3{font-size:14px;margin:10px 0 6px}
 table{border-collapse:collapse;width:100%;font-size:12.5px}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600}
-td.n,th.n,td.w{white-space:nowrap}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.x{max-width:420px;overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
+td{overflow-wrap:anywhere}
+td.n,th.n,td.w{white-space:nowrap;overflow-wrap:normal}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.x{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
+td>div.f{min-width:var(--floor)}
+section.t.wide{grid-column:1/-1}
+.more{color:var(--muted);font-size:12px;margin:6px 0 0}
 .none{color:var(--muted);font-style:italic}
+.headline{margin:10px 0 0;padding:0;list-style:none}
+.headline li{margin:2px 0;font-size:14px}
+.headline li.bad::before{content:"● ";color:var(--bad)}
+.headline li.ok::before{content:"● ";color:var(--good)}
 `;
 
 interface Col<T> {
@@ -51,35 +61,133 @@ interface Col<T> {
   cls?: 'n' | 'x' | 'w';
 }
 
-function table<T>(title: string, rows: T[], cols: Col<T>[], id: string): string {
+/**
+ * Narrowest a column may get, px, by kind (a cell wraps inside it and never goes below): remote texts
+ * stay readable lines, not a letter per line. `data-floor` carries it for the browser test.
+ */
+export const COLUMN_FLOOR_PX = { x: 300, n: 48, w: 84, t: 110 } as const;
+
+/** A long list shown as its first rows: the total and where the whole list is. */
+interface More {
+  total: number;
+  /** file name of the full list, beside the report */
+  csv?: string;
+  /** full page width (always for a table with a remote-text column) */
+  wide?: boolean;
+}
+
+function table<T>(title: string, rows: T[], cols: Col<T>[], id: string, more?: More): string {
+  const floor = (c: Col<T>) => COLUMN_FLOOR_PX[c.cls ?? 't'];
   const body =
     rows.length === 0
       ? '<p class="none">none</p>'
       : `<table><thead><tr>${cols.map((c) => `<th${c.cls === 'n' ? ' class="n"' : ''}>${h(c.head)}</th>`).join('')}</tr></thead><tbody>${rows
           .map(
             (r) =>
-              `<tr>${cols.map((c) => `<td${c.cls ? ` class="${c.cls}"` : ''}>${c.cell(r)}</td>`).join('')}</tr>`,
+              `<tr>${cols
+                .map(
+                  (c) =>
+                    `<td${c.cls ? ` class="${c.cls}"` : ''} data-floor="${floor(c)}"><div class="f" style="--floor:${floor(c)}px">${c.cell(r)}</div></td>`,
+                )
+                .join('')}</tr>`,
           )
           .join('')}</tbody></table>`;
-  return `<section class="t" id="${id}"><h3>${h(title)}</h3>${body}</section>`;
+  const tail =
+    more && more.total > rows.length
+      ? `<p class="more">first ${int(rows.length)} of ${int(more.total)}${more.csv ? ` · all in <a href="${h(more.csv)}">${h(more.csv)}</a>` : ''}</p>`
+      : '';
+  // a table with a remote-text column takes the full width: its text gets room to read as lines
+  const wide = more?.wide || cols.some((c) => c.cls === 'x');
+  return `<section class="t${wide ? ' wide' : ''}" id="${id}"><h3>${h(title)}</h3>${body}${tail}</section>`;
 }
 
 function card(k: string, v: string, tone = ''): string {
   return `<div class="card ${tone}"><div class="v">${v}</div><div class="k">${h(k)}</div></div>`;
 }
 
-function figure(id: string, svg: string, caption: string): string {
-  return `<figure class="chart" id="${id}">${svg}<figcaption>${h(caption)}</figcaption></figure>`;
+/** Non-zero values of a chart's series: `data-points` tells a reader (the browser test) it drew something. */
+function nonZero(...series: readonly (readonly number[])[]): number {
+  let n = 0;
+  for (const xs of series) for (const x of xs) if (x !== 0) n++;
+  return n;
+}
+
+function figure(id: string, svg: string, caption: string, points: number): string {
+  return `<figure class="chart" id="${id}" data-points="${points}">${svg}<figcaption>${h(caption)}</figcaption></figure>`;
+}
+
+/** Bands drawn on the whole-run charts: false-quarantine windows (by rule) and the longest suspensions. */
+const BANDS_SHOWN = { incidents: 3, suspensions: 3 };
+
+/**
+ * Where things happen: the false-quarantine windows (by rule) and the suspensions and blocks, as
+ * bands; the focus spans the false-quarantine windows shown (else the longest suspension), widened
+ * by an hour on each side, for the detail chart.
+ */
+export function whereThingsHappen(d: ReportData): {
+  bands: Band[];
+  focus: { fromMs: number; toMs: number } | null;
+} {
+  const incidents = d.summary.quarantine.falseQuarantinesByRule.slice(0, BANDS_SHOWN.incidents);
+  const blocks = d.blocks
+    .filter((b) => b.kind === 'suspend' || b.kind === 'block')
+    .sort((a, b) => b.endMs - b.startMs - (a.endMs - a.startMs) || a.startMs - b.startMs)
+    .slice(0, BANDS_SHOWN.suspensions);
+  const bands: Band[] = [
+    ...incidents.map((i) => ({ name: i.rule ?? 'false quarantines', startMs: i.fromMs, endMs: i.toMs })),
+    ...blocks.map((b) => ({ name: `${b.kind} ${b.domain}`, startMs: b.startMs, endMs: b.endMs })),
+  ];
+  const spans = incidents.length
+    ? incidents.map((i) => ({ a: i.fromMs, b: i.toMs }))
+    : blocks.slice(0, 1).map((b) => ({ a: b.startMs, b: b.endMs }));
+  const first = spans.length
+    ? { a: Math.min(...spans.map((x) => x.a)), b: Math.max(...spans.map((x) => x.b)) }
+    : null;
+  if (!first) return { bands, focus: null };
+  const hour = d.settings.hourMs;
+  return {
+    bands,
+    focus: {
+      fromMs: Math.max(0, Math.floor(first.a / hour - 1) * hour),
+      toMs: Math.ceil(first.b / hour + 1) * hour,
+    },
+  };
+}
+
+/** Attempts per domain in the focus window only, at the throughput slice width. */
+function detailChart(d: ReportData, focus: { fromMs: number; toMs: number }, bands: Band[]): string[] {
+  const tp = d.throughput;
+  const keep = tp.times.map((t, i) => (t >= focus.fromMs && t <= focus.toMs ? i : -1)).filter((i) => i >= 0);
+  const points = nonZero(...tp.attempts.map((xs) => keep.map((i) => xs[i]!)));
+  // nothing was sent in the window: no chart rather than an empty one
+  if (points === 0) return [];
+  const chart = figure(
+    'chart-detail',
+    timeLineChart({
+      title: `Detail: ${formatWindow(focus.fromMs, focus.toMs)}`,
+      times: keep.map((i) => tp.times[i]!),
+      series: tp.domains.map((name, k) => ({ name, data: keep.map((i) => tp.attempts[k]![i]!) })),
+      stacked: true,
+      bands,
+      window: focus,
+    }),
+    `The window where things happen, zoomed: attempts per ${dur(tp.bucketMs)} slice. Shaded: ${bands
+      .map((b) => `${b.name} ${formatWindow(b.startMs, b.endMs)}`)
+      .join('; ')}.`,
+    points,
+  );
+  return [chart];
 }
 
 /** Renders the HTML report. */
-export function renderHtml(d: ReportData): string {
+export function renderHtml(d: ReportData, links: ReportLinks = {}): string {
   const s = d.summary;
   const m = s.messages;
   const q = s.quarantine;
   const topN = d.settings.topN;
 
   const tp = d.throughput;
+  const { bands, focus } = whereThingsHappen(d);
   const charts = [
     figure(
       'chart-throughput',
@@ -88,9 +196,12 @@ export function renderHtml(d: ReportData): string {
         times: tp.times,
         series: tp.domains.map((name, i) => ({ name, data: tp.attempts[i]! })),
         stacked: true,
+        bands,
       }),
-      `Attempts per ${dur(tp.bucketMs)} slice, top ${topN} domains stacked.`,
+      `Attempts per ${dur(tp.bucketMs)} slice, top ${topN} domains stacked; shaded: false-quarantine windows and suspensions.`,
+      nonZero(...tp.attempts),
     ),
+    ...(focus ? detailChart(d, focus, bands) : []),
     figure(
       'chart-quarantine',
       timeLineChart({
@@ -107,8 +218,10 @@ export function renderHtml(d: ReportData): string {
           },
         ],
         step: true,
+        bands,
       }),
       'Quarantined by the run (not before it), by time of entry.',
+      nonZero(d.quarantineOverTime.points.map((p) => p.cumulative)),
     ),
     figure(
       'chart-retry-delay',
@@ -118,6 +231,7 @@ export function renderHtml(d: ReportData): string {
         bins: d.retries.histogram.bins,
       }),
       `Time since the previous attempt of the same message: p50 ${dur(s.retries.delay.p50)}, p90 ${dur(s.retries.delay.p90)}.`,
+      nonZero(d.retries.histogram.bins),
     ),
     figure(
       'chart-suspensions',
@@ -131,6 +245,7 @@ export function renderHtml(d: ReportData): string {
         })),
       }),
       `${d.blocks.length} periods${d.blocks.length > 40 ? ' (first 40 shown)' : ''}.`,
+      Math.min(d.blocks.length, 40),
     ),
   ];
   const kpiSize = { width: 380, height: 260 };
@@ -145,6 +260,7 @@ export function renderHtml(d: ReportData): string {
         size: kpiSize,
       }),
       `final ${pct(s.kpi[mode])} of ${int(s.kpi.processed)} processed`,
+      nonZero(d.kpi.curves[mode]),
     ),
   );
 
@@ -161,7 +277,13 @@ export function renderHtml(d: ReportData): string {
     card('peak attempts / hour', int(s.throughput.peakPerHour)),
     card('time to deliver p50 / p90', `${dur(s.timeToDeliver.p50)} / ${dur(s.timeToDeliver.p90)}`),
     card('texts to qualify', int(s.qualification.toQualify), s.qualification.toQualify > 0 ? 'bad' : ''),
+    card('complaints', int(s.feedback.complaints)),
+    card('denylisted by the run', int(s.feedback.denylisted)),
+    card('allowlisted', int(s.feedback.allowlisted)),
   ];
+  const headline = `<ul class="headline" id="headline">${headlineLines(s)
+    .map((l) => `<li class="${l.tone}">${h(l.text)}</li>`)
+    .join('')}</ul>`;
 
   const tables = [
     table(
@@ -217,6 +339,7 @@ export function renderHtml(d: ReportData): string {
         { head: 'text', cell: (r) => h(r.text), cls: 'x' },
       ],
       'table-false-quarantines',
+      { total: q.falseQuarantines, csv: links.falseQuarantinesCsv, wide: true },
     ),
     table(
       `Missed quarantines (${int(q.missedQuarantines)})`,
@@ -227,6 +350,7 @@ export function renderHtml(d: ReportData): string {
         { head: 'last text', cell: (r) => h(r.text), cls: 'x' },
       ],
       'table-missed-quarantines',
+      { total: q.missedQuarantines, csv: links.missedQuarantinesCsv, wide: true },
     ),
     table(
       'Texts to qualify',
@@ -315,6 +439,7 @@ export function renderHtml(d: ReportData): string {
 <header>
 <h1>${h(title)}</h1>
 <div class="meta">seed <code>${h(s.seed ?? '—')}</code> · scenario hash <code>${h(s.scenario.hash ?? '—')}</code> · completed ${h(s.completedAt.text)} · summary schema v${s.schemaVersion}</div>
+${headline}
 <div class="cards">${cards.join('')}</div>
 </header>
 <main>

@@ -5,8 +5,9 @@
 import { escapeMarkdownCell as md } from './escape.ts';
 import { dur, int, pct } from './format.ts';
 import { truthSplit } from './ground-truth.ts';
+import { headlineLines } from './headline.ts';
 import { REPORTING_MODE_NAMES, REPORTING_MODES } from './kpi.ts';
-import type { ReportData } from './report-data.ts';
+import type { ReportData, ReportLinks } from './report-data.ts';
 import { formatTimeNotation } from './time-notation.ts';
 
 function table(head: string[], rows: string[][]): string[] {
@@ -19,8 +20,14 @@ function table(head: string[], rows: string[][]): string[] {
   ];
 }
 
+/** Under a list cut at its first rows: how many of how many, and the CSV with all of them. */
+function more(shown: number, total: number, csv?: string): string[] {
+  if (total <= shown) return [];
+  return [`_first ${int(shown)} of ${int(total)}${csv ? `; all in [${csv}](${csv})` : ''}_`, ''];
+}
+
 /** Renders the Markdown report. */
-export function renderMarkdown(d: ReportData): string {
+export function renderMarkdown(d: ReportData, links: ReportLinks = {}): string {
   const s = d.summary;
   const m = s.messages;
   const q = s.quarantine;
@@ -30,6 +37,8 @@ export function renderMarkdown(d: ReportData): string {
   out.push(
     `seed \`${md(s.seed ?? '—')}\` · scenario hash \`${md(s.scenario.hash ?? '—')}\` · completed ${s.completedAt.text}`,
   );
+  out.push('');
+  for (const l of headlineLines(s)) out.push(`- ${l.tone === 'bad' ? '❌' : '✅'} ${md(l.text, 400)}`);
   out.push('');
   out.push(
     ...table(
@@ -56,6 +65,11 @@ export function renderMarkdown(d: ReportData): string {
         ],
       ],
     ),
+  );
+  const f = s.feedback;
+  out.push(
+    `Complaints ${int(f.complaints)} (${int(f.complainers)} addresses) · denylisted by the run ${int(f.denylisted)}, before it ${int(f.denylistedBefore)} · allowlisted ${int(f.allowlisted)}`,
+    '',
   );
   out.push(
     `Quarantine precision ${pct(q.precision)}, recall ${pct(q.recall)} · peak ${int(s.throughput.peakPerHour)} attempts/h at ${formatTimeNotation(s.throughput.peakHourMs)} · time to deliver p50 ${dur(s.timeToDeliver.p50)}, p90 ${dur(s.timeToDeliver.p90)}, p99 ${dur(s.timeToDeliver.p99)}`,
@@ -113,6 +127,7 @@ export function renderMarkdown(d: ReportData): string {
         md(f.text ?? '', 80),
       ]),
     ),
+    ...more(d.falseQuarantines.length, q.falseQuarantines, links.falseQuarantinesCsv),
   );
   out.push(`### Missed quarantines: ${int(q.missedQuarantines)}`);
   out.push('');
@@ -121,6 +136,7 @@ export function renderMarkdown(d: ReportData): string {
       ['address', 'truth', 'last text'],
       d.missedQuarantines.map((f) => [md(f.address), md(f.truth), md(f.text ?? '', 80)]),
     ),
+    ...more(d.missedQuarantines.length, q.missedQuarantines, links.missedQuarantinesCsv),
   );
   out.push(
     `### Texts to qualify: ${int(s.qualification.toQualify)} (${int(s.qualification.toQualifyOccurrences)} occurrences)`,

@@ -34,10 +34,14 @@ describe('renderHtml', () => {
       'kpi-legacy',
       'kpi-enhanced',
       'kpi-efs',
+      'detail',
     ]) {
-      const m = new RegExp(`<figure class="chart" id="chart-${id}"><svg[^>]*>([\\s\\S]*?)</svg>`).exec(html);
+      const m = new RegExp(
+        `<figure class="chart" id="chart-${id}" data-points="(\\d+)"><svg[^>]*>([\\s\\S]*?)</svg>`,
+      ).exec(html);
       expect(m, id).not.toBeNull();
-      expect(m![1]!.length, id).toBeGreaterThan(500);
+      expect(Number(m![1]), id).toBeGreaterThan(0);
+      expect(m![2]!.length, id).toBeGreaterThan(500);
     }
   });
   it('shows hostile remote texts only escaped', () => {
@@ -78,8 +82,10 @@ describe('renderCsv', () => {
       const names = await renderCsv(s, dir, undefined, d);
       expect(readdirSync(dir).sort()).toEqual(names);
       const fq = readFileSync(join(dir, 'false-quarantines.csv'), 'utf8').split('\r\n');
-      expect(fq[0]).toBe('address,domain,truth,t,reason,rule,text');
-      expect(fq[1]).toMatch(/^v4@icloud\.com,icloud\.com,valid,7200000,1,Momen_Code10_InvalidRecipient,/);
+      expect(fq[0]).toBe('address,domain,truth,t,when,reason,rule,text');
+      expect(fq[1]).toMatch(
+        /^v4@icloud\.com,icloud\.com,valid,7200000,day1 02:00,1,Momen_Code10_InvalidRecipient,/,
+      );
       expect(fq).toHaveLength(4); // header, 2 rows, final empty
       const q = readFileSync(join(dir, 'qualification.csv'), 'utf8');
       expect(q).toContain('weird reply #xxx#,weird reply 17,5,undefined,0,toQualify');

@@ -18,6 +18,12 @@ import type { ReportStore } from './store-port.ts';
 import { type Summary, summaryFromParts, summaryParts } from './summary.ts';
 import { type DomainThroughput, type ThroughputSeries, throughputSeries } from './throughput.ts';
 
+/** Files beside a report that it links to (the full address lists as CSV); none when rendered alone. */
+export interface ReportLinks {
+  falseQuarantinesCsv?: string;
+  missedQuarantinesCsv?: string;
+}
+
 export interface ReportData {
   summary: Summary;
   quarantineByDomain: QuarantineByDomain[];
@@ -37,19 +43,23 @@ export interface ReportData {
   settings: ReportSettings;
 }
 
-/** Gathers the report data. `limit` caps the address and text lists (default `settings.topN`). */
+/**
+ * Gathers the report data. `limit` caps the text lists (default `settings.topN`), `addressLimit` the
+ * false- and missed-quarantine lists (default `limit`; writeReport takes them whole for their CSVs).
+ */
 export async function collectReport(
   store: ReportStore,
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
   limit: number = settings.topN,
+  addressLimit: number = limit,
 ): Promise<ReportData> {
   // one query at a time: a DuckDB connection runs them in sequence anyway; each family once
   const parts = await summaryParts(store, settings);
   const summary = await summaryFromParts(parts, settings);
   const qbd = await quarantineByDomain(store, parts.quarantineFacts);
   const qot = await quarantineOverTime(store, settings);
-  const fq = await falseQuarantineList(store, settings, limit);
-  const mq = await missedQuarantineList(store, settings, limit);
+  const fq = await falseQuarantineList(store, settings, addressLimit);
+  const mq = await missedQuarantineList(store, settings, addressLimit);
   const tp = await throughputSeries(store, settings);
   const dt = parts.perDomain;
   const def = await deferralPeriods(store, settings);

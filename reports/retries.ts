@@ -27,6 +27,20 @@ export interface Histogram {
   bins: number[];
 }
 
+/** Bin widths a person reads at a glance: whole seconds, minutes, hours or days. */
+const NICE_BINS_MS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+].map((s) => s * 1000);
+
+/**
+ * The smallest nice bin width (1 s, 2 s, 5 s, ... 30 m, 1 h, 2 h, 3 h, 6 h, 12 h, 1 d, then whole days)
+ * of at least `ms`: bins then start on round durations and labels say what they hold.
+ */
+export function niceBinMs(ms: number): number {
+  const w = NICE_BINS_MS.find((b) => b >= ms);
+  return w ?? Math.ceil(ms / 86_400_000) * 86_400_000;
+}
+
 export interface RetryTiming {
   /** all attempts (first tries included) */
   attempts: number;
@@ -83,7 +97,7 @@ export async function retryTiming(
   const per = grouped.filter((g) => g.attempt !== null);
   const maxDelay = num(all.max);
   const bins = settings.histogramBins;
-  const binMs = Math.max(1, Math.ceil((maxDelay + 1) / bins));
+  const binMs = niceBinMs((maxDelay + 1) / bins);
   const hist = await rows<{ b: number; n: number }>(
     store,
     `WITH ${DELAYS} SELECT least(delay // ?::BIGINT, ?::BIGINT)::BIGINT AS b, count(*) AS n FROM r GROUP BY b ORDER BY b`,

@@ -48,6 +48,27 @@ export const SummarySchema = z.object({
     missedQuarantinesByTruth: z.record(z.string(), count),
     precision: ratio,
     recall: ratio,
+    /** false quarantines by the rule that quarantined them, most first (top 5): domains hit and window */
+    falseQuarantinesByRule: z.array(
+      z.object({
+        rule: z.string().nullable(),
+        addresses: count,
+        domains: z.array(z.object({ domain: z.string(), addresses: count })),
+        domainCount: count,
+        fromMs: z.number().int().nonnegative(),
+        toMs: z.number().int().nonnegative(),
+        window: z.string(),
+      }),
+    ),
+  }),
+  /** complaints (feedback loop), denylist and allowlist */
+  feedback: z.object({
+    complaints: count,
+    complainers: count,
+    autoReplies: count,
+    denylisted: count,
+    denylistedBefore: count,
+    allowlisted: count,
   }),
   throughput: z.object({
     peakPerHour: count,

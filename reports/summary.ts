@@ -3,7 +3,9 @@
  * the run store with the metric families, and serialised byte-identically for the same store.
  */
 import { type ActionFact, runActions } from './actions.ts';
+import { type FeedbackCounts, feedbackCounts } from './feedback.ts';
 import { quarantineAccuracy } from './ground-truth.ts';
+import { type FalseQuarantineIncident, falseQuarantineIncidents, formatWindow } from './incidents.ts';
 import { type InmailMatch, inmailMatch } from './inmail-match.ts';
 import { type KpiCurves, kpiCurves } from './kpi.ts';
 import { type MessageCounts, messageCounts } from './messages.ts';
@@ -49,6 +51,8 @@ export interface SummaryParts {
   qualification: QualificationSummary;
   inmail: InmailMatch;
   actions: ActionFact[];
+  feedback: FeedbackCounts;
+  incidents: FalseQuarantineIncident[];
 }
 
 /** Computes the parts of a summary, one query family at a time. */
@@ -57,7 +61,7 @@ export async function summaryParts(
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
 ): Promise<SummaryParts> {
   const s = { ...settings, quantiles: [0.5, 0.9, 0.99] };
-  return {
+  const parts: SummaryParts = {
     facts: await runFacts(store),
     end: await completedAt(store),
     messages: await messageCounts(store),
@@ -69,7 +73,11 @@ export async function summaryParts(
     qualification: await qualificationSummary(store),
     inmail: await inmailMatch(store),
     actions: await runActions(store),
+    feedback: await feedbackCounts(store),
+    incidents: [],
   };
+  parts.incidents = await falseQuarantineIncidents(store, settings, 5, parts.quarantineFacts);
+  return parts;
 }
 
 /** Assembles and validates a summary from its parts. */
@@ -97,7 +105,9 @@ export async function summaryFromParts(
       missedQuarantinesByTruth: acc.missedQuarantinesByTruth,
       precision: acc.precision,
       recall: acc.recall,
+      falseQuarantinesByRule: p.incidents.map((i) => ({ ...i, window: formatWindow(i.fromMs, i.toMs) })),
     },
+    feedback: p.feedback,
     throughput: {
       peakPerHour: p.peak.attempts,
       peakHourMs: p.peak.t,

@@ -18,7 +18,7 @@ export { loadScenario, parseScenario } from './load-scenario.ts';
 export { planOf } from './plan-of.ts';
 export type { RunPlan } from './run-plan.ts';
 export { type RunOptions, type RunProgress, type RunResult, runPlan } from './run-scenario.ts';
-export type { Scenario, ScenarioInput } from './schema.ts';
+export { MAX_POPULATION, type Scenario, type ScenarioInput } from './schema.ts';
 
 /** The built-in catalog folder. */
 export const CATALOG_DIR = fileURLToPath(new URL('./catalog/', import.meta.url));

@@ -17,6 +17,7 @@ import { loadIspProfile, loadIspProfiles } from '../simulators/isp/profiles-load
 import { shippedMixNames } from '../simulators/population/mix-schema.ts';
 import { resolveActions } from './resolve-actions.ts';
 import {
+  MAX_POPULATION,
   type Scenario,
   type ScenarioDelivery,
   type ScenarioParsed,
@@ -291,13 +292,16 @@ export function applyOverrides(s: Scenario, overrides: ScenarioOverrides = {}): 
   const { seed, recipients } = overrides;
   if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0))
     throw new DataFileError(s.file, 0, 0, 'seed', `--seed: expected a non-negative integer, got ${seed}`);
-  if (recipients !== undefined && !(Number.isSafeInteger(recipients) && recipients > 0))
+  if (
+    recipients !== undefined &&
+    !(Number.isSafeInteger(recipients) && recipients > 0 && recipients <= MAX_POPULATION)
+  )
     throw new DataFileError(
       s.file,
       0,
       0,
       'population.size',
-      `--recipients: expected a positive integer, got ${recipients}`,
+      `--recipients: expected an integer from 1 to ${MAX_POPULATION.toLocaleString('en-US')}, got '${recipients}'`,
     );
   return {
     ...s,

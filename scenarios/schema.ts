@@ -17,6 +17,12 @@ import { type PopulationSettings, populationSettingsSchema } from '../simulators
 import { actionInputSchema, type ScenarioAction } from './action-schema.ts';
 import { ruleSyncInputSchema, type ScenarioRuleSync } from './rule-sync-schema.ts';
 
+/**
+ * Largest population a run accepts (`population.size`, `--recipients`): its per-recipient arrays are
+ * typed arrays, and 1M recipients take ~1.3 GB, so 100M is already far past one machine (decisions.md).
+ */
+export const MAX_POPULATION = 100_000_000;
+
 /** Defaults of the fields a scenario may leave out (SPEC §1, §4, §5: each is a setting). */
 export const SCENARIO_DEFAULTS = Object.freeze({
   mode: 'legacy' as QualificationMode,
@@ -67,10 +73,10 @@ const profileShape = ispProfileSchema.shape;
 
 /** An extra time window of a profile: the profile `windows` entry plus the profile's name. */
 export const windowInputSchema = z.strictObject({
-  profile: z.string().min(1),
+  profile: z.string().min(1).describe('the profile (name) the window is added to'),
   name: windowShape.name,
-  from: timeInputSchema,
-  to: timeInputSchema,
+  from: timeInputSchema.describe('start: "dayN HH:MM", an ISO date-time (needs start) or ms'),
+  to: timeInputSchema.describe('end (exclusive): "dayN HH:MM", an ISO date-time (needs start) or ms'),
   action: windowShape.action,
   phase: windowShape.phase,
   reply: windowShape.reply,
@@ -81,35 +87,68 @@ export const windowInputSchema = z.strictObject({
 
 /** A per-profile patch: each field given replaces the profile's own; `null` removes an optional one. */
 export const overrideInputSchema = z.strictObject({
-  profile: z.string().min(1),
-  rateLimits: profileShape.rateLimits.unwrap().optional(),
-  random: profileShape.random.unwrap().optional(),
-  greylisting: profileShape.greylisting.unwrap().nullable().optional(),
-  acceptThenBounce: profileShape.acceptThenBounce.unwrap().nullable().optional(),
-  complaintBlock: profileShape.complaintBlock.unwrap().nullable().optional(),
+  profile: z.string().min(1).describe('the profile (name) to patch'),
+  rateLimits: profileShape.rateLimits.unwrap().optional().describe("replaces the profile's rateLimits"),
+  random: profileShape.random.unwrap().optional().describe("replaces the profile's random replies"),
+  greylisting: profileShape.greylisting
+    .unwrap()
+    .nullable()
+    .optional()
+    .describe("replaces the profile's greylisting; null turns it off"),
+  acceptThenBounce: profileShape.acceptThenBounce
+    .unwrap()
+    .nullable()
+    .optional()
+    .describe("replaces the profile's acceptThenBounce; null turns it off"),
+  complaintBlock: profileShape.complaintBlock
+    .unwrap()
+    .nullable()
+    .optional()
+    .describe("replaces the profile's complaintBlock; null turns it off"),
 });
 
 /** One delivery (or, with `count` > 1, a series of deliveries `every` apart). */
 export const deliveryInputSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, _ . - (no spaces, no #)'),
-  at: timeInputSchema,
-  every: positiveDuration.optional(),
-  count: z.number().int().min(1).default(1),
-  validity: positiveDuration.default(SCENARIO_DEFAULTS.validityMs),
-  retry: retryInputSchema.optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, _ . - (no spaces, no #)')
+    .describe('name of the delivery (a series adds #2, #3, ...)'),
+  at: timeInputSchema.describe('when it starts: "dayN HH:MM", an ISO date-time (needs start) or ms'),
+  every: positiveDuration
+    .optional()
+    .describe('a series: time between two deliveries (needed when count > 1)'),
+  count: z.number().int().min(1).default(1).describe('how many deliveries in the series'),
+  validity: positiveDuration
+    .default(SCENARIO_DEFAULTS.validityMs)
+    .describe('validity period (SPEC §1): no retry after it, ms or "5d"'),
+  retry: retryInputSchema
+    .optional()
+    .describe("retry policy of this delivery (default: mta.retry, else the mode's)"),
   from: z
     .string()
     .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address like news@sender.example')
-    .default(SCENARIO_DEFAULTS.from),
-  sizeBytes: z.number().int().positive().default(SCENARIO_DEFAULTS.sizeBytes),
-  maxMessages: z.number().int().nonnegative().nullable().default(null),
-  targetShare: z.number().min(0).max(1).default(SCENARIO_DEFAULTS.targetShare),
+    .default(SCENARIO_DEFAULTS.from)
+    .describe('sender address (MAIL FROM)'),
+  sizeBytes: z.number().int().positive().default(SCENARIO_DEFAULTS.sizeBytes).describe('message size, bytes'),
+  maxMessages: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .default(null)
+    .describe('send to at most this many recipients (null: no cap)'),
+  targetShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(SCENARIO_DEFAULTS.targetShare)
+    .describe('share of the population this delivery targets, 0 to 1'),
 });
 
 /** The scenario file as written, before cross-field checks; unknown fields are errors everywhere. */
 export const scenarioInputSchema = z.strictObject({
   /** editors: the JSON Schema this file follows */
-  $schema: z.string().optional(),
+  $schema: z.string().optional().describe('editors: the JSON Schema this file follows'),
   name: kebabName.describe('kebab-case name of the scenario'),
   description: z.string().default('').describe('what the scenario shows'),
   seed: z
@@ -128,19 +167,42 @@ export const scenarioInputSchema = z.strictObject({
     .enum(['legacy', 'enhanced'])
     .default(SCENARIO_DEFAULTS.mode)
     .describe('qualification mode, shaping mode and default retry policy'),
-  population: z.strictObject({
-    size: z.number().int().positive().max(1_000_000_000),
-    mix: z.string().min(1).default(SCENARIO_DEFAULTS.mix),
-    settings: populationSettingsSchema.prefault({}),
-  }),
+  population: z
+    .strictObject({
+      size: z
+        .number()
+        .int()
+        .positive()
+        .max(MAX_POPULATION)
+        .describe('number of recipients (CLI --recipients overrides)'),
+      mix: z
+        .string()
+        .min(1)
+        .default(SCENARIO_DEFAULTS.mix)
+        .describe('domain mix: a shipped mix name (simulators/population/mixes) or a file'),
+      settings: populationSettingsSchema
+        .prefault({})
+        .describe('ground-truth weights and pre-run states (each field has a default)'),
+    })
+    .describe('the recipients: how many, at which domains, with which ground truth'),
   isps: z
     .strictObject({
-      profiles: z.union([z.literal('all'), z.array(kebabName).min(1)]).default('all'),
-      files: z.array(z.string().min(1)).default([]),
-      windows: z.array(windowInputSchema).default([]),
-      overrides: z.array(overrideInputSchema).default([]),
+      profiles: z
+        .union([z.literal('all'), z.array(kebabName).min(1)])
+        .default('all')
+        .describe('"all" shipped ISP profiles, or a list of shipped profile names'),
+      files: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('further profile files (YAML), relative to the scenario (see profile.schema.json)'),
+      windows: z
+        .array(windowInputSchema)
+        .default([])
+        .describe('extra time windows (outages ...) added to profiles for this scenario'),
+      overrides: z.array(overrideInputSchema).default([]).describe('per-profile patches for this scenario'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('the simulated ISPs: which profiles, extra files, windows and patches'),
   mta: z
     .strictObject({
       localIps: z
@@ -148,13 +210,34 @@ export const scenarioInputSchema = z.strictObject({
           z.number().int().min(1).max(SCENARIO_DEFAULTS.maxLocalIps),
           z.array(z.ipv4({ message: 'an IPv4 address like 127.0.1.1' })).min(1),
         ])
-        .default(SCENARIO_DEFAULTS.localIps),
-      ipAgeDays: z.number().min(0).default(SCENARIO_DEFAULTS.ipAgeDays),
-      mxRules: z.string().min(1).default('default'),
-      throughputLevel: z.enum(THROUGHPUT_LEVELS).default(SCENARIO_DEFAULTS.throughputLevel),
-      adaptiveRules: z.string().min(1).default('default'),
-      inmailEvery: positiveDuration.default(SCENARIO_DEFAULTS.inmailEveryMs),
-      cleanup: z.boolean().default(SCENARIO_DEFAULTS.cleanup),
+        .default(SCENARIO_DEFAULTS.localIps)
+        .describe('sending IPs: how many, or the IPv4 addresses'),
+      ipAgeDays: z
+        .number()
+        .min(0)
+        .default(SCENARIO_DEFAULTS.ipAgeDays)
+        .describe('age of the sending IPs at day1, days (young IPs warm up)'),
+      mxRules: z
+        .string()
+        .min(1)
+        .default('default')
+        .describe('MX rules file (SPEC §7.1 hourly limits per MX), or "default" for the shipped ones'),
+      throughputLevel: z
+        .enum(THROUGHPUT_LEVELS)
+        .default(SCENARIO_DEFAULTS.throughputLevel)
+        .describe('throughput level applied to the MX rules'),
+      adaptiveRules: z
+        .string()
+        .min(1)
+        .default('default')
+        .describe('adaptive shaping rules file (Enhanced MTA, SPEC §7.2), or "default"'),
+      inmailEvery: positiveDuration
+        .default(SCENARIO_DEFAULTS.inmailEveryMs)
+        .describe('how often inMail reads the bounce mailbox, ms or "15m"'),
+      cleanup: z
+        .boolean()
+        .default(SCENARIO_DEFAULTS.cleanup)
+        .describe('run the nightly database cleanup (SPEC §5)'),
       verp: z
         .boolean()
         .default(false)
@@ -170,20 +253,37 @@ export const scenarioInputSchema = z.strictObject({
       cleanupAt: z
         .string()
         .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time of day "HH:MM" like 02:00')
-        .default(SCENARIO_DEFAULTS.cleanupAt),
-      retry: retryInputSchema.optional(),
+        .default(SCENARIO_DEFAULTS.cleanupAt)
+        .describe('time of day of the cleanup, "HH:MM"'),
+      retry: retryInputSchema
+        .optional()
+        .describe(
+          "default retry policy: a preset name (core/retry/presets.yaml) or a policy (default: the mode's)",
+        ),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('the sending MTA: IPs, shaping, inMail, cleanup, retries'),
   rules: z
     .strictObject({
-      inbound: z.string().min(1).default('default'),
-      bounceRules: z.string().min(1).default('default'),
+      inbound: z
+        .string()
+        .min(1)
+        .default('default')
+        .describe('inbound email rules (file or folder), or "default" for the shipped ones'),
+      bounceRules: z
+        .string()
+        .min(1)
+        .default('default')
+        .describe('Momentum bounce rules (Enhanced mode; file), or "default"'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('qualification rules'),
   ruleSync: ruleSyncInputSchema
     .optional()
     .describe('refresh the inbound rules daily from a deliverability instance'),
-  quarantine: quarantineSettingsSchema.prefault({}),
+  quarantine: quarantineSettingsSchema
+    .prefault({})
+    .describe('quarantine settings (SPEC §5); each field defaults to the SPEC value'),
   qualificationTable: z
     .strictObject({
       occurrenceCap: z
@@ -193,7 +293,8 @@ export const scenarioInputSchema = z.strictObject({
         .default(DEFAULT_OCCURRENCE_CAP)
         .describe('occurrence count cap of an entry (seed 000: 100,000)'),
     })
-    .prefault({}),
+    .prefault({})
+    .describe('the qualification table (SPEC §6.1)'),
   deliveries: z
     .array(deliveryInputSchema)
     .min(1, 'a scenario needs at least one delivery')

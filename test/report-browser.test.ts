@@ -1,7 +1,9 @@
 /**
  * The HTML report in a real browser (Debian's Chromium via playwright-core): no console errors, no
- * dialog (a hostile reply text that ran would fire `alert`), every chart's SVG drawn, hostile texts
- * shown as text. Saves a screenshot to test-results/report.png.
+ * dialog (a hostile reply text that ran would fire `alert`), every chart's SVG drawn from a non-empty
+ * series, hostile texts shown as text, and a layout people can read: no table cell narrower than its
+ * column's floor (render-html's COLUMN_FLOOR_PX), the page height bounded. Saves a screenshot to
+ * test-results/report.png.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { collectReport, renderHtml } from '../reports/index.ts';
+import { COLUMN_FLOOR_PX } from '../reports/render-html.ts';
 import { HOSTILE_IMG, HOSTILE_SCRIPT, tinyStore } from '../reports/test-helpers/tiny-store.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,6 +60,7 @@ describe('report.html in Chromium', () => {
           const box = svg?.getBoundingClientRect();
           return {
             id: f.id,
+            points: Number(f.getAttribute('data-points')),
             shapes: svg ? svg.querySelectorAll('path, rect, text').length : 0,
             width: box?.width ?? 0,
             height: box?.height ?? 0,
@@ -72,13 +76,32 @@ describe('report.html in Chromium', () => {
           'chart-retry-delay',
           'chart-suspensions',
           'chart-throughput',
+          'chart-detail',
         ].sort(),
       );
       for (const c of charts) {
         expect(c.shapes, c.id).toBeGreaterThan(10);
         expect(c.width, c.id).toBeGreaterThan(100);
         expect(c.height, c.id).toBeGreaterThan(100);
+        expect(c.points, `${c.id}: an empty series`).toBeGreaterThan(0);
       }
+      // layout: every cell at least its column's floor (text readable as lines), the page not endless
+      const cells = await page.$$eval('td', (tds) =>
+        tds.map((td) => ({
+          cls: td.className || 't',
+          floor: Number(td.getAttribute('data-floor')),
+          width: td.getBoundingClientRect().width,
+          table: td.closest('section')?.id ?? '',
+        })),
+      );
+      expect(cells.length).toBeGreaterThan(20);
+      for (const c of cells) {
+        expect(c.floor, c.table).toBe(COLUMN_FLOOR_PX[c.cls as keyof typeof COLUMN_FLOOR_PX]);
+        expect(c.width, `${c.table} ${c.cls}`).toBeGreaterThanOrEqual(c.floor);
+      }
+      const height = await page.$eval('body', (b) => b.scrollHeight);
+      expect(height).toBeLessThan(7000);
+      expect(await page.innerText('#headline')).toMatch(/valid address(es)? quarantined by rule/);
       const text = await page.innerText('body');
       expect(text).toContain(HOSTILE_SCRIPT);
       expect(text).toContain(HOSTILE_IMG);

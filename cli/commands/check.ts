@@ -11,7 +11,7 @@ import { loadAnyScenario } from '../../scenarios/define-scenario.ts';
 import { planOf } from '../../scenarios/plan-of.ts';
 import { formatViolations } from '../../store/consistency.ts';
 import { CliError, ExitCode } from '../errors.ts';
-import { resolveScenarioPath } from './run.ts';
+import { resolveScenarioPath } from '../flags.ts';
 
 export function register(program: Command): void {
   program

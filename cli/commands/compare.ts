@@ -1,5 +1,5 @@
 /**
- * `mxlab compare RUN_A RUN_B [--fail-on EXPR] [--json]`: headline deltas and who is quarantined in
+ * `mxlab compare RUN_A RUN_B [--fail-on EXPR] [--format markdown|text|json]`: headline deltas and who is quarantined in
  * one run and not the other. Exit 1 when a `--fail-on` condition holds, 0 otherwise, 2 on bad input.
  *
  * `mxlab compare --rules OLD NEW SCENARIO [--seed N] [--recipients N] [--out DIR]` runs SCENARIO once
@@ -16,11 +16,12 @@ import { compareRuns, renderCompareJson, renderCompareMarkdown } from '../../rep
 import { loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
 import { openRunStore, storeFile } from '../../store/index.ts';
 import { CliError, ExitCode } from '../errors.ts';
-import { intFlag, resolveScenarioPath } from './run.ts';
+import { intFlag, outDirFlag, resolveScenarioPath } from '../flags.ts';
 
 interface CompareFlags {
   failOn?: string;
   json?: boolean;
+  format?: string;
   rules?: boolean;
   seed?: string;
   recipients?: string;
@@ -43,7 +44,7 @@ async function runBoth(
     recipients: intFlag('recipients', flags.recipients),
   };
   const base = planOf(loadScenario(file, overrides));
-  const out = flags.out ?? join('out', `${base.name}-rules`);
+  const out = outDirFlag('out', flags.out ?? join('out', `${base.name}-rules`));
   const dirs: [string, string] = [join(out, 'a'), join(out, 'b')];
   for (const [i, rules] of [oldRules, newRules].entries()) {
     const plan = { ...base, rules: { ...base.rules, inbound: resolve(rules) } };
@@ -104,10 +105,17 @@ export function register(program: Command): void {
       '--fail-on <expr>',
       'exit 1 when a condition holds on B or on B vs A, e.g. "falseQuarantines>0,quarantine.rate>+0.5pp,timeToDeliver.p90>+10%"',
     )
-    .option('--json', 'print JSON instead of Markdown')
+    .option('--json', 'print JSON instead of Markdown (same as --format json)')
+    .option(
+      '--format <format>',
+      'markdown, text (Markdown layout, texts unescaped) or json; default text on a terminal, markdown otherwise',
+    )
     .action(async (argA: string, argB: string, scenario: string | undefined, opts: CompareFlags) => {
       if (opts.failOn !== undefined && opts.failOn.trim() === '')
         throw new CliError('--fail-on needs an expression');
+      const format = opts.json ? 'json' : (opts.format ?? (process.stdout.isTTY ? 'text' : 'markdown'));
+      if (format !== 'markdown' && format !== 'text' && format !== 'json')
+        throw new CliError(`--format: expected markdown, text or json, got '${format}'`);
       if (opts.rules && !scenario) throw new CliError('--rules needs OLD NEW SCENARIO');
       if (!opts.rules && scenario)
         throw new CliError(`unexpected argument '${scenario}' (did you mean --rules?)`);
@@ -117,7 +125,7 @@ export function register(program: Command): void {
         const b = await openRunStore(runB, { readonly: true });
         try {
           const r = await compareRuns(a, b, { failOn: opts.failOn });
-          process.stdout.write(opts.json ? renderCompareJson(r) : renderCompareMarkdown(r));
+          process.stdout.write(format === 'json' ? renderCompareJson(r) : renderCompareMarkdown(r, format));
           if (r.failed) {
             const held = r.failOn.filter((f) => f.holds).map((f) => f.text);
             process.stderr.write(`mxlab: --fail-on: ${held.join(', ')}\n`);

@@ -87,6 +87,11 @@ export const COMMANDS: CommandEntry[] = [
     description: 'fit ISP profiles (reply mix, windows, rate limits, late bounces) to a run store',
     load: () => import('./calibrate.ts'),
   },
+  {
+    term: 'schema [kind]',
+    description: 'print the JSON Schema of scenario files or ISP profiles (fields, descriptions, defaults)',
+    load: () => import('./schema.ts'),
+  },
 ];
 
 /** The name of a command entry (the first word of its term). */

@@ -5,7 +5,13 @@
  * same code for in-process callers (scripts/eval-corpus.ts).
  */
 import type { Command } from 'commander';
-import { createInMail, type InMail, type InMailResult, readMailbox } from '../../core/inmail/index.ts';
+import {
+  createInMail,
+  type InMail,
+  type InMailResult,
+  isNotAMail,
+  readMailbox,
+} from '../../core/inmail/index.ts';
 import { createQualifier } from '../../core/qualification/qualifier.ts';
 import { type QualificationMode, reasonName } from '../../core/types.ts';
 import { CliError } from '../errors.ts';
@@ -96,16 +102,39 @@ export function register(program: Command): void {
         if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
         out.length = 0;
       };
-      await runInMail(paths, { rules: opts.rules, mode: opts.mode }, (r) => {
+      // the results of one mail come together: a mail none of whose results names a recipient or
+      // says what it is (not a mail, empty, a header cut off before its body) is named on stderr (core's isNotAMail)
+      let current: InMailResult[] = [];
+      let unread = 0;
+      const endMail = () => {
+        if (current.length > 0 && current.every(isNotAMail)) {
+          unread++;
+          flush();
+          process.stderr.write(`mxlab inmail: ${current[0]!.source}: not a mail (${current[0]!.text})\n`);
+        }
+        current = [];
+      };
+      const mails = await runInMail(paths, { rules: opts.rules, mode: opts.mode }, (r) => {
+        if (current.length > 0 && current[0]!.source !== r.source) endMail();
+        current.push(r);
         out.push(JSON.stringify(toLine(r)));
         if (out.length >= 256) flush();
       });
+      endMail();
       flush();
+      if (mails === 0) throw new CliError(`no mail found in ${paths.join(', ')}`);
+      if (unread === mails)
+        throw new CliError(
+          `nothing in ${paths.join(', ')} was read as a mail (${mails} input${mails > 1 ? 's' : ''}): expected .eml files, a Maildir or an mbox of bounce mails`,
+        );
     });
 }
 
 const INMAIL_HELP = `
 Mails may have LF, CRLF or CR-only line endings (mbox files too).
+
+An input that is not a mail (binary, empty, a header cut off before any body) is named on stderr;
+the exit code is 2 when no input was read as a mail, 0 otherwise.
 
 Output, one JSON line per recipient:
   file         the mail (an mbox mail: FILE#n)

@@ -212,6 +212,8 @@ async function run(files: string[], opts: QualifyOptions): Promise<void> {
       }
     });
     await opened;
+    // on a terminal nothing says the command is waiting for input: say so, and how to end it
+    if (file === '-' && process.stdin.isTTY) process.stderr.write(STDIN_HINT);
     const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     let n = 0;
     for await (const line of rl) {
@@ -247,6 +249,10 @@ async function run(files: string[], opts: QualifyOptions): Promise<void> {
       `nothing to qualify in ${sources.map((f) => (f === '-' ? 'stdin' : f)).join(', ')}: no reply, bounce text or delivery failure line`,
     );
 }
+
+/** Printed to stderr when `qualify` reads a terminal. */
+export const STDIN_HINT =
+  'mxlab qualify: reading replies from stdin, one per line (end with Ctrl-D; give FILES to read files; mxlab qualify --help for the formats)\n';
 
 /** Registers `mxlab qualify`. */
 export function register(program: Command): void {

@@ -8,12 +8,12 @@ import type { Command } from 'commander';
 import {
   applyRemediation,
   formatTimeNotation,
-  parseTimeNotation,
   planRemediation,
   type RemediationQuery,
 } from '../../reports/index.ts';
 import { openRunStore } from '../../store/index.ts';
 import { CliError } from '../errors.ts';
+import { timeFlag } from '../flags.ts';
 
 interface Opts {
   contains?: string;
@@ -47,8 +47,8 @@ export function register(program: Command): void {
         contains: opts.contains,
         rule: opts.rule,
         domains: opts.domain,
-        fromMs: parseTimeNotation(opts.from),
-        toMs: parseTimeNotation(opts.to),
+        fromMs: timeFlag('from', opts.from),
+        toMs: timeFlag('to', opts.to),
       };
       const store = await openRunStore(run, { readonly: !opts.apply });
       try {

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { writeReport } from '../../reports/index.ts';
 import { openRunStore } from '../../store/index.ts';
+import { outDirFlag } from '../flags.ts';
 
 /** Default output folder: the run folder itself, or the folder of a `.duckdb` file. */
 function defaultOut(run: string): string {
@@ -28,7 +29,7 @@ export function register(program: Command): void {
       const store = await openRunStore(run, { readonly: true });
       try {
         const t0 = performance.now();
-        const { files, data } = await writeReport(store, opts.out ?? defaultOut(run), {
+        const { files, data } = await writeReport(store, outDirFlag('out', opts.out ?? defaultOut(run)), {
           csv: opts.csv === true,
         });
         const s = data.summary;

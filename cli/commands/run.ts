@@ -4,14 +4,16 @@
  * `summary.json` to DIR, and prints the headline figures. A progress bar on a terminal, plain progress
  * lines otherwise.
  */
-import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type { Summary } from '../../reports/index.ts';
-import { CATALOG_DIR, loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
+import { headlineLines, type Summary } from '../../reports/index.ts';
+import { loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
 import { wirePorts } from '../../scenarios/wire.ts';
-import { CliError } from '../errors.ts';
+import { intFlag, outDirFlag, resolveScenarioPath } from '../flags.ts';
+
+/** Kept here too for scripts that import them from the run command (scripts/bench-run.ts). */
+export { intFlag, resolveScenarioPath };
 
 interface RunFlags {
   seed?: string;
@@ -21,23 +23,6 @@ interface RunFlags {
   progress?: boolean;
   wire?: boolean;
   table?: string;
-}
-
-/** A scenario argument: a path, or the name of a catalog scenario. */
-export function resolveScenarioPath(arg: string): string {
-  if (existsSync(arg)) return arg;
-  for (const ext of ['.yaml', '.yml', '.json', '.ts']) {
-    const p = join(CATALOG_DIR, `${arg}${ext}`);
-    if (existsSync(p)) return p;
-  }
-  throw new CliError(`${arg}: no such scenario file or catalog scenario (see scenarios/catalog/)`);
-}
-
-export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new CliError(`--${name}: expected an integer >= ${min}, got '${value}'`);
-  return Number(value);
 }
 
 export function register(program: Command): void {
@@ -59,7 +44,7 @@ export function register(program: Command): void {
         recipients: intFlag('recipients', flags.recipients),
       });
       const plan = planOf(scenario);
-      const out = flags.out ?? join('out', plan.name || basename(file));
+      const out = outDirFlag('out', flags.out ?? join('out', plan.name || basename(file)));
       const progress = flags.progress === false ? null : makeProgress(plan.horizonMs);
       try {
         const result = await runPlan(plan, {
@@ -127,6 +112,8 @@ export function headline(s: Summary, out: string, wallMs: number): string {
     `scenario ${s.scenario.name} (seed ${s.seed}) completed at ${s.completedAt.text} virtual, in ${(wallMs / 1000).toFixed(1)} s`,
     `messages: ${m.targeted} targeted, ${m.excluded.total} excluded, ${m.delivered} delivered, ${m.failed.total} failed, ${m.pending} pending`,
     `quarantine: ${q.addresses} addresses (${pct(q.rate)}), falseQuarantines ${q.falseQuarantines}, missedQuarantines ${q.missedQuarantines}`,
+    // the same in deliverability terms: rules, domains, windows; complaints and the denylist
+    ...headlineLines(s).map((l) => `  ${l.tone === 'bad' ? '!' : '-'} ${l.text}`),
     `throughput: peak ${s.throughput.peakPerHour}/h`,
     // async mail that named no message of the run changed nothing: say so when there is any
     ...(s.inmail.unmatched > 0

@@ -15,7 +15,7 @@ import {
   type SweepRunEvent,
 } from '../../scenarios/sweep/index.ts';
 import { CliError, ExitCode } from '../errors.ts';
-import { intFlag, resolveScenarioPath } from './run.ts';
+import { intFlag, outDirFlag, resolveScenarioPath } from '../flags.ts';
 
 interface SweepFlags {
   grid: string[];
@@ -74,7 +74,7 @@ export function register(program: Command): void {
       let result: Awaited<ReturnType<typeof runSweep>>;
       try {
         result = await runSweep(plan, {
-          out: flags.out,
+          out: outDirFlag('out', flags.out),
           workers,
           shard,
           parquet: flags.parquet,

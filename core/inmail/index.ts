@@ -3,7 +3,7 @@
  * each failed recipient (SPEC §1, §5, §6). Entry points: `createInMail`, `readMailbox`.
  */
 
-export { createInMail, INMAIL_DEFAULTS, type InMail, type InMailOptions } from './inmail.ts';
+export { createInMail, INMAIL_DEFAULTS, type InMail, type InMailOptions, isNotAMail } from './inmail.ts';
 export { type MailOrigin, messageIdOf, readOrigin } from './origin.ts';
 export {
   AUTOREPLY_QUALIFICATION,

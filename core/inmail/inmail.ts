@@ -98,6 +98,23 @@ export interface InMail {
 
 const SUCCESS_ACTIONS = new Set(['delivered', 'relayed', 'expanded']);
 
+/** Texts of the `unknown` results that say the input was no mail at all (see `isNotAMail`). */
+const NOT_A_MAIL = 'not a mail: no header fields found';
+const EMPTY_MAIL = 'empty mail';
+const EMPTY_BODY = '(empty body)';
+
+/**
+ * True for a result saying its input was not a mail: empty, no header fields (binary or text that is
+ * not a mail), or header fields and no body (a file cut off): what `mxlab inmail` names on stderr.
+ */
+export function isNotAMail(r: Pick<InMailResult, 'kind' | 'recipient' | 'text'>): boolean {
+  return (
+    r.kind === 'unknown' &&
+    r.recipient === '' &&
+    (r.text === NOT_A_MAIL || r.text === EMPTY_MAIL || r.text.endsWith(`: ${EMPTY_BODY}`))
+  );
+}
+
 /** Builds an inMail process around a qualifier (core/qualification `createQualifier`). */
 export function createInMail(options: InMailOptions): InMail {
   const qualifier = options.qualifier;
@@ -292,9 +309,7 @@ export function createInMail(options: InMailOptions): InMail {
       }
     }
     if (recipients.length === 0)
-      return [
-        unknown(source, `bounce without an identifiable recipient: ${tidy(human, 200) || '(empty body)'}`),
-      ];
+      return [unknown(source, `bounce without an identifiable recipient: ${tidy(human, 200) || EMPTY_BODY}`)];
     return proseDiagnostics(human, recipients.slice(0, maxRecipients)).map((f) =>
       result(source, f.recipient, 'dsn', f.text, findStatus(f.text), f.text === human ? null : human),
     );
@@ -351,7 +366,7 @@ export function createInMail(options: InMailOptions): InMail {
   async function process(raw: RawMail): Promise<InMailResult[]> {
     const source = raw.source;
     try {
-      if (!raw.data || raw.data.length === 0) return [withOrigin(unknown(source, 'empty mail'), NO_ORIGIN)];
+      if (!raw.data || raw.data.length === 0) return [withOrigin(unknown(source, EMPTY_MAIL), NO_ORIGIN)];
       const cut = raw.data.length > maxBytes;
       const data = cut ? raw.data.subarray(0, maxBytes) : raw.data;
       let view: MailView;
@@ -360,8 +375,7 @@ export function createInMail(options: InMailOptions): InMail {
       } catch {
         view = await viewMail(data);
       }
-      if (view.header.size === 0)
-        return [withOrigin(unknown(source, 'not a mail: no header fields found'), NO_ORIGIN)];
+      if (view.header.size === 0) return [withOrigin(unknown(source, NOT_A_MAIL), NO_ORIGIN)];
       const results = classify(source, view);
       if (cut)
         for (const r of results) r.text = tidy(`${r.text} [mail cut at ${maxBytes} bytes]`, maxText + 40);

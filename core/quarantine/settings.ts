@@ -46,13 +46,43 @@ const nonNegMs = z.number().int().nonnegative();
 /** Zod schema of a partial override, as a scenario writes it (unknown keys are errors). */
 export const quarantineSettingsSchema = z
   .object({
-    significantErrorPeriodMs: nonNegMs.optional(),
-    threshold: z.number().int().min(1).max(65535).optional(),
-    counterResetMs: nonNegMs.optional(),
-    cleanupWithErrorsAfterMs: nonNegMs.optional(),
-    quarantineReleaseAfterMs: nonNegMs.optional(),
-    releasableReasons: z.array(z.number().int().min(0).max(255)).optional(),
-    uncountedSoftReasons: z.array(z.number().int().min(0).max(255)).optional(),
+    significantErrorPeriodMs: nonNegMs
+      .optional()
+      .describe(
+        'SPEC §5: an error counts toward the threshold only this long after the last counted one, ms (default 86400000 = 24 h)',
+      ),
+    threshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .describe('SPEC §5: counted soft errors that put an address in quarantine (default 5)'),
+    counterResetMs: nonNegMs
+      .optional()
+      .describe(
+        'SPEC §5: the error count resets after this long without an error, ms (default 864000000 = 10 days)',
+      ),
+    cleanupWithErrorsAfterMs: nonNegMs
+      .optional()
+      .describe(
+        'the nightly cleanup sets an address "with errors" back to valid after this long without an error, ms (default 10 days)',
+      ),
+    quarantineReleaseAfterMs: nonNegMs
+      .optional()
+      .describe(
+        'the cleanup lifts a quarantine of a releasable reason after this long, ms (default 2592000000 = 30 days)',
+      ),
+    releasableReasons: z
+      .array(z.number().int().min(0).max(255))
+      .optional()
+      .describe('SPEC §3 reasons whose quarantine the cleanup lifts (default [5], Mailbox full)'),
+    uncountedSoftReasons: z
+      .array(z.number().int().min(0).max(255))
+      .optional()
+      .describe(
+        'soft reasons that do not count toward the threshold (default [20], Refused; SPEC §5 turn 2)',
+      ),
   })
   .strict();
 
