@@ -19,6 +19,7 @@ import { CATALOG_DIR, loadScenario, planOf } from '../../scenarios/index.ts';
 import { planPopulation, planProfiles } from '../../scenarios/wire.ts';
 import { type IspProfile, loadIspProfile, loadIspProfiles, parseDayTime } from '../../simulators/index.ts';
 import type { TruthKind } from '../../simulators/population/truth.ts';
+import { startControlApi } from '../../simulators/wire/control-api.ts';
 import { parseReturnTarget } from '../../simulators/wire/follow-up-return.ts';
 import { formatServeMap, type ServeOptions, startServe } from '../../simulators/wire/serve.ts';
 import { formatRoutingMap, MAP_FORMATS, type MapFormat } from '../../simulators/wire/serve-maps.ts';
@@ -36,6 +37,7 @@ interface ServeFlags {
   map: string[];
   return?: string;
   truth?: string;
+  control?: string;
   seed?: string;
   latencyScale?: string;
   tls?: boolean;
@@ -192,6 +194,10 @@ export function register(program: Command): void {
       '--truth <file>',
       'CSV address,truth: your addresses play these truths (windows, scripts); also truth-<kind>-x@domain',
     )
+    .option(
+      '--control <port>',
+      'JSON control API on loopback: GET /fleet /windows /counters, POST /outage /fault, PUT /script/DOMAIN',
+    )
     .option('--seed <n>', 'seed of the brains (default: the scenario seed, or 1)')
     .option(
       '--latency-scale <x>',
@@ -206,6 +212,7 @@ export function register(program: Command): void {
       const dnsPort = portFlag('dns-port', flags.dnsPort);
       const bind = bindFlag(flags.bind);
       const maps = mapFlags(flags.map);
+      const controlPort = portFlag('control', flags.control);
       const returnTo = flags.return === undefined ? undefined : parseReturnTarget(flags.return);
       if (returnTo === null)
         throw new CliError(`--return: expected host:port (e.g. 127.0.0.1:2525), got '${flags.return}'`);
@@ -259,11 +266,21 @@ export function register(program: Command): void {
         out.write(
           `follow-ups (DSNs, ARF complaints, auto-replies): ${handle.maildir}/new  read: mxlab inmail ${handle.maildir}\n`,
         );
+      const control =
+        controlPort === undefined
+          ? null
+          : await startControlApi(handle, handle.dnsHost, controlPort).catch(async (e: Error) => {
+              await handle.stop();
+              throw new CliError(`--control ${controlPort}: ${e.message}`);
+            });
+      if (control)
+        out.write(`control: http://${control.host}:${control.port}/ (GET fleet, windows, counters)\n`);
       out.write('ready (Ctrl-C to stop)\n');
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      await control?.close();
       const t = handle.fleet.totals(); // before stop: stop forgets the servers
       await handle.stop();
       process.stderr.write(
