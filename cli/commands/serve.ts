@@ -18,9 +18,12 @@ import { parse as parseYaml } from 'yaml';
 import { CATALOG_DIR, loadScenario, planOf } from '../../scenarios/index.ts';
 import { planPopulation, planProfiles } from '../../scenarios/wire.ts';
 import { type IspProfile, loadIspProfile, loadIspProfiles, parseDayTime } from '../../simulators/index.ts';
+import type { TruthKind } from '../../simulators/population/truth.ts';
+import { startControlApi } from '../../simulators/wire/control-api.ts';
 import { parseReturnTarget } from '../../simulators/wire/follow-up-return.ts';
 import { formatServeMap, type ServeOptions, startServe } from '../../simulators/wire/serve.ts';
 import { formatRoutingMap, MAP_FORMATS, type MapFormat } from '../../simulators/wire/serve-maps.ts';
+import { formatWindows, parseTruthFile } from '../../simulators/wire/serve-truths.ts';
 import { scaledWallClock } from '../../simulators/wire/wall-clock.ts';
 import { CliError } from '../errors.ts';
 
@@ -33,6 +36,8 @@ interface ServeFlags {
   dnsPort?: string;
   map: string[];
   return?: string;
+  truth?: string;
+  control?: string;
   seed?: string;
   latencyScale?: string;
   tls?: boolean;
@@ -132,6 +137,21 @@ export function mapFlags(values: readonly string[]): { format: MapFormat; file: 
   });
 }
 
+/** `--truth FILE`: read and parsed, a bad line names its place. */
+function truthFile(file: string): Map<string, TruthKind> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`--truth ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return parseTruthFile(text, file);
+  } catch (e) {
+    throw new CliError(`--truth ${(e as Error).message}`);
+  }
+}
+
 function portFlag(name: string, value: string | undefined): number | undefined {
   const n = numberFlag(name, value, 0, true);
   if (n !== undefined && n > 65535) throw new CliError(`--${name}: ${n} is not a port`);
@@ -170,6 +190,14 @@ export function register(program: Command): void {
       '--return <host:port>',
       'deliver DSNs, ARF reports and auto-replies over SMTP to your MTA there (refused ones: the maildir)',
     )
+    .option(
+      '--truth <file>',
+      'CSV address,truth: your addresses play these truths (windows, scripts); also truth-<kind>-x@domain',
+    )
+    .option(
+      '--control <port>',
+      'JSON control API on loopback: GET /fleet /windows /counters, POST /outage /fault, PUT /script/DOMAIN',
+    )
     .option('--seed <n>', 'seed of the brains (default: the scenario seed, or 1)')
     .option(
       '--latency-scale <x>',
@@ -184,11 +212,13 @@ export function register(program: Command): void {
       const dnsPort = portFlag('dns-port', flags.dnsPort);
       const bind = bindFlag(flags.bind);
       const maps = mapFlags(flags.map);
+      const controlPort = portFlag('control', flags.control);
       const returnTo = flags.return === undefined ? undefined : parseReturnTarget(flags.return);
       if (returnTo === null)
         throw new CliError(`--return: expected host:port (e.g. 127.0.0.1:2525), got '${flags.return}'`);
       const latencyScale = numberFlag('latency-scale', flags.latencyScale, 0, false) ?? 1 / speed;
       const target = resolveServeTarget(arg, numberFlag('seed', flags.seed, 0, true));
+      const truths = flags.truth === undefined ? undefined : truthFile(flags.truth);
       // every client reset is an ECONNRESET whose stack Node formats, through tsx's source maps
       // (20 µs a connection, 8% of a fake MX's time under smtp-source); a server's resets need none
       process.setSourceMapsEnabled(false);
@@ -202,6 +232,7 @@ export function register(program: Command): void {
         bind,
         dnsPort,
         returnTo,
+        truths,
         logDir: flags.log,
         tls: flags.tls,
       }).catch((e: Error) => {
@@ -210,6 +241,8 @@ export function register(program: Command): void {
       const out = process.stdout;
       out.write(`mxlab serve: ${target.label}, seed ${target.seed}, speed ${speed}x\n`);
       out.write(formatServeMap(handle));
+      out.write(formatWindows(target.profiles));
+      if (truths) out.write(`truths: ${truths.size} addresses from ${flags.truth}\n`);
       for (const m of maps) {
         const text = formatRoutingMap(m.format, handle);
         if (m.file === null) {
@@ -233,11 +266,21 @@ export function register(program: Command): void {
         out.write(
           `follow-ups (DSNs, ARF complaints, auto-replies): ${handle.maildir}/new  read: mxlab inmail ${handle.maildir}\n`,
         );
+      const control =
+        controlPort === undefined
+          ? null
+          : await startControlApi(handle, handle.dnsHost, controlPort).catch(async (e: Error) => {
+              await handle.stop();
+              throw new CliError(`--control ${controlPort}: ${e.message}`);
+            });
+      if (control)
+        out.write(`control: http://${control.host}:${control.port}/ (GET fleet, windows, counters)\n`);
       out.write('ready (Ctrl-C to stop)\n');
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      await control?.close();
       const t = handle.fleet.totals(); // before stop: stop forgets the servers
       await handle.stop();
       process.stderr.write(

@@ -101,7 +101,8 @@ interface IpCounter {
   blockedUntil: Millis;
 }
 
-type Window = IspProfile['windows'][number];
+/** A time window of a profile (its times already in ms). */
+export type Window = IspProfile['windows'][number];
 const HOUR_MS = 3_600_000;
 /** when the DSN of a magic `bounce@` arrives after the rejection */
 const MAGIC_BOUNCE_DELAY: Delay = { minMs: 30_000, maxMs: 300_000 };
@@ -311,6 +312,28 @@ export class IspBrain {
   /** Greylist triplets remembered now (both generations). */
   get greylistSize(): number {
     return this.greylist.size + this.greylistOld.size;
+  }
+
+  /**
+   * Adds a window while the brain runs (serve's control API: an outage or a reply script started
+   * now); it is matched after the profile's own windows. `removeWindow` takes it away again.
+   */
+  addWindow(w: Window): void {
+    if (w.action === 'nxdomain' || w.action === 'servfail') this.dnsWindows.push(w);
+    else this.windows[w.phase].push(w);
+  }
+
+  /** Removes a window `addWindow` added (or a profile's); false when it was not there. */
+  removeWindow(w: Window): boolean {
+    const list = w.action === 'nxdomain' || w.action === 'servfail' ? this.dnsWindows : this.windows[w.phase];
+    const i = list.indexOf(w);
+    if (i >= 0) list.splice(i, 1);
+    return i >= 0;
+  }
+
+  /** Every window in force, the profile's and those added. */
+  allWindows(): Window[] {
+    return [...this.dnsWindows, ...PHASES.flatMap((ph) => this.windows[ph])];
   }
 
   /** Time windows, rate limits, complaint blocks and random replies for a phase. */

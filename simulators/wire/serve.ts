@@ -19,19 +19,22 @@ import type { Clock } from '../../core/ports.ts';
 import type { FollowUp } from '../isp/follow-up.ts';
 import type { IspProfile } from '../isp/profile-schema.ts';
 import { ensureMaildir, writeMaildir } from '../mailbox/maildir.ts';
-import type { RecipientTruth } from '../population/truth.ts';
+import type { RecipientTruth, TruthKind } from '../population/truth.ts';
 import { createInProcessWorld, type InProcessWorld } from '../transport/world.ts';
 import { WireDnsServer } from './dns-server.ts';
 import { Fleet } from './fleet.ts';
 import { type ReturnTarget, sendFollowUp } from './follow-up-return.ts';
+import { serveTruths } from './serve-truths.ts';
 import type { TlsCredentials } from './tls-certificate.ts';
 
 /** Options of `startServe`. */
 export interface ServeOptions {
   /** profiles in priority order (a scenario's, or one profile) */
   profiles: readonly IspProfile[];
-  /** ground truth by address (default: nobody, so every address is a stranger) */
+  /** ground truth by address (default: nobody, so every address is a stranger unless named below) */
   population?: { truthOf(address: string): RecipientTruth | null };
+  /** address → truth (`--truth FILE`), before the population; `truth-<kind>@` after it (serve-truths.ts) */
+  truths?: ReadonlyMap<string, TruthKind>;
   seed: number;
   /** the brains' time (see wall-clock.ts) */
   clock: Clock;
@@ -116,7 +119,7 @@ export interface ServeHandle {
 export async function startServe(o: ServeOptions): Promise<ServeHandle> {
   if (o.profiles.length === 0) throw new Error('serve: no ISP profile to serve');
   const world = createInProcessWorld({
-    population: o.population ?? { truthOf: () => null },
+    population: serveTruths(o.truths ?? null, o.population),
     profiles: o.profiles,
     seed: o.seed,
     clock: o.clock,
