@@ -475,6 +475,7 @@ function* targetsOf(population: Population, n: number): Generator<PreparationTar
     recipientId: 0,
     address: '',
     inControlGroup: false,
+    typologyExcluded: null,
     addressId: undefined,
   };
   // what population.recipient(i) gives, without its truth object (only the control-group draw is needed)
@@ -486,6 +487,8 @@ function* targetsOf(population: Population, n: number): Generator<PreparationTar
     // the address book's id of that address (populationAddressBook: the owner's index)
     target.addressId = missing ? undefined : owner;
     target.inControlGroup = population.inControlGroup(owner);
+    // a typology rule excludes the recipient (SPEC §3 reasons 11, 12, 14, 15, 16)
+    target.typologyExcluded = population.typologyOf(i);
     yield target;
   }
 }

@@ -56,6 +56,23 @@ export const populationSettingsSchema = z.strictObject({
       "DNS query failed for '*'",
     ]),
   controlGroupRate: rate.default(0),
+  /**
+   * share of recipients a typology rule excludes at preparation, per reason (SPEC §3, seed 000's
+   * reasons table): 11 SQL rule, 12 arbitration (fatigue), 14 bad-quality and 15 unqualified postal
+   * address, 16 not eligible for the offers; all 0 by default
+   */
+  typology: z
+    .strictObject({
+      sqlRule: rate.default(0),
+      arbitration: rate.default(0),
+      badQuality: rate.default(0),
+      unqualified: rate.default(0),
+      notEligible: rate.default(0),
+    })
+    .prefault({})
+    .refine((t) => Object.values(t).reduce((a, b) => a + b, 0) <= 1, {
+      message: 'the typology rates add up to more than 1',
+    }),
   /** share of target entries that repeat an earlier address (reason 10) */
   duplicateRate: rate.default(0.001),
   /** share of target entries with an empty address (reason 7) */
