@@ -260,6 +260,8 @@ async function runWorld(
       bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
       // SPEC §5: which Soft errors count is a quarantine setting; the qualifier applies it where a rule is silent
       noImpactReasons: resolveQuarantineSettings(plan.quarantine).uncountedSoftReasons,
+      // SPEC §6.2: without webhooks the Enhanced MTA's sync bounces go through the inbound rules
+      syncBounceClasses: plan.mta.webhooks ?? true,
     });
   // switchable: an action or a rule refresh may change the rules during the run
   const qualifier = new SwitchableQualifier(qualifierFor(plan.rules.inbound));

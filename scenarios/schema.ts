@@ -172,6 +172,12 @@ export const scenarioInputSchema = z.strictObject({
         .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time of day "HH:MM" like 02:00')
         .default(SCENARIO_DEFAULTS.cleanupAt),
       retry: retryInputSchema.optional(),
+      webhooks: z
+        .boolean()
+        .default(true)
+        .describe(
+          'enhanced mode: the Enhanced MTA hands its bounce classes back through webhooks; false: sync bounces go through the inbound rules (SPEC §6.2)',
+        ),
     })
     .prefault({}),
   rules: z
@@ -293,6 +299,8 @@ export interface Scenario {
     cleanupAt: number;
     /** default retry policy (the mode's name when not set) */
     retry: ScenarioRetry;
+    /** enhanced mode: bounce classes come back through webhooks (else sync bounces use the inbound rules) */
+    webhooks: boolean;
   };
   rules: {
     /** 'default' or an absolute path (file or directory) */
