@@ -33,6 +33,8 @@ export const ACTION_KINDS = {
   reviewEntry: 'set the status (and optionally type and reason) of a qualification-table entry',
   deliverabilityUpdate:
     'the "deliverability update" workflow: Keep entries of the qualification table the rules do not already qualify so become rules (seed 000)',
+  startWindow: "start one of the scenario's ISP windows (isps.windows, by profile and name) now",
+  endWindow: "end one of the scenario's ISP windows (isps.windows, by profile and name) now",
   runCleanup: 'run the database cleanup now',
   skipCleanup: 'skip the next scheduled cleanup run',
 } as const;
@@ -67,6 +69,8 @@ export const actionInputSchema = z.discriminatedUnion('kind', [
       .describe('set the occurrence count, e.g. 0 to reset it (seed 000)'),
   }),
   entry('deliverabilityUpdate', {}),
+  entry('startWindow', { profile: z.string().min(1), window: z.string().min(1) }),
+  entry('endWindow', { profile: z.string().min(1), window: z.string().min(1) }),
   entry('runCleanup', {}),
   entry('skipCleanup', {}),
 ]);

@@ -41,6 +41,7 @@ import {
   createInProcessWorld,
   createPopulation,
   type InProcessWorld,
+  type IspProfile,
   loadDomainMix,
   type Population,
   populationAddressBook,
@@ -179,6 +180,8 @@ async function simulatePlan(
   // the world
   let population: Population;
   let world: InProcessWorld;
+  // kept: the operator actions start and end their windows
+  let profiles: IspProfile[];
   try {
     population = createPopulation({
       seed: plan.seed,
@@ -186,9 +189,10 @@ async function simulatePlan(
       mix: loadDomainMix(plan.population.mix),
       settings: plan.population.settings,
     });
+    profiles = planProfiles(plan);
     world = createInProcessWorld({
       population,
-      profiles: planProfiles(plan),
+      profiles,
       seed: plan.seed,
       clock: sim.clock,
     });
@@ -201,7 +205,7 @@ async function simulatePlan(
   try {
     ports = options.ports ? await options.ports(world, plan) : null;
     store = await opening;
-    await runWorld(plan, options, sim, streams, population, world, store, ports, wall0, (m) => {
+    await runWorld(plan, options, sim, streams, population, world, profiles, store, ports, wall0, (m) => {
       mta = m;
     });
     return { store, ports };
@@ -243,6 +247,7 @@ async function runWorld(
   streams: RandomStreams,
   population: Population,
   world: InProcessWorld,
+  profiles: IspProfile[],
   store: RunStoreWriter,
   ports: WorldPorts | null,
   wall0: number,
@@ -358,7 +363,7 @@ async function runWorld(
   scheduleActions(
     sim,
     plan.actions ?? [],
-    { mta, shaper, qualifier, table: qualificationTable, qualifierFor },
+    { mta, shaper, qualifier, table: qualificationTable, qualifierFor, profiles },
     (r) => actionRows.push(r),
   );
   if (plan.ruleSync)
