@@ -88,8 +88,10 @@ export async function kpiCurves(
     enhanced: new Array<number>(nb).fill(0),
     efs: new Array<number>(nb).fill(0),
   };
+  // EFS statuses come back late (settings.efsReportingDelayMs); past the end they land in the last bucket
+  const efsShift = Math.ceil((settings.efsReportingDelayMs ?? 0) / bucketMs);
   for (const x of r) {
-    const b = Math.min(num(x.b), nb - 1);
+    const b = Math.min(num(x.b) + (x.m === 'efs' ? efsShift : 0), nb - 1);
     deltas[x.m][b]! += num(x.d);
   }
   const curves = {} as Record<ReportingMode, number[]>;

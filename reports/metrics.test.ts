@@ -14,6 +14,7 @@ import {
   quarantineRate,
 } from './quarantine.ts';
 import { retryTiming } from './retries.ts';
+import { DEFAULT_REPORT_SETTINGS } from './settings.ts';
 import { HOSTILE_IMG, type TestStore, tinyStore } from './test-helpers/tiny-store.ts';
 import {
   domainThroughput,
@@ -213,7 +214,12 @@ describe('kpi', () => {
     expect(k.final).toEqual({ legacy: 3 / 8, enhanced: 4 / 8, efs: 4 / 8 });
     // hour 0: accepted a1, d5, b9; relayed 7 (a1 a2 m8 u3 d5 b9 x10) minus u3 failed
     expect(k.curves.legacy[0]).toBe(3 / 8);
-    expect(k.curves.efs[0]).toBe(3 / 8);
+    // EFS statuses come back an hour late (efsReportingDelayMs, seed 004 line 33): none yet in hour 0
+    expect(k.curves.efs[0]).toBe(0);
+    expect(k.curves.efs[1]).toBe(3 / 8);
+    expect((await kpiCurves(s, { ...DEFAULT_REPORT_SETTINGS, efsReportingDelayMs: 0 })).curves.efs[0]).toBe(
+      3 / 8,
+    );
     expect(k.curves.enhanced[0]).toBe(6 / 8);
     expect(k.times.length).toBe(5);
     expect(k.curves.enhanced[k.times.length - 1]).toBe(k.final.enhanced);

@@ -24,10 +24,17 @@ export interface ReportSettings {
   histogramBins: number;
   /** quantiles reported for delays and time to deliver */
   quantiles: readonly number[];
+  /**
+   * EFS: delivery statuses are not shown in real time (seed 004 line 33, "Les statuts des diffusions
+   * ne s'affichent pas en temps réel"): the EFS curve shows each event this much later (rounded up
+   * to whole buckets); the final figure is unchanged. Default 1 hour (docs/decisions.md).
+   */
+  efsReportingDelayMs: Millis;
 }
 
 export const DEFAULT_REPORT_SETTINGS: ReportSettings = {
   shouldQuarantine: ['unknown', 'disabledPermanent', 'mailboxFullPermanent', 'invalidDomain'],
+  efsReportingDelayMs: HOUR,
   validTruth: 'valid',
   sliceMs: 5 * MINUTE,
   hourMs: HOUR,

@@ -33,6 +33,8 @@ export const ACTION_KINDS = {
   reviewEntry: 'set the status (and optionally type and reason) of a qualification-table entry',
   deliverabilityUpdate:
     'the "deliverability update" workflow: Keep entries of the qualification table the rules do not already qualify so become rules (seed 000)',
+  startWindow: "start one of the scenario's ISP windows (isps.windows, by profile and name) now",
+  endWindow: "end one of the scenario's ISP windows (isps.windows, by profile and name) now",
   runCleanup: 'run the database cleanup now',
   skipCleanup: 'skip the next scheduled cleanup run',
 } as const;
@@ -40,7 +42,11 @@ export const ACTION_KINDS = {
 export type ActionKind = keyof typeof ACTION_KINDS;
 
 const entry = <K extends ActionKind, S extends z.ZodRawShape>(kind: K, shape: S) =>
-  z.strictObject({ at: time, kind: z.literal(kind).describe(ACTION_KINDS[kind]), ...shape });
+  z.strictObject({
+    at: time.describe('when: dayN HH:MM, or ms since the run start'),
+    kind: z.literal(kind).describe(ACTION_KINDS[kind]),
+    ...shape,
+  });
 
 /** One action as written. */
 export const actionInputSchema = z.discriminatedUnion('kind', [
@@ -48,17 +54,19 @@ export const actionInputSchema = z.discriminatedUnion('kind', [
     delivery: z.string().min(1).describe('a delivery name (a series: name, every send, or name#k)'),
   }),
   entry('addSuspension', {
-    domain,
-    duration,
-    text: z.string().optional(),
+    domain: domain.describe('the domain to suspend'),
+    duration: duration.describe('how long, e.g. "6h"'),
+    text: z.string().optional().describe('the reason logged with the suspension'),
   }),
-  entry('cancelSuspension', { domain: domain.optional() }),
-  entry('setRules', { inbound: z.string().min(1) }),
+  entry('cancelSuspension', { domain: domain.optional().describe('the domain (default: every domain)') }),
+  entry('setRules', {
+    inbound: z.string().min(1).describe('the new inbound rules: a rule file or directory, or default'),
+  }),
   entry('reviewEntry', {
     text: z.string().min(1).describe('a remote error text (normalised like the table does)'),
-    status: z.enum(['toQualify', 'keep', 'ignore']),
-    type: z.enum(['hard', 'soft', 'ignored']).optional(),
-    reason: z.number().int().min(0).max(255).optional(),
+    status: z.enum(['toQualify', 'keep', 'ignore']).describe('the new status of the entry'),
+    type: z.enum(['hard', 'soft', 'ignored']).optional().describe('the new error type'),
+    reason: z.number().int().min(0).max(255).optional().describe('the new failure reason (SPEC §2)'),
     occurrences: z
       .number()
       .int()
@@ -67,6 +75,14 @@ export const actionInputSchema = z.discriminatedUnion('kind', [
       .describe('set the occurrence count, e.g. 0 to reset it (seed 000)'),
   }),
   entry('deliverabilityUpdate', {}),
+  entry('startWindow', {
+    profile: z.string().min(1).describe('the ISP profile the window belongs to'),
+    window: z.string().min(1).describe("the window's name in isps.windows"),
+  }),
+  entry('endWindow', {
+    profile: z.string().min(1).describe('the ISP profile the window belongs to'),
+    window: z.string().min(1).describe("the window's name in isps.windows"),
+  }),
   entry('runCleanup', {}),
   entry('skipCleanup', {}),
 ]);

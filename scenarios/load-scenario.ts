@@ -249,6 +249,7 @@ function resolveScenario(
       asyncMatchLatest: mta.asyncMatchLatest,
       cleanupAt: (hh * 60 + mm) * 60_000,
       retry: defaultRetry,
+      webhooks: mta.webhooks,
     },
     rules: {
       inbound: path(['rules', 'inbound'], input.rules.inbound, ['default']),

@@ -47,6 +47,7 @@ export function planOf(s: Scenario): RunPlan {
       asyncMatchLatest: s.mta.asyncMatchLatest,
       cleanupAtMs: s.mta.cleanupAt,
       retry: s.mta.retry,
+      webhooks: s.mta.webhooks,
     },
     rules: s.rules,
     ruleSync: s.ruleSync,

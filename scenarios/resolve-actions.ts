@@ -47,6 +47,14 @@ export function resolveActions(
             `unknown delivery "${a.delivery}" (known: ${deliveries.map((d) => (d.count > 1 ? `${d.name}, ${d.name}#1..${d.count}` : d.name)).join(', ')})`,
           );
         return { ...a, at: t };
+      case 'startWindow':
+      case 'endWindow':
+        if (!input.isps.windows.some((w) => w.profile === a.profile && w.name === a.window))
+          ctx.fail(
+            [...at, 'window'],
+            `no window "${a.window}" of profile "${a.profile}" in isps.windows (declared: ${input.isps.windows.map((w) => `${w.profile}/${w.name}`).join(', ') || 'none'})`,
+          );
+        return { ...a, at: t };
       case 'setRules':
         return { ...a, at: t, inbound: ctx.path([...at, 'inbound'], a.inbound, ['default']) };
       case 'reviewEntry':

@@ -24,7 +24,9 @@ const duration = z.union([z.number().int().positive(), z.string().min(1)]).trans
 export const RULE_SYNC_SCENARIO_DEFAULTS = Object.freeze({ refreshAt: '03:00', timeoutMs: 30_000 });
 
 export const ruleSyncInputSchema = z.strictObject({
-  url: z.url({ message: 'a URL like http://deliverability.example/rules.json' }),
+  url: z
+    .url({ message: 'a URL like http://deliverability.example/rules.json' })
+    .describe("the deliverability instance's rules endpoint (JSON payload)"),
   mode: z
     .enum(['sync', 'custom'])
     .default('sync')
@@ -43,16 +45,19 @@ export const ruleSyncInputSchema = z.strictObject({
         .string()
         .min(1)
         .describe('the rules the instance serves: a rule file or directory, or default (the shipped rules)'),
-      version: z.string().min(1).default('central'),
+      version: z.string().min(1).default('central').describe('the version string the instance reports'),
       outages: z
         .array(
           z.strictObject({
-            from: time,
-            to: time,
-            reply: z.union([z.literal('timeout'), z.literal('invalid'), z.number().int().min(400).max(599)]),
+            from: time.describe('start of the outage: dayN HH:MM or ms'),
+            to: time.describe('end of the outage: dayN HH:MM or ms'),
+            reply: z
+              .union([z.literal('timeout'), z.literal('invalid'), z.number().int().min(400).max(599)])
+              .describe('what a refresh gets meanwhile: timeout, invalid (a bad payload) or an HTTP status'),
           }),
         )
-        .default([]),
+        .default([])
+        .describe('windows when the instance fails'),
     })
     .optional()
     .describe('an in-process deliverability instance serving `url`'),

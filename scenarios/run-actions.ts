@@ -10,6 +10,7 @@ import type { QualificationTable } from '../core/qualification/qualification-tab
 import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import type { Shaper } from '../core/shaping/index.ts';
 import type { Simulation } from '../engine/index.ts';
+import type { IspProfile } from '../simulators/index.ts';
 import type { ActionRow } from '../store/index.ts';
 import type { PlannedAction } from './run-plan.ts';
 
@@ -25,6 +26,8 @@ export interface ActionTargets {
   shaper: Shaper;
   qualifier: SwitchableQualifier;
   table: QualificationTable;
+  /** the ISP profiles the world's brains read (their window objects: an action moves from/to) */
+  profiles: readonly IspProfile[];
   /** builds a qualifier for `setRules` (the run's mode, bounce rules and uncounted reasons) */
   qualifierFor: (inbound: string | RuleSet) => Parameters<SwitchableQualifier['use']>[0];
 }
@@ -113,6 +116,23 @@ export function applyAction(a: PlannedAction, t: number, x: ActionTargets): Acti
         u.added.length > 0 ? 'applied' : 'none',
         u.added.length,
         `${u.added.length} Keep entries became rules (${u.ruleSet.rules.length} inbound rules in force)`,
+      );
+    }
+    case 'startWindow':
+    case 'endWindow': {
+      const w = x.profiles.find((p) => p.name === a.profile)?.windows.find((v) => v.name === a.window);
+      const target = `${a.profile}/${a.window}`;
+      if (!w) return row(target, 'notFound', 0, 'no such window');
+      // the brains read each window's from/to at every reply
+      if (a.kind === 'startWindow') {
+        w.from = t;
+        if (w.to <= t) w.to = Number.MAX_SAFE_INTEGER;
+      } else if (w.to > t) w.to = Math.max(t, w.from);
+      return row(
+        target,
+        'applied',
+        1,
+        `window ${w.from}..${w.to === Number.MAX_SAFE_INTEGER ? 'open' : w.to} ms`,
       );
     }
     case 'runCleanup':

@@ -71,6 +71,8 @@ export interface RunPlan {
     asyncMatchLatest: boolean;
     cleanupAtMs: number;
     retry: string | RetryPolicySpec | null;
+    /** enhanced mode: bounce classes through webhooks (default true); false: sync bounces use the inbound rules */
+    webhooks?: boolean;
   };
   rules: { inbound: string; bounceRules: string };
   /** the daily rule refresh from a deliverability instance (none when absent) */

@@ -41,6 +41,7 @@ import {
   createInProcessWorld,
   createPopulation,
   type InProcessWorld,
+  type IspProfile,
   loadDomainMix,
   type Population,
   populationAddressBook,
@@ -179,6 +180,8 @@ async function simulatePlan(
   // the world
   let population: Population;
   let world: InProcessWorld;
+  // kept: the operator actions start and end their windows
+  let profiles: IspProfile[];
   try {
     population = createPopulation({
       seed: plan.seed,
@@ -186,9 +189,10 @@ async function simulatePlan(
       mix: loadDomainMix(plan.population.mix),
       settings: plan.population.settings,
     });
+    profiles = planProfiles(plan);
     world = createInProcessWorld({
       population,
-      profiles: planProfiles(plan),
+      profiles,
       seed: plan.seed,
       clock: sim.clock,
     });
@@ -201,7 +205,7 @@ async function simulatePlan(
   try {
     ports = options.ports ? await options.ports(world, plan) : null;
     store = await opening;
-    await runWorld(plan, options, sim, streams, population, world, store, ports, wall0, (m) => {
+    await runWorld(plan, options, sim, streams, population, world, profiles, store, ports, wall0, (m) => {
       mta = m;
     });
     return { store, ports };
@@ -243,6 +247,7 @@ async function runWorld(
   streams: RandomStreams,
   population: Population,
   world: InProcessWorld,
+  profiles: IspProfile[],
   store: RunStoreWriter,
   ports: WorldPorts | null,
   wall0: number,
@@ -260,6 +265,8 @@ async function runWorld(
       bounceRules: plan.rules.bounceRules === 'default' ? undefined : plan.rules.bounceRules,
       // SPEC §5: which Soft errors count is a quarantine setting; the qualifier applies it where a rule is silent
       noImpactReasons: resolveQuarantineSettings(plan.quarantine).uncountedSoftReasons,
+      // SPEC §6.2: without webhooks the Enhanced MTA's sync bounces go through the inbound rules
+      syncBounceClasses: plan.mta.webhooks ?? true,
     });
   // switchable: an action or a rule refresh may change the rules during the run
   const qualifier = new SwitchableQualifier(qualifierFor(plan.rules.inbound));
@@ -356,7 +363,7 @@ async function runWorld(
   scheduleActions(
     sim,
     plan.actions ?? [],
-    { mta, shaper, qualifier, table: qualificationTable, qualifierFor },
+    { mta, shaper, qualifier, table: qualificationTable, qualifierFor, profiles },
     (r) => actionRows.push(r),
   );
   if (plan.ruleSync)
@@ -475,6 +482,7 @@ function* targetsOf(population: Population, n: number): Generator<PreparationTar
     recipientId: 0,
     address: '',
     inControlGroup: false,
+    typologyExcluded: null,
     addressId: undefined,
   };
   // what population.recipient(i) gives, without its truth object (only the control-group draw is needed)
@@ -486,6 +494,8 @@ function* targetsOf(population: Population, n: number): Generator<PreparationTar
     // the address book's id of that address (populationAddressBook: the owner's index)
     target.addressId = missing ? undefined : owner;
     target.inControlGroup = population.inControlGroup(owner);
+    // a typology rule excludes the recipient (SPEC §3 reasons 11, 12, 14, 15, 16)
+    target.typologyExcluded = population.typologyOf(i);
     yield target;
   }
 }

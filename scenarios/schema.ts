@@ -260,6 +260,12 @@ export const scenarioInputSchema = z.strictObject({
         .describe(
           "default retry policy: a preset name (core/retry/presets.yaml) or a policy (default: the mode's)",
         ),
+      webhooks: z
+        .boolean()
+        .default(true)
+        .describe(
+          'enhanced mode: the Enhanced MTA hands its bounce classes back through webhooks; false: sync bounces go through the inbound rules (SPEC §6.2)',
+        ),
     })
     .prefault({})
     .describe('the sending MTA: IPs, shaping, inMail, cleanup, retries'),
@@ -394,6 +400,8 @@ export interface Scenario {
     cleanupAt: number;
     /** default retry policy (the mode's name when not set) */
     retry: ScenarioRetry;
+    /** enhanced mode: bounce classes come back through webhooks (else sync bounces use the inbound rules) */
+    webhooks: boolean;
   };
   rules: {
     /** 'default' or an absolute path (file or directory) */

@@ -75,7 +75,7 @@ describe('DeliveryPreparation', () => {
     const prep = new DeliveryPreparation(new QuarantineTable());
     expect(prep.decide({ recipientId: 1, address: 'a@x' })).toBe(SEND);
     expect(() => prep.decide({ recipientId: 2, address: 'b@x', typologyExcluded: 13 as 11 })).toThrow(
-      'target #1 (recipient 2): typologyExcluded: expected 11 or 12, got 13',
+      'target #1 (recipient 2): typologyExcluded: expected 11, 12, 14, 15 or 16, got 13',
     );
     expect(() => prep.decide({ recipientId: 2.5, address: 'b@x' })).toThrow(/target #1: recipientId/);
     expect(() => prep.decide({ recipientId: 3, address: 42 as unknown as string })).toThrow(

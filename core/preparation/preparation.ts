@@ -16,8 +16,8 @@ export interface PreparationTarget {
   address: string | null | undefined;
   /** member of the control group: reason 127 */
   inControlGroup?: boolean;
-  /** excluded by a typology rule: 11 (SQL rule) or 12 (arbitration) */
-  typologyExcluded?: 11 | 12 | null;
+  /** excluded by a typology rule: 11 (SQL rule), 12 (arbitration), 14 (bad-quality address), 15 (unqualified address), 16 (not eligible) */
+  typologyExcluded?: 11 | 12 | 14 | 15 | 16 | null;
   /**
    * The address's quarantine-table id when the caller interned it already (a population reused by
    * several deliveries, or an address book's id): skips the string lookup. Must be
@@ -25,6 +25,9 @@ export interface PreparationTarget {
    */
   addressId?: number;
 }
+
+/** Reasons a typology rule excludes with (SPEC §3). */
+const TYPOLOGY_REASONS: ReadonlySet<number> = new Set([11, 12, 14, 15, 16]);
 
 /** {@link DeliveryPreparation.decide}: the target becomes a message sent normally. */
 export const SEND = -1;
@@ -104,11 +107,10 @@ export class DeliveryPreparation {
     if (
       typologyExcluded !== undefined &&
       typologyExcluded !== null &&
-      typologyExcluded !== 11 &&
-      typologyExcluded !== 12
+      !TYPOLOGY_REASONS.has(typologyExcluded)
     )
       throw new PreparationError(
-        `target #${index} (recipient ${target.recipientId}): typologyExcluded: expected 11 or 12, got ${String(typologyExcluded)}`,
+        `target #${index} (recipient ${target.recipientId}): typologyExcluded: expected 11, 12, 14, 15 or 16, got ${String(typologyExcluded)}`,
       );
     if (address !== null && address !== undefined && typeof address !== 'string')
       throw new PreparationError(

@@ -56,6 +56,12 @@ export interface QualifierOptions {
    * (the quarantine settings' `uncountedSoftReasons`)
    */
   noImpactReasons?: readonly number[];
+  /**
+   * enhanced mode: the Enhanced MTA qualifies sync replies with its bounce classes and hands them
+   * back through webhooks (default true); false: without webhooks, sync bounces go through the
+   * inbound email rules too (SPEC §6.2)
+   */
+  syncBounceClasses?: boolean;
   /** distinct (reply, phase, domain) results kept; default 20,000; 0 turns the cache off */
   cacheSize?: number;
   /** outcome of transport errors (transient); default Soft / Unreachable, impact from `noImpactReasons` */
@@ -174,6 +180,7 @@ export function createQualifier(options: QualifierOptions): Qualifier {
         })
       : inboundResults;
 
+  const syncClasses = options.syncBounceClasses ?? true;
   let bounceRuleSet: RuleSet | null = null;
   let bounce: CompiledRules | null = null;
   let bounceResults: Pair[] = [];
@@ -276,7 +283,7 @@ export function createQualifier(options: QualifierOptions): Qualifier {
     if (code >= 200 && code < 400) return ok;
     const hasE = readEnhancedParts(p.enhanced, parts);
     const e0 = hasE ? parts[0]! : -1;
-    const useBounce = bounce !== null && SYNC_PHASES.has(phase) && p.parseable;
+    const useBounce = bounce !== null && syncClasses && SYNC_PHASES.has(phase) && p.parseable;
     const compiled = useBounce ? bounce! : inbound;
     const idx = compiled.match(
       matchText(p.text),

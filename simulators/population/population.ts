@@ -39,6 +39,7 @@ const P = {
   duplicateTarget: 14,
   missing: 15,
   invalid: 16,
+  typology: 17,
 } as const;
 
 const INVALID_SUFFIXES = ['', 'l', 'e', 'mail', '-mail', 'x', 'co'];
@@ -175,6 +176,24 @@ export class Population {
     if (this.isMissing(i)) return i;
     const j = this.duplicateOf(i);
     return j === -1 ? i : j;
+  }
+
+  /**
+   * The reason a typology rule excludes recipient `i` with at preparation (SPEC §3: 11 SQL rule, 12
+   * arbitration, 14 bad-quality address, 15 unqualified address, 16 not eligible for the offers),
+   * drawn from `settings.typology`; null when none does. One draw, the reasons' rates stacked.
+   */
+  typologyOf(i: number): 11 | 12 | 14 | 15 | 16 | null {
+    const t = this.settings.typology;
+    const total = t.sqlRule + t.arbitration + t.badQuality + t.unqualified + t.notEligible;
+    if (total === 0) return null;
+    const u = unitOf(baseHash(this.seed, i), P.typology);
+    if (u >= total) return null;
+    if (u < t.sqlRule) return 11;
+    if (u < t.sqlRule + t.arbitration) return 12;
+    if (u < t.sqlRule + t.arbitration + t.badQuality) return 14;
+    if (u < total - t.notEligible) return 15;
+    return 16;
   }
 
   /** `truth(i).controlGroup` without building the truth (allocation-free, for streaming targets). */

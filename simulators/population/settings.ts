@@ -83,6 +83,28 @@ export const populationSettingsSchema = z.strictObject({
   controlGroupRate: rate
     .default(0)
     .describe('share of recipients held back as a control group (never sent to)'),
+  /**
+   * share of recipients a typology rule excludes at preparation, per reason (SPEC §3, seed 000's
+   * reasons table): 11 SQL rule, 12 arbitration (fatigue), 14 bad-quality and 15 unqualified postal
+   * address, 16 not eligible for the offers; all 0 by default
+   */
+  typology: z
+    .strictObject({
+      sqlRule: rate.default(0).describe('share of recipients, reason 11: excluded by an SQL typology rule'),
+      arbitration: rate
+        .default(0)
+        .describe('share of recipients, reason 12: excluded by arbitration (fatigue)'),
+      badQuality: rate.default(0).describe('share of recipients, reason 14: bad-quality address'),
+      unqualified: rate.default(0).describe('share of recipients, reason 15: unqualified postal address'),
+      notEligible: rate.default(0).describe('share of recipients, reason 16: not eligible for the offers'),
+    })
+    .prefault({})
+    .refine((t) => Object.values(t).reduce((a, b) => a + b, 0) <= 1, {
+      message: 'the typology rates add up to more than 1',
+    })
+    .describe(
+      'shares of recipients a typology rule excludes at preparation, per reason: 11 sqlRule, 12 arbitration, 14 badQuality, 15 unqualified, 16 notEligible (each 0 to 1, 0 by default)',
+    ),
   /** share of target entries that repeat an earlier address (reason 10) */
   duplicateRate: rate
     .default(0.001)

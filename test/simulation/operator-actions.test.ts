@@ -134,6 +134,59 @@ describe('operator actions in a run', () => {
   });
 });
 
+describe('startWindow / endWindow', () => {
+  it('an operator starts a declared ISP window at 05:30 and ends it at 07:00: its reply is given only then', async () => {
+    const TEXT = '451 4.7.1 operator test: try again later';
+    const r = await run(
+      planOf(
+        defineScenario({
+          name: 'window-actions',
+          seed: 3,
+          horizon: '1d',
+          population: { size: 600, mix: 'consumer-us' },
+          isps: {
+            windows: [
+              // declared inert (late in the run): the actions move it
+              {
+                profile: 'gmail',
+                name: 'ops',
+                from: 'day1 23:00',
+                to: 'day1 23:30',
+                phase: 'rcpt',
+                reply: TEXT,
+              },
+            ],
+          },
+          deliveries: [{ name: 'news', at: 'day1 06:00', validity: '12h' }],
+          actions: [
+            { at: 'day1 05:30', kind: 'startWindow', profile: 'gmail', window: 'ops' },
+            { at: 'day1 07:00', kind: 'endWindow', profile: 'gmail', window: 'ops' },
+          ],
+        }),
+      ),
+    );
+    try {
+      const deferred = await count(
+        r.store,
+        `SELECT count(*) AS n FROM attempts WHERE text LIKE '%operator test%'`,
+      );
+      expect(deferred).toBeGreaterThan(50);
+      expect(
+        await count(
+          r.store,
+          `SELECT count(*) AS n FROM attempts WHERE text LIKE '%operator test%' AND (t < ${5.5 * HOUR} OR t >= ${7 * HOUR})`,
+        ),
+      ).toBe(0);
+      expect(await r.store.all(`SELECT kind, target, outcome FROM actions ORDER BY t`)).toEqual([
+        { kind: 'startWindow', target: 'gmail/ops', outcome: 'applied' },
+        { kind: 'endWindow', target: 'gmail/ops', outcome: 'applied' },
+      ]);
+    } finally {
+      await r.store.close();
+    }
+  });
+});
+
 describe('actions in the scenario file', () => {
   const base = `name: a
 seed: 1
@@ -159,6 +212,9 @@ actions:
     );
     expect(error('  - { at: day3 08:00, kind: runCleanup }\n')).toMatch(
       /^x\.yaml:8:\d+: actions\[0\]\.at: day3 08:00 is not before the horizon \(day3 00:00\)$/,
+    );
+    expect(error('  - { at: day1 08:00, kind: endWindow, profile: gmail, window: nope }\n')).toMatch(
+      /^x\.yaml:8:\d+: actions\[0\]\.window: no window "nope" of profile "gmail" in isps\.windows \(declared: none\)$/,
     );
     expect(error('  - { at: day1 08:00, kind: reboot }\n')).toMatch(/^x\.yaml:8:\d+: actions\[0\]\.kind: /);
     expect(error('  - { at: day1 08:00, kind: runCleanup, when: now }\n')).toMatch(

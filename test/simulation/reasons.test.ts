@@ -6,6 +6,7 @@
  * line 206: "Les adresses de ces utilisateurs sont placées en liste bloquée".
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { defineScenario, planOf } from '../../scenarios/index.ts';
 import { catalogPlan, cleanupRuns, count, run } from './helpers.ts';
 
 afterAll(cleanupRuns);
@@ -68,6 +69,51 @@ describe('complaints (catalog feedback-loop)', () => {
         ),
       ).toBe(complaints);
       expect(r.summary.messages.failed.byReason.find((x) => x.reason === 8)?.count).toBe(complaints);
+    } finally {
+      await r.store.close();
+    }
+  });
+});
+
+describe('typology exclusions: reasons 11, 12, 14, 15 and 16 from population fields', () => {
+  // ../shared/seeds/000_c6497a8802f963fa.txt, the reasons table: "Exclu par une règle SQL" (11),
+  // "Exclu après arbitrage" (12), "Adresse de mauvaise qualité" (14), "Adresse non qualifiée" (15),
+  // "Non éligible pour les offres" (16), each of type Ignored, decided at preparation (SPEC §3)
+  it('a typology rate excludes that share of the target with its reason, type Ignored, never sent', async () => {
+    const r = await run(
+      planOf(
+        defineScenario({
+          name: 'typology',
+          seed: 3,
+          horizon: '1d',
+          population: {
+            size: 4000,
+            settings: {
+              typology: {
+                sqlRule: 0.05,
+                arbitration: 0.04,
+                badQuality: 0.03,
+                unqualified: 0.02,
+                notEligible: 0.01,
+              },
+            },
+          },
+          deliveries: [{ name: 'news', at: 'day1 06:00', validity: '12h' }],
+        }),
+      ),
+    );
+    try {
+      const got = await r.store.all<{ reason: number; type: string; n: number; tried: number }>(
+        `SELECT reason, type, count(*) AS n, count(*) FILTER (WHERE attempts > 0) AS tried FROM delivery_log
+         WHERE excluded AND reason IN (11, 12, 14, 15, 16) GROUP BY ALL ORDER BY reason`,
+      );
+      expect(got.map((g) => g.reason)).toEqual([11, 12, 14, 15, 16]);
+      const want: Record<number, number> = { 11: 0.05, 12: 0.04, 14: 0.03, 15: 0.02, 16: 0.01 };
+      for (const g of got) {
+        expect(g.type).toBe('ignored');
+        expect(Number(g.tried)).toBe(0);
+        expect(Math.abs(Number(g.n) / 4000 - want[g.reason]!)).toBeLessThan(0.012);
+      }
     } finally {
       await r.store.close();
     }
