@@ -6,7 +6,7 @@
  *   simulators  only core/ and engine/
  *   store       only core/ and engine/ (the run store's rows speak core's vocabulary)
  *   reports     never the runner (scenarios/), the CLI or the simulators
- *   cli         only the public entry points (each folder's index.ts)
+ *   cli         only the public entry points (a folder's or sub-folder's index.ts)
  * Tests are exempt from the rules of the folder they sit in (a core test may build a scenario). Known
  * violations are listed in .dependency-cruiser-known.json (`npm run lint:layers:baseline` rewrites it);
  * a new one fails. The redesign's aim is an empty list.
@@ -53,7 +53,7 @@ module.exports = {
       to: {
         path: '^(engine|core|simulators|store|reports|scenarios|ingest|calibrate)/',
         pathNot:
-          '^(engine|core|simulators|store|reports|scenarios|ingest|calibrate)/index\\.ts$|^scenarios/testing/index\\.ts$',
+          '^(engine|core|simulators|store|reports|scenarios|ingest|calibrate)/index\\.ts$|^(simulators|scenarios)/(wire|testing)/index\\.ts$',
       },
     },
     {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { parseTimeNotation } from '../reports/time-notation.ts';
+import { parseTimeNotation } from '../engine/index.ts';
 import { CATALOG_DIR, MAX_POPULATION } from '../scenarios/index.ts';
 import { CliError } from './errors.ts';
 

@@ -27,6 +27,7 @@ export {
   minutes,
   parseDayTime,
   parseDuration,
+  parseTimeNotation,
   SECOND,
   seconds,
 } from './time.ts';

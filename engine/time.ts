@@ -40,6 +40,15 @@ const DAY_RE = /^day(\d+)(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$
 const DURATION_PART_RE = /(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)/giy;
 
 /**
+ * A time as users write it on the command line: `dayN HH:MM[:SS]` ({@link parseDayTime}) or a plain
+ * integer of ms since the run started. Bad input throws `MXLAB_TIME` naming the text.
+ */
+export function parseTimeNotation(input: string): number {
+  if (/^\s*\d+\s*$/.test(input)) return Number.parseInt(input, 10);
+  return parseDayTime(input);
+}
+
+/**
  * Parses `dayN`, `dayN HH:MM`, `dayN HH:MM:SS` or `dayN HH:MM:SS.mmm` into ms since the run start.
  * Throws an {@link EngineError} with code `MXLAB_TIME` on anything else.
  */

@@ -3,17 +3,9 @@
  * Used by CLI options (`--from day1 07:00`) and report texts. Parsing is the engine's.
  */
 import { DAY, HOUR, MINUTE, type Millis } from '../core/types.ts';
-import { parseDayTime } from '../engine/time.ts';
 
-/**
- * Parses `dayN HH:MM[:SS]` into ms since the run started (`day1 00:00` is 0) with the engine's
- * calendar (engine/time.ts), and also accepts a plain integer of ms. Bad input throws the engine's
- * `MXLAB_TIME` error naming the text (exit code 2 in the CLI).
- */
-export function parseTimeNotation(input: string): Millis {
-  if (/^\s*\d+\s*$/.test(input)) return Number.parseInt(input, 10);
-  return parseDayTime(input);
-}
+/** `dayN HH:MM[:SS]` or ms, parsed by the engine (engine/time.ts owns the notation). */
+export { parseTimeNotation } from '../engine/time.ts';
 
 /** Formats ms since the run started as `dayN HH:MM` (minutes rounded down). */
 export function formatTimeNotation(ms: Millis): string {

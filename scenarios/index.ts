@@ -19,6 +19,7 @@ export { planOf } from './plan-of.ts';
 export type { RunPlan } from './run-plan.ts';
 export { type RunOptions, type RunProgress, type RunResult, runPlan } from './run-scenario.ts';
 export { MAX_POPULATION, type Scenario, type ScenarioInput } from './schema.ts';
+export { profileJsonSchemaText, scenarioJsonSchemaText } from './write-json-schema.ts';
 
 /** The built-in catalog folder. */
 export const CATALOG_DIR = fileURLToPath(new URL('./catalog/', import.meta.url));

@@ -4,7 +4,7 @@
  * scenarios/write-json-schema.ts), for editors and for reading.
  */
 import type { Command } from 'commander';
-import { profileJsonSchemaText, scenarioJsonSchemaText } from '../../scenarios/write-json-schema.ts';
+import { profileJsonSchemaText, scenarioJsonSchemaText } from '../../scenarios/index.ts';
 import { CliError } from '../errors.ts';
 
 const KINDS = { scenario: scenarioJsonSchemaText, profile: profileJsonSchemaText } as const;

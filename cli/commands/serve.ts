@@ -17,14 +17,27 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { CATALOG_DIR, loadScenario, planOf } from '../../scenarios/index.ts';
 import { planPopulation, planProfiles } from '../../scenarios/wire.ts';
-import { type IspProfile, loadIspProfile, loadIspProfiles, parseDayTime } from '../../simulators/index.ts';
-import type { TruthKind } from '../../simulators/population/truth.ts';
-import { startControlApi } from '../../simulators/wire/control-api.ts';
-import { parseReturnTarget } from '../../simulators/wire/follow-up-return.ts';
-import { formatServeMap, type ServeOptions, startServe } from '../../simulators/wire/serve.ts';
-import { formatRoutingMap, MAP_FORMATS, type MapFormat } from '../../simulators/wire/serve-maps.ts';
-import { formatWindows, parseTruthFile } from '../../simulators/wire/serve-truths.ts';
-import { scaledWallClock } from '../../simulators/wire/wall-clock.ts';
+import {
+  type IspProfile,
+  loadIspProfile,
+  loadIspProfiles,
+  parseDayTime,
+  type TruthKind,
+} from '../../simulators/index.ts';
+
+import {
+  formatRoutingMap,
+  formatServeMap,
+  formatWindows,
+  MAP_FORMATS,
+  type MapFormat,
+  parseReturnTarget,
+  parseTruthFile,
+  type ServeOptions,
+  scaledWallClock,
+  startControlApi,
+  startServe,
+} from '../../simulators/wire/index.ts';
 import { CliError } from '../errors.ts';
 
 interface ServeFlags {
