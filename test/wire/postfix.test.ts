@@ -8,7 +8,7 @@
  *
  * Without Postfix (or not root) this skips LOUDLY outside CI; in CI (CI=true) it fails.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +16,12 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMail } from '../../core/inmail/index.ts';
 import { createQualifier } from '../../core/qualification/index.ts';
+import { buildStore, readFiles } from '../../ingest/index.ts';
 import { buildDsn, enhancedOf, loadIspProfiles } from '../../simulators/index.ts';
 import { type ServeHandle, startServe } from '../../simulators/wire/serve.ts';
 import { formatRoutingMap } from '../../simulators/wire/serve-maps.ts';
 import { scaledWallClock } from '../../simulators/wire/wall-clock.ts';
+import { expectConsistentStore } from '../consistency.ts';
 import {
   type PostfixInstance,
   postfixOutcomes,
@@ -167,5 +169,27 @@ describe.skipIf(unavailable !== null && process.env.CI !== 'true')(
       }
       expect(h.counts.followUpsLeftToMta).toBe(0); // the bounce@ DSN is not due yet; it will be left
     }, 180_000);
+
+    it("mxlab ingest reads Postfix's own log of that relay: every recipient's last attempt as Postfix logged it", async () => {
+      const log = join(dir, 'maillog');
+      writeFileSync(log, pf!.log());
+      const read = await readFiles('postfix', [log]);
+      expect(read.malformed, JSON.stringify(read.bad)).toBe(0);
+      const outcomes = postfixOutcomes(pf!.log());
+      const logged = { sent: 'delivered', deferred: 'deferred', bounced: 'bounced' } as const;
+      for (const [to, status] of CASES) {
+        const last = read.records.filter((r) => r.recipient === to).at(-1);
+        expect(last?.status, `${to} in the ingested log`).toBe(logged[status]);
+        if (status !== 'sent') expect(outcomes.get(to)!.text).toContain(last!.text);
+      }
+      const out = join(dir, 'ingested');
+      const built = await buildStore(out, read.records, read.initial, {
+        mode: 'legacy',
+        format: 'postfix',
+        sources: [log],
+      });
+      expect(built.attempts).toBe(read.records.length);
+      await expectConsistentStore(out);
+    }, 60_000);
   },
 );
