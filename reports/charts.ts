@@ -129,6 +129,23 @@ function markBands(bands: readonly Band[]) {
   };
 }
 
+/** An instant drawn as a vertical line across a chart (an operator action). */
+export interface Mark {
+  name: string;
+  atMs: number;
+}
+
+/** echarts markLine of instants (x in hours), each labelled with its name at the top. */
+function markInstants(marks: readonly Mark[]) {
+  return {
+    silent: true,
+    symbol: 'none',
+    lineStyle: { color: '#0f766e', type: 'dashed', width: 1.5 },
+    label: { show: true, position: 'insideEndTop', formatter: '{b}', fontSize: 10, color: '#0f766e' },
+    data: marks.map((m) => ({ name: m.name, xAxis: m.atMs / HOUR })),
+  };
+}
+
 export interface LineSeries {
   name: string;
   /** y values, one per time */
@@ -147,6 +164,8 @@ export function timeLineChart(opts: {
   yName?: string;
   /** shaded spans behind the lines */
   bands?: readonly Band[];
+  /** instants drawn as labelled vertical lines (operator actions) */
+  marks?: readonly Mark[];
   /** zoom: the x axis spans [fromMs, toMs] instead of the whole run */
   window?: { fromMs: number; toMs: number };
 }): string {
@@ -172,6 +191,7 @@ export function timeLineChart(opts: {
         type: 'line',
         name: s.name,
         ...(i === 0 && opts.bands?.length ? { markArea: markBands(opts.bands) } : {}),
+        ...(i === 0 && opts.marks?.length ? { markLine: markInstants(opts.marks) } : {}),
         showSymbol: false,
         step: opts.step ? 'end' : undefined,
         stack: opts.stacked ? 'all' : undefined,

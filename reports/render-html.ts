@@ -3,7 +3,7 @@
  * a Content-Security-Policy forbids any) for people: headline cards, charts, then tables.
  * Every text from the store is HTML-escaped.
  */
-import { type Band, durationHistogram, timeLineChart, timelineChart } from './charts.ts';
+import { type Band, durationHistogram, type Mark, timeLineChart, timelineChart } from './charts.ts';
 import { escapeHtml as h } from './escape.ts';
 import { dur, int, pct } from './format.ts';
 import { truthSplit } from './ground-truth.ts';
@@ -155,7 +155,20 @@ export function whereThingsHappen(d: ReportData): {
 }
 
 /** Attempts per domain in the focus window only, at the throughput slice width. */
-function detailChart(d: ReportData, focus: { fromMs: number; toMs: number }, bands: Band[]): string[] {
+/** The run's operator actions (scenario `actions:`), as instants on the time charts. */
+export function actionMarks(d: ReportData): Mark[] {
+  return (d.summary.actions ?? []).map((a) => ({
+    name: a.target ? `${a.kind} ${a.target}` : a.kind,
+    atMs: a.ms,
+  }));
+}
+
+function detailChart(
+  d: ReportData,
+  focus: { fromMs: number; toMs: number },
+  bands: Band[],
+  marks: Mark[],
+): string[] {
   const tp = d.throughput;
   const keep = tp.times.map((t, i) => (t >= focus.fromMs && t <= focus.toMs ? i : -1)).filter((i) => i >= 0);
   const points = nonZero(...tp.attempts.map((xs) => keep.map((i) => xs[i]!)));
@@ -169,6 +182,7 @@ function detailChart(d: ReportData, focus: { fromMs: number; toMs: number }, ban
       series: tp.domains.map((name, k) => ({ name, data: keep.map((i) => tp.attempts[k]![i]!) })),
       stacked: true,
       bands,
+      marks: marks.filter((m) => m.atMs >= focus.fromMs && m.atMs <= focus.toMs),
       window: focus,
     }),
     `The window where things happen, zoomed: attempts per ${dur(tp.bucketMs)} slice. Shaded: ${bands
@@ -188,6 +202,8 @@ export function renderHtml(d: ReportData, links: ReportLinks = {}): string {
 
   const tp = d.throughput;
   const { bands, focus } = whereThingsHappen(d);
+  const marks = actionMarks(d);
+  const marked = marks.length ? '; dashed lines: operator actions' : '';
   const charts = [
     figure(
       'chart-throughput',
@@ -197,11 +213,12 @@ export function renderHtml(d: ReportData, links: ReportLinks = {}): string {
         series: tp.domains.map((name, i) => ({ name, data: tp.attempts[i]! })),
         stacked: true,
         bands,
+        marks,
       }),
-      `Attempts per ${dur(tp.bucketMs)} slice, top ${topN} domains stacked; shaded: false-quarantine windows and suspensions.`,
+      `Attempts per ${dur(tp.bucketMs)} slice, top ${topN} domains stacked; shaded: false-quarantine windows and suspensions${marked}.`,
       nonZero(...tp.attempts),
     ),
-    ...(focus ? detailChart(d, focus, bands) : []),
+    ...(focus ? detailChart(d, focus, bands, marks) : []),
     figure(
       'chart-quarantine',
       timeLineChart({
@@ -219,8 +236,9 @@ export function renderHtml(d: ReportData, links: ReportLinks = {}): string {
         ],
         step: true,
         bands,
+        marks,
       }),
-      'Quarantined by the run (not before it), by time of entry.',
+      `Quarantined by the run (not before it), by time of entry${marked}.`,
       nonZero(d.quarantineOverTime.points.map((p) => p.cumulative)),
     ),
     figure(
@@ -286,6 +304,23 @@ export function renderHtml(d: ReportData, links: ReportLinks = {}): string {
     .join('')}</ul>`;
 
   const tables = [
+    ...(s.actions?.length
+      ? [
+          table(
+            'Operator actions',
+            s.actions,
+            [
+              { head: 'when', cell: (r) => h(r.text), cls: 'w' },
+              { head: 'action', cell: (r) => h(r.kind) },
+              { head: 'target', cell: (r) => h(r.target ?? '—') },
+              { head: 'outcome', cell: (r) => h(r.outcome) },
+              { head: 'affected', cell: (r) => int(r.affected), cls: 'n' },
+              { head: 'detail', cell: (r) => h(r.detail ?? ''), cls: 'x' },
+            ],
+            'table-actions',
+          ),
+        ]
+      : []),
     table(
       'Failures by reason',
       m.failed.byReason,

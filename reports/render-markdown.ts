@@ -83,6 +83,23 @@ export function renderMarkdown(d: ReportData, links: ReportLinks = {}): string {
       [REPORTING_MODES.map((k) => pct(s.kpi[k]))],
     ),
   );
+  if (s.actions?.length) {
+    out.push('### Operator actions');
+    out.push('');
+    out.push(
+      ...table(
+        ['when', 'action', 'target', 'outcome', 'affected', 'detail'],
+        s.actions.map((a) => [
+          a.text,
+          a.kind,
+          md(a.target ?? '—'),
+          md(a.outcome),
+          int(a.affected),
+          md(a.detail ?? ''),
+        ]),
+      ),
+    );
+  }
   out.push('### Top failure reasons');
   out.push('');
   out.push(

@@ -57,6 +57,43 @@ describe('renderHtml', () => {
   });
 });
 
+describe('operator actions (scenario actions:, issue #24)', () => {
+  const withActions = (): ReportData => ({
+    ...d,
+    summary: {
+      ...d.summary,
+      actions: [
+        {
+          ms: 2 * 3_600_000,
+          text: 'day1 02:00',
+          kind: 'stopDelivery',
+          target: 'news',
+          outcome: 'stopped',
+          affected: 3,
+          detail: null,
+        },
+      ],
+    },
+  });
+  const chartSvg = (html: string, id: string): string =>
+    new RegExp(`<figure class="chart" id="chart-${id}"[^>]*><svg[^>]*>([\\s\\S]*?)</svg>`).exec(html)![1]!;
+
+  it('draws each action as a labelled line on the time charts and lists it in a table', () => {
+    const html = renderHtml(withActions());
+    for (const id of ['throughput', 'quarantine', 'detail'])
+      expect(chartSvg(html, id), id).toContain('stopDelivery news');
+    expect(html).toContain('id="table-actions"');
+    expect(renderMarkdown(withActions())).toContain('### Operator actions');
+  });
+
+  it('draws nothing of the kind for a run without actions', () => {
+    const html = renderHtml(d);
+    expect(html).not.toContain('table-actions');
+    expect(chartSvg(html, 'throughput')).not.toContain('stopDelivery');
+    expect(renderMarkdown(d)).not.toContain('Operator actions');
+  });
+});
+
 describe('renderMarkdown', () => {
   it('has the headline figures and escaped texts', () => {
     const md = renderMarkdown(d);
