@@ -1,6 +1,7 @@
 /**
  * Message counts from the delivery log: every row (delivery x recipient) is in exactly one class,
- * excluded, delivered, failed or pending (see MESSAGE_CLASS), with breakdowns by reason and type.
+ * excluded, delivered, failed, cancelled (an operator stopped its delivery) or pending (see
+ * MESSAGE_CLASS), with breakdowns by reason and type.
  */
 import { reasonName as nameOfReason } from '../core/types.ts';
 import { MESSAGE_CLASS } from './sql.ts';
@@ -18,6 +19,8 @@ export interface MessageCounts {
   delivered: number;
   failed: { total: number; byType: Record<string, number>; byReason: ReasonCount[] };
   pending: number;
+  /** Delivery cancelled by an operator's stop (issue #24); absent when none, so summaries keep their bytes */
+  cancelled?: number;
 }
 
 /** Name of a reason value for reports. */
@@ -53,6 +56,7 @@ export async function messageCounts(store: ReportStore): Promise<MessageCounts> 
       out.failed.byType[type] = (out.failed.byType[type] ?? 0) + n;
       failReasons.set(x.reason, (failReasons.get(x.reason) ?? 0) + n);
     } else if (x.c === 'delivered') out.delivered += n;
+    else if (x.c === 'cancelled') out.cancelled = (out.cancelled ?? 0) + n;
     else out.pending += n;
   }
   out.excluded.byReason = ranked(exReasons);

@@ -287,6 +287,7 @@ export function renderHtml(d: ReportData, links: ReportLinks = {}): string {
     card('delivered', int(m.delivered), 'good'),
     card('failed', int(m.failed.total)),
     card('pending', int(m.pending)),
+    ...(m.cancelled ? [card('cancelled by a stop', int(m.cancelled))] : []),
     card('excluded', int(m.excluded.total)),
     card('quarantine rate', pct(q.rate)),
     card('false quarantines', int(q.falseQuarantines), q.falseQuarantines > 0 ? 'bad' : 'good'),

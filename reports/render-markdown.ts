@@ -66,6 +66,8 @@ export function renderMarkdown(d: ReportData, links: ReportLinks = {}): string {
       ],
     ),
   );
+  if (m.cancelled)
+    out.push(`${int(m.cancelled)} messages Delivery cancelled by an operator's stop (not pending).`, '');
   const f = s.feedback;
   out.push(
     `Complaints ${int(f.complaints)} (${int(f.complainers)} addresses) · denylisted by the run ${int(f.denylisted)}, before it ${int(f.denylistedBefore)} · allowlisted ${int(f.allowlisted)}`,

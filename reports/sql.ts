@@ -53,6 +53,7 @@ export const MESSAGE_CLASS = `CASE
   WHEN excluded THEN 'excluded'
   WHEN status = 'failed' THEN 'failed'
   WHEN status = 'sent' AND delivered_ms IS NOT NULL THEN 'delivered'
+  WHEN status = 'cancelled' THEN 'cancelled'
   ELSE 'pending' END`;
 
 /**

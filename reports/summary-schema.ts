@@ -32,6 +32,8 @@ export const SummarySchema = z.object({
     delivered: count,
     failed: z.object({ total: count, byType: z.record(z.string(), count), byReason: z.array(reasonCount) }),
     pending: count,
+    /** Delivery cancelled (an operator stopped the delivery, legacy MTA); absent when none */
+    cancelled: count.optional(),
   }),
   quarantine: z.object({
     targetedAddresses: count,

@@ -94,7 +94,7 @@ const logRow = fc.record({
 });
 
 describe('message classes (property)', () => {
-  it('every delivery-log row lands in exactly one of excluded/delivered/failed/pending', async () => {
+  it('every delivery-log row lands in exactly one of excluded/delivered/failed/cancelled/pending', async () => {
     const s = await emptyStore();
     try {
       await fc.assert(
@@ -125,7 +125,13 @@ describe('message classes (property)', () => {
             rowsIn.filter((r) => !r.excluded && r.status === 'sent' && r.accepted).length,
           );
           expect(m.targeted).toBe(rowsIn.length);
-          expect(m.excluded.total + m.delivered + m.failed.total + m.pending).toBe(rowsIn.length);
+          expect(m.excluded.total + m.delivered + m.failed.total + (m.cancelled ?? 0) + m.pending).toBe(
+            rowsIn.length,
+          );
+          // a stopped delivery's message is Delivery cancelled, not pending (issue #24)
+          const cancelled = rowsIn.filter((r) => !r.excluded && r.status === 'cancelled').length;
+          expect(m.cancelled ?? 0).toBe(cancelled);
+          if (cancelled === 0) expect(m).not.toHaveProperty('cancelled');
           expect(m.excluded.total).toBe(rowsIn.filter((r) => r.excluded).length);
           expect(m.excluded.byReason.reduce((a, r) => a + r.count, 0)).toBe(m.excluded.total);
           expect(Object.values(m.failed.byType).reduce((a, n) => a + n, 0)).toBe(m.failed.total);

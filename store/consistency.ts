@@ -141,6 +141,7 @@ interface SummaryLike {
     delivered?: number;
     failed?: { total?: number; byType?: Record<string, number>; byReason?: ReasonRow[] };
     pending?: number;
+    cancelled?: number;
   };
   quarantine?: {
     targetedAddresses?: number;
@@ -201,7 +202,8 @@ async function checkSummary(
   const [m] = await q<Record<string, number>>(
     `SELECT count(*) AS targeted, count(*) FILTER (WHERE excluded) AS excluded,
        count(*) FILTER (WHERE NOT excluded AND status = 'sent' AND delivered_ms IS NOT NULL) AS delivered,
-       count(*) FILTER (WHERE NOT excluded AND status = 'failed') AS failed
+       count(*) FILTER (WHERE NOT excluded AND status = 'failed') AS failed,
+       count(*) FILTER (WHERE NOT excluded AND status = 'cancelled') AS cancelled
      FROM delivery_log`,
   );
   const mm = m!;
@@ -209,7 +211,12 @@ async function checkSummary(
   expect('messages.excluded.total', s.messages?.excluded?.total, mm.excluded!);
   expect('messages.delivered', s.messages?.delivered, mm.delivered!);
   expect('messages.failed.total', s.messages?.failed?.total, mm.failed!);
-  expect('messages.pending', s.messages?.pending, mm.targeted! - mm.excluded! - mm.delivered! - mm.failed!);
+  expect('messages.cancelled', s.messages?.cancelled ?? 0, mm.cancelled!);
+  expect(
+    'messages.pending',
+    s.messages?.pending,
+    mm.targeted! - mm.excluded! - mm.delivered! - mm.failed! - mm.cancelled!,
+  );
   expectMap(
     'messages.excluded.byReason',
     s.messages?.excluded?.byReason,

@@ -110,7 +110,7 @@ export function headline(s: Summary, out: string, wallMs: number): string {
   const q = s.quarantine;
   const lines = [
     `scenario ${s.scenario.name} (seed ${s.seed}) completed at ${s.completedAt.text} virtual, in ${(wallMs / 1000).toFixed(1)} s`,
-    `messages: ${m.targeted} targeted, ${m.excluded.total} excluded, ${m.delivered} delivered, ${m.failed.total} failed, ${m.pending} pending`,
+    `messages: ${m.targeted} targeted, ${m.excluded.total} excluded, ${m.delivered} delivered, ${m.failed.total} failed, ${m.pending} pending${m.cancelled ? `, ${m.cancelled} cancelled` : ''}`,
     `quarantine: ${q.addresses} addresses (${pct(q.rate)}), falseQuarantines ${q.falseQuarantines}, missedQuarantines ${q.missedQuarantines}`,
     // the same in deliverability terms: rules, domains, windows; complaints and the denylist
     ...headlineLines(s).map((l) => `  ${l.tone === 'bad' ? '!' : '-'} ${l.text}`),
