@@ -35,13 +35,14 @@ import {
   type QualificationMode,
   type SmtpPhase,
 } from '../core/types.ts';
+import { DEFAULT_REPORT_SETTINGS } from '../reports/settings.ts';
 import { buildSummary, stringifySummary } from '../reports/summary.ts';
 import { createRunStore, openRunStore } from '../store/index.ts';
 import type { AttemptOutcome, LogStatusName } from '../store/rows.ts';
 import { domainOf, type IngestRecord, type InitialStatus } from './record.ts';
 
 /** Truth written for every ingested recipient: a log knows none. */
-export const UNKNOWN_TRUTH = 'n/a';
+export const UNKNOWN_TRUTH = DEFAULT_REPORT_SETTINGS.noTruth;
 const SLICE_MS = 300_000;
 
 export interface BuildOptions {

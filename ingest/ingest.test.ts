@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { headlineLines } from '../reports/headline.ts';
+import type { Summary } from '../reports/index.ts';
 import { openRunStore } from '../store/index.ts';
 import { expectConsistentStore } from '../test/consistency.ts';
 import { buildStore } from './build-store.ts';
@@ -71,6 +73,13 @@ describe('mxlab ingest: each format into a consistent run store', () => {
     });
     // a delivered address without an error has no quarantine row
     expect(statusOf(r.quarantine).alice).toBeUndefined();
+    // a log knows no truth: no precision, recall, false or missed quarantines are made up
+    const summary = JSON.parse(readFileSync(join(r.out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.quarantine.addresses).toBeGreaterThan(0);
+    expect(summary.quarantine).toMatchObject({ precision: null, recall: null, falseQuarantines: 0 });
+    const headline = headlineLines(summary).map((l) => l.text);
+    expect(headline[0]).toMatch(/quarantined; no ground truth/);
+    expect(headline.join('\n')).not.toMatch(/no valid address quarantined|every address that should be/);
   });
   it('Exim and Sendmail: one store each, Sendmail lines with several recipients give one message each', async () => {
     const e = await ingest('exim', ['exim.log']);

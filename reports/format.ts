@@ -7,7 +7,8 @@ export function int(n: number): string {
 }
 
 /** 0.12345 -> `12.35 %`. */
-export function pct(ratio: number, digits = 2): string {
+export function pct(ratio: number | null, digits = 2): string {
+  if (ratio === null) return '—';
   return `${(ratio * 100).toFixed(digits)} %`;
 }
 

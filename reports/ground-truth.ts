@@ -33,10 +33,10 @@ export interface QuarantineAccuracy {
   falseQuarantinesByTruth: Record<string, number>;
   /** Not quarantined although the truth warrants it, by truth (keys: truths in `shouldQuarantine` present, sorted); sums to falseNegatives. */
   missedQuarantinesByTruth: Record<string, number>;
-  /** TP / (TP + FP); 1 when nothing was quarantined */
-  precision: number;
-  /** TP / (TP + FN); 1 when nothing should have been */
-  recall: number;
+  /** TP / (TP + FP); 1 when nothing was quarantined; null when no decided address has a known truth */
+  precision: number | null;
+  /** TP / (TP + FN); 1 when nothing should have been; null when no decided address has a known truth */
+  recall: number | null;
 }
 
 export interface AddressFinding {
@@ -67,7 +67,7 @@ export async function quarantineAccuracy(
   const fpBy = new Map<string, number>();
   const fnBy = new Map<string, number>();
   for (const x of f) {
-    if (x.pre) continue;
+    if (x.pre || x.truth === settings.noTruth) continue;
     population += x.n;
     const sh = should.has(x.truth);
     const by = sh ? fnBy : fpBy;
@@ -88,8 +88,9 @@ export async function quarantineAccuracy(
     missedQuarantines: fn,
     falseQuarantinesByTruth: sortedRecord(fpBy),
     missedQuarantinesByTruth: sortedRecord(fnBy),
-    precision: tp + fp > 0 ? tp / (tp + fp) : 1,
-    recall: tp + fn > 0 ? tp / (tp + fn) : 1,
+    // no address with a known truth (an ingested log): no figure rather than a made-up 0 or 100 %
+    precision: population === 0 ? null : tp + fp > 0 ? tp / (tp + fp) : 1,
+    recall: population === 0 ? null : tp + fn > 0 ? tp / (tp + fn) : 1,
   };
 }
 

@@ -22,6 +22,14 @@ function n(count: number, one: string, many: string): string {
 export function headlineLines(s: Summary): HeadlineLine[] {
   const q = s.quarantine;
   const out: HeadlineLine[] = [];
+  // no address with a known truth (an ingested production log): nothing to say about right or wrong
+  if (q.precision === null) {
+    out.push({
+      text: `${n(q.addresses, 'address', 'addresses')} quarantined; no ground truth (a production log), so false and missed quarantines are unknown`,
+      tone: 'ok',
+    });
+    return [...out, ...feedbackLines(s)];
+  }
   for (const i of q.falseQuarantinesByRule.slice(0, RULES_NAMED)) {
     const domains = i.domains.map((d) => `${d.domain} ${int(d.addresses)}`).join(', ');
     const rest =
@@ -52,11 +60,16 @@ export function headlineLines(s: Summary): HeadlineLine[] {
         }
       : { text: 'every address that should be quarantined is', tone: 'ok' },
   );
+  return [...out, ...feedbackLines(s)];
+}
+
+function feedbackLines(s: Summary): HeadlineLine[] {
   const f = s.feedback;
-  if (f.complaints > 0 || f.denylisted > 0)
-    out.push({
+  if (f.complaints === 0 && f.denylisted === 0) return [];
+  return [
+    {
       text: `${n(f.complaints, 'complaint', 'complaints')} from ${n(f.complainers, 'address', 'addresses')}; ${n(f.denylisted, 'address', 'addresses')} denylisted by the run (${int(f.denylistedBefore)} before it)`,
       tone: 'ok',
-    });
-  return out;
+    },
+  ];
 }

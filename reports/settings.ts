@@ -12,6 +12,11 @@ export interface ReportSettings {
   shouldQuarantine: readonly string[];
   /** the ground-truth value of a real, working address */
   validTruth: string;
+  /**
+   * The truth of an address whose truth nobody knows (an ingested production log): left out of the
+   * ground-truth figures, which are null when no address has a known truth.
+   */
+  noTruth: string;
   /** throughput slice width (SPEC §7.1: 12 slices of 5 minutes per hour) */
   sliceMs: Millis;
   /** width of an hourly bucket */
@@ -36,6 +41,7 @@ export const DEFAULT_REPORT_SETTINGS: ReportSettings = {
   shouldQuarantine: ['unknown', 'disabledPermanent', 'mailboxFullPermanent', 'invalidDomain'],
   efsReportingDelayMs: HOUR,
   validTruth: 'valid',
+  noTruth: 'n/a',
   sliceMs: 5 * MINUTE,
   hourMs: HOUR,
   maxPoints: 600,

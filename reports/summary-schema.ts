@@ -48,8 +48,10 @@ export const SummarySchema = z.object({
     falseQuarantinesByTruth: z.record(z.string(), count),
     /** not quarantined although the truth warrants it, by truth; sums to missedQuarantines */
     missedQuarantinesByTruth: z.record(z.string(), count),
-    precision: ratio,
-    recall: ratio,
+    /** null when no decided address has a known truth (an ingested production log) */
+    precision: ratio.nullable(),
+    /** null when no decided address has a known truth */
+    recall: ratio.nullable(),
     /** false quarantines by the rule that quarantined them, most first (top 5): domains hit and window */
     falseQuarantinesByRule: z.array(
       z.object({

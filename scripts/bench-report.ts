@@ -283,7 +283,7 @@ try {
       `report (summary.json + report.md + report.html): ${fmt(reportMs)} (target <= 5 s: ${reportMs <= 5000 ? 'ok' : 'OVER'})`,
       `csv export (${csv.length} files, full lists): ${fmt(csvMs)}`,
       `summary: targeted ${s.messages.targeted}, delivered ${s.messages.delivered}, failed ${s.messages.failed.total}, pending ${s.messages.pending}, excluded ${s.messages.excluded.total}`,
-      `quarantine: ${s.quarantine.addresses} (rate ${(s.quarantine.rate * 100).toFixed(2)} %), false ${s.quarantine.falseQuarantines}, missed ${s.quarantine.missedQuarantines}, precision ${s.quarantine.precision.toFixed(3)}, recall ${s.quarantine.recall.toFixed(3)}`,
+      `quarantine: ${s.quarantine.addresses} (rate ${(s.quarantine.rate * 100).toFixed(2)} %), false ${s.quarantine.falseQuarantines}, missed ${s.quarantine.missedQuarantines}, precision ${s.quarantine.precision?.toFixed(3)}, recall ${s.quarantine.recall?.toFixed(3)}`,
       `output: ${join(OUT, 'report')}`,
       '',
     ].join('\n'),

@@ -63,6 +63,8 @@ export interface CheckOptions {
   shouldQuarantine?: readonly string[];
   /** the truth of a working address (reports' default) */
   validTruth?: string;
+  /** the truth of an address nobody knows the truth of, left out of precision and recall (reports' default) */
+  noTruth?: string;
   /** most violations listed per check (default 20) */
   maxPerCheck?: number;
 }
@@ -86,6 +88,7 @@ export async function checkConsistency(
       'invalidDomain',
     ],
     validTruth: options.validTruth ?? 'valid',
+    noTruth: options.noTruth ?? 'n/a',
     max: options.maxPerCheck ?? 20,
   };
   const q = async <T>(sql: string): Promise<T[]> => plainRows<T>(await store.all(sql));
@@ -174,11 +177,14 @@ interface SummaryLike {
 async function checkSummary(
   q: Query,
   s: SummaryLike,
-  o: { shouldQuarantine: readonly string[]; validTruth: string },
+  o: { shouldQuarantine: readonly string[]; validTruth: string; noTruth: string },
 ): Promise<Violation[]> {
   const out: Violation[] = [];
-  const expect = (field: string, actual: unknown, recomputed: number, tolerance = 0) => {
-    const ok = typeof actual === 'number' && Math.abs(actual - recomputed) <= tolerance;
+  const expect = (field: string, actual: unknown, recomputed: number | null, tolerance = 0) => {
+    const ok =
+      recomputed === null
+        ? actual === null
+        : typeof actual === 'number' && Math.abs(actual - recomputed) <= tolerance;
     if (!ok)
       out.push({
         check: 'summary',
@@ -251,7 +257,9 @@ async function checkSummary(
        (SELECT count(*) FROM z WHERE truth = '${o.validTruth.replaceAll("'", "''")}') AS false_q,
        (SELECT count(*) FROM z WHERE truth IN ${sqlList(o.shouldQuarantine)}) AS tp,
        (SELECT count(*) FROM a WHERE NOT pre AND truth IN ${sqlList(o.shouldQuarantine)}
-          AND address NOT IN (SELECT address FROM z)) AS missed`,
+          AND address NOT IN (SELECT address FROM z)) AS missed,
+       (SELECT count(*) FROM z WHERE truth = '${o.noTruth.replaceAll("'", "''")}') AS quarantined_no_truth,
+       (SELECT count(*) FROM a WHERE NOT pre AND truth <> '${o.noTruth.replaceAll("'", "''")}') AS known`,
   );
   const qz = qq!;
   expect('quarantine.targetedAddresses', s.quarantine?.targetedAddresses, qz.targeted!);
@@ -264,18 +272,20 @@ async function checkSummary(
   );
   expect('quarantine.falseQuarantines', s.quarantine?.falseQuarantines, qz.false_q!);
   expect('quarantine.missedQuarantines', s.quarantine?.missedQuarantines, qz.missed!);
-  // precision over what the run quarantined, recall over what it should have; 1 when there is none
+  // precision over what the run quarantined with a known truth, recall over what it should have; 1
+  // when there is none, null when no decided address has a known truth (an ingested log)
   const tp = qz.tp!;
+  const judged = qz.quarantined! - qz.quarantined_no_truth!;
   expect(
     'quarantine.precision',
     s.quarantine?.precision,
-    qz.quarantined! > 0 ? tp / qz.quarantined! : 1,
+    qz.known === 0 ? null : judged > 0 ? tp / judged : 1,
     RATIO_TOLERANCE,
   );
   expect(
     'quarantine.recall',
     s.quarantine?.recall,
-    tp + qz.missed! > 0 ? tp / (tp + qz.missed!) : 1,
+    qz.known === 0 ? null : tp + qz.missed! > 0 ? tp / (tp + qz.missed!) : 1,
     RATIO_TOLERANCE,
   );
   expectMap(

@@ -165,8 +165,8 @@ describe('consistency checks', () => {
     ['quarantine.falseQuarantines', (s) => s.quarantine.falseQuarantines++],
     ['quarantine.missedQuarantines', (s) => s.quarantine.missedQuarantines++],
     ['throughput.peakPerHour', (s) => s.throughput.peakPerHour++],
-    ['quarantine.precision', (s) => (s.quarantine.precision = s.quarantine.precision > 0.5 ? 0.25 : 0.75)],
-    ['quarantine.recall', (s) => (s.quarantine.recall = s.quarantine.recall > 0.5 ? 0.25 : 0.75)],
+    ['quarantine.precision', (s) => (s.quarantine.precision = s.quarantine.precision! > 0.5 ? 0.25 : 0.75)],
+    ['quarantine.recall', (s) => (s.quarantine.recall = s.quarantine.recall! > 0.5 ? 0.25 : 0.75)],
     ['retries.retries', (s) => s.retries.retries++],
     ['completedAt.ms', (s) => (s.completedAt.ms += 1)],
   ];
