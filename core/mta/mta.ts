@@ -117,6 +117,7 @@ interface PathInfo {
   rule: string;
   ipIdx: number;
   timeouts: SessionRequest['timeouts'];
+  tls: SessionRequest['tls'];
 }
 
 interface Session {
@@ -742,6 +743,7 @@ export class Mta {
           commandMs: limits.timeoutMs,
           dataMs: limits.dataTimeoutMs,
         }),
+        tls: limits.tls,
       };
       this.paths[pathId] = p;
     }
@@ -785,6 +787,7 @@ export class Mta {
         domain: path.domain,
         messages,
         timeouts: path.timeouts,
+        tls: path.tls,
       },
     };
     const sid = this.freeSessions.length > 0 ? this.freeSessions.pop()! : this.sessions.length;
