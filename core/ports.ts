@@ -83,6 +83,11 @@ export interface SessionRequest {
   domain: string;
   messages: OutboundMessage[];
   timeouts: { connectMs: Millis; commandMs: Millis; dataMs: Millis };
+  /**
+   * STARTTLS (the MX rule's `tls`, SPEC §7.1): `off` never, `opportunistic` (the default) when the
+   * server offers it, `required` or the session fails with a TLS error before any message.
+   */
+  tls?: 'off' | 'opportunistic' | 'required';
 }
 
 export interface SessionResult {

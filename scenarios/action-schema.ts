@@ -35,6 +35,8 @@ export const ACTION_KINDS = {
     'the "deliverability update" workflow: Keep entries of the qualification table the rules do not already qualify so become rules (seed 000)',
   startWindow: "start one of the scenario's ISP windows (isps.windows, by profile and name) now",
   endWindow: "end one of the scenario's ISP windows (isps.windows, by profile and name) now",
+  setMode:
+    'switch the MTA mode: deliveries that start from now on follow it; to enhanced, running deliveries are handed over too; back to legacy, those handed over stay there (seed 003)',
   runCleanup: 'run the database cleanup now',
   skipCleanup: 'skip the next scheduled cleanup run',
 } as const;
@@ -83,6 +85,7 @@ export const actionInputSchema = z.discriminatedUnion('kind', [
     profile: z.string().min(1).describe('the ISP profile the window belongs to'),
     window: z.string().min(1).describe("the window's name in isps.windows"),
   }),
+  entry('setMode', { mode: z.enum(['legacy', 'enhanced']).describe('the MTA mode from now on') }),
   entry('runCleanup', {}),
   entry('skipCleanup', {}),
 ]);

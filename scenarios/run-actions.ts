@@ -28,6 +28,8 @@ export interface ActionTargets {
   table: QualificationTable;
   /** the ISP profiles the world's brains read (their window objects: an action moves from/to) */
   profiles: readonly IspProfile[];
+  /** `setMode`: applies the new mode to the deliveries not started yet; returns their names */
+  setMode: (mode: 'legacy' | 'enhanced') => string[];
   /** builds a qualifier for `setRules` (the run's mode, bounce rules and uncounted reasons) */
   qualifierFor: (inbound: string | RuleSet) => Parameters<SwitchableQualifier['use']>[0];
 }
@@ -134,6 +136,14 @@ export function applyAction(a: PlannedAction, t: number, x: ActionTargets): Acti
         1,
         `window ${w.from}..${w.to === Number.MAX_SAFE_INTEGER ? 'open' : w.to} ms`,
       );
+    }
+    case 'setMode': {
+      // seed 003: once handed to the Enhanced MTA a delivery stays there
+      const moved = x.mta.setHandover(a.mode === 'enhanced');
+      const upcoming = x.setMode(a.mode);
+      const parts = [`${upcoming.length} deliveries not started yet will start ${a.mode}`];
+      if (moved.length > 0) parts.push(`handed over to the Enhanced MTA: ${moved.join(', ')}`);
+      return row(a.mode, 'applied', moved.length + upcoming.length, parts.join('; '));
     }
     case 'runCleanup':
       x.mta.runCleanup();

@@ -49,6 +49,7 @@ import {
 import {
   type ActionRow,
   createRunStore,
+  type DeliveryRow,
   openRunStore,
   type RunStore,
   type RunStoreWriter,
@@ -333,7 +334,8 @@ async function runWorld(
     },
   });
   set(mta);
-  const deliveryRows = [];
+  const deliveryRows: DeliveryRow[] = [];
+  const mtaDeliveries: MtaDelivery[] = [];
   for (let i = 0; i < plan.deliveries.length; i++) {
     const d = plan.deliveries[i]!;
     const policy = policyOf(d.retry ?? plan.mta.retry, mode);
@@ -349,6 +351,7 @@ async function runWorld(
       targets: () => targetsOf(population, Math.round(population.size * d.targetShare)),
     };
     mta.addDelivery(delivery);
+    mtaDeliveries.push(delivery);
     deliveryRows.push({
       id: delivery.id,
       name: d.name,
@@ -363,7 +366,31 @@ async function runWorld(
   scheduleActions(
     sim,
     plan.actions ?? [],
-    { mta, shaper, qualifier, table: qualificationTable, qualifierFor, profiles },
+    {
+      mta,
+      shaper,
+      qualifier,
+      table: qualificationTable,
+      qualifierFor,
+      profiles,
+      // setMode: a delivery not started yet whose policy is the mode's preset (the default: the
+      // loader names it after the run's mode) takes the new mode's preset (and validity cap); any
+      // other policy stays. The qualifier, shaper and delivery log keep the run's mode.
+      setMode: (m) => {
+        const names: string[] = [];
+        plan.deliveries.forEach((d, i) => {
+          const spec = d.retry ?? plan.mta.retry;
+          const policy = policyOf(spec === null || spec === mode ? m : spec, m);
+          if (!mta.setRetry(i, policy)) return;
+          const row = deliveryRows[i]!;
+          row.mode = m;
+          row.retry_policy = policy.name;
+          row.validity_ms = effectiveValidity({ ...mtaDeliveries[i]!, retry: policy });
+          names.push(d.name);
+        });
+        return names;
+      },
+    },
     (r) => actionRows.push(r),
   );
   if (plan.ruleSync)

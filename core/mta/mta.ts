@@ -117,6 +117,7 @@ interface PathInfo {
   rule: string;
   ipIdx: number;
   timeouts: SessionRequest['timeouts'];
+  tls: SessionRequest['tls'];
 }
 
 interface Session {
@@ -195,6 +196,10 @@ export class Mta {
   private readonly deliveryStarted: boolean[] = [];
   private readonly deliveryStopped: boolean[] = [];
   private readonly deliveryIdRange: [number, number][] = [];
+  /** per delivery: handed over to an MTA it cannot be stopped in (the Enhanced MTA, seed 003) */
+  private readonly deliveryHandedOver: boolean[] = [];
+  /** whether a delivery that starts now is handed over (`setHandover`; at first !stopAfterHandover) */
+  private handOver: boolean;
   /** scheduled cleanup runs still to skip (`skipCleanup`) */
   private cleanupSkips = 0;
   // per message (delivery-log id)
@@ -246,6 +251,7 @@ export class Mta {
     this.settings = Object.freeze({ ...DEFAULT_MTA_SETTINGS, ...options.settings });
     this.replies = new ReplyCache(this.settings.replyCacheSize);
     this.k = this.settings.kindBase;
+    this.handOver = !this.settings.stopAfterHandover;
     const cap = Math.max(1024, Math.min(options.expectedMessages ?? 0, 2 ** 30) | 0);
     this.msgAddr = new Int32Array(cap);
     this.msgDomain = new Int32Array(cap);
@@ -281,16 +287,54 @@ export class Mta {
   /** Schedules a delivery; call before running. */
   addDelivery(d: MtaDelivery): void {
     const idx = this.deliveries.push(d) - 1;
+    this.setBounds(idx);
+    this.deliveryStarted.push(false);
+    this.deliveryStopped.push(false);
+    this.deliveryHandedOver.push(false);
+    this.deliveryIdRange.push([0, 0]);
+    this.o.scheduler.schedule(d.startAt, this.k + K.DeliveryStart, idx);
+  }
+
+  /** Validity and liveness bound of delivery `idx`, from its retry policy. */
+  private setBounds(idx: number): void {
+    const d = this.deliveries[idx]!;
     const validity = effectiveValidity(d);
-    this.deliveryValidity.push(validity);
+    this.deliveryValidity[idx] = validity;
     // each retry event is an attempt's retry or a hold moving it past the hold's end (holds last at
     // least livenessMinHoldMs): more than this means a loop that makes no progress
     const holds = Math.ceil(validity / Math.max(1, this.settings.livenessMinHoldMs));
-    this.deliveryEventBound.push(attemptBound(d.retry, validity) + 2 * holds + 2);
-    this.deliveryStarted.push(false);
-    this.deliveryStopped.push(false);
-    this.deliveryIdRange.push([0, 0]);
-    this.o.scheduler.schedule(d.startAt, this.k + K.DeliveryStart, idx);
+    this.deliveryEventBound[idx] = attemptBound(d.retry, validity) + 2 * holds + 2;
+  }
+
+  /**
+   * Gives delivery `idx` another retry policy (and so validity cap) before it starts, e.g. when the
+   * MTA mode changes; false (nothing changed) once it has started or been stopped.
+   */
+  setRetry(idx: number, retry: RetryPolicy): boolean {
+    if (this.deliveryStarted[idx] || this.deliveryStopped[idx]) return false;
+    this.deliveries[idx] = { ...this.deliveries[idx]!, retry };
+    this.setBounds(idx);
+    return true;
+  }
+
+  /**
+   * The instance switches to an MTA that takes deliveries over (true: the Enhanced MTA) or back to
+   * one that does not (false: the native MTA; seed 003 line 80, Adobe can route an instance back).
+   * A delivery that starts from now on follows the new MTA. Switching to handover, started
+   * deliveries still running are handed over too (their pending messages go to the new MTA);
+   * switching back, those already handed over stay there (seed 003 line 112). Returns the names of
+   * the started deliveries handed over by this switch.
+   */
+  setHandover(on: boolean): string[] {
+    this.handOver = on;
+    const moved: string[] = [];
+    if (on)
+      for (let i = 0; i < this.deliveries.length; i++)
+        if (this.deliveryStarted[i] && !this.deliveryStopped[i] && !this.deliveryHandedOver[i]) {
+          this.deliveryHandedOver[i] = true;
+          moved.push(this.deliveries[i]!.name);
+        }
+    return moved;
   }
 
   /** Schedules the periodic jobs (inMail, cleanup) from `from` to `until`. */
@@ -342,6 +386,7 @@ export class Mta {
     // stopped before its start: never prepared, nothing is logged
     if (this.deliveryStopped[idx]) return;
     this.deliveryStarted[idx] = true;
+    this.deliveryHandedOver[idx] = this.handOver;
     const d = this.deliveries[idx]!;
     const t = this.o.scheduler.now;
     const prep = new DeliveryPreparation(this.o.quarantine, { maxMessages: d.maxMessages ?? null });
@@ -386,8 +431,9 @@ export class Mta {
   /**
    * An operator stops delivery `idx` now. Not started yet: it never starts. Started, legacy MTA: every
    * pending message not in an SMTP session right now becomes "Delivery cancelled" (SPEC §8); those in a
-   * session get their reply, and are cancelled instead of retried. Started under the Enhanced MTA
-   * (`stopAfterHandover` false): nothing changes, it cannot be stopped once handed over (seed 003).
+   * session get their reply, and are cancelled instead of retried. Handed over to the Enhanced MTA
+   * (started with `stopAfterHandover` false, or `setHandover(true)` since): nothing changes, it
+   * cannot be stopped once handed over (seed 003).
    */
   stopDelivery(idx: number): StopOutcome {
     if (this.deliveryStopped[idx]) return { result: 'alreadyStopped', cancelled: 0 };
@@ -395,7 +441,7 @@ export class Mta {
       this.deliveryStopped[idx] = true;
       return { result: 'notStarted', cancelled: 0 };
     }
-    if (!this.settings.stopAfterHandover) return { result: 'handedOver', cancelled: 0 };
+    if (this.deliveryHandedOver[idx]) return { result: 'handedOver', cancelled: 0 };
     this.deliveryStopped[idx] = true;
     const t = this.o.scheduler.now;
     const inSession = new Set<number>();
@@ -697,6 +743,7 @@ export class Mta {
           commandMs: limits.timeoutMs,
           dataMs: limits.dataTimeoutMs,
         }),
+        tls: limits.tls,
       };
       this.paths[pathId] = p;
     }
@@ -740,6 +787,7 @@ export class Mta {
         domain: path.domain,
         messages,
         timeouts: path.timeouts,
+        tls: path.tls,
       },
     };
     const sid = this.freeSessions.length > 0 ? this.freeSessions.pop()! : this.sessions.length;

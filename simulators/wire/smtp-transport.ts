@@ -132,7 +132,11 @@ export class WireTransport implements Transport {
       c.write(`EHLO ${name}\r\n`);
       let ehlo = await c.read(this.wall(to.commandMs));
       if (isError(ehlo) || ehlo.code >= 400) return fail('ehlo', ehlo);
-      if (this.o.starttls !== false && /^250[ -]STARTTLS\s*$/im.test(ehlo.text)) {
+      const offered = /^250[ -]STARTTLS\s*$/im.test(ehlo.text);
+      // the MX rule's tls: required and not offered (or turned off here) fails before any message
+      if (req.tls === 'required' && (!offered || this.o.starttls === false))
+        return fail('ehlo', { error: 'tls' });
+      if (this.o.starttls !== false && req.tls !== 'off' && offered) {
         c.write('STARTTLS\r\n');
         const ready = await c.read(this.wall(to.commandMs));
         if (isError(ready) || ready.code !== 220) return fail('ehlo', { error: 'tls' });

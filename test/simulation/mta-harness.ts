@@ -58,6 +58,8 @@ export interface HarnessOptions {
    * arrangement so far): the MTA's session step is scheduled that much later (liveness tests)
    */
   replyDelayMs?: number;
+  /** MX rules (default: the shipped ones) */
+  mxRules?: ReturnType<typeof loadMxRules>;
 }
 
 // rules load once per process: compiling them is most of a small run's time
@@ -91,6 +93,8 @@ export interface HarnessRun {
   policies: RetryPolicy[];
   /** attempt times per log id */
   attemptTimes: Map<number, number[]>;
+  /** per domain: the `tls` of the session requests it was sent */
+  sessionTls: Map<string, Set<SessionRequest['tls']>>;
   /** 'idle' when every event ran, 'until' when events were left at the horizon */
   end: string;
 }
@@ -120,7 +124,7 @@ export function runHarness(o: HarnessOptions): HarnessRun {
   const quarantine = new QuarantineTable();
   const shaper = createShaper({
     mode: o.mode,
-    mxRules,
+    mxRules: o.mxRules ?? mxRules,
     adaptiveRules: o.mode === 'enhanced' ? adaptive : undefined,
   });
   if (o.flickerHolds) {
@@ -131,8 +135,11 @@ export function runHarness(o: HarnessOptions): HarnessRun {
   const log = new TracingLog(o.mode);
   const replyOf = new Map(o.domains.map((d) => [d.name, d]));
   const attemptTimes = new Map<number, number[]>();
+  const sessionTls = new Map<string, Set<SessionRequest['tls']>>();
   const transport = {
     send(req: SessionRequest): SessionResult {
+      const seen = sessionTls.get(req.domain) ?? new Set();
+      sessionTls.set(req.domain, seen.add(req.tls));
       const d = replyOf.get(req.domain)!;
       const kind = d.after && sim.now >= d.after.atMs ? d.after.reply : d.reply;
       for (const m of req.messages) {
@@ -227,5 +234,5 @@ export function runHarness(o: HarnessOptions): HarnessRun {
   };
   const end = sim.runUntil(o.horizonMs);
   mta.finish();
-  return { log, sim, mta, deliveryOf, deadlineOf, policies, attemptTimes, end };
+  return { log, sim, mta, deliveryOf, deadlineOf, policies, attemptTimes, sessionTls, end };
 }
