@@ -126,8 +126,12 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-/** Formats integer milliseconds as a compact duration (`1d2h30m`, `45s`, `250ms`, `0ms`). */
-export function formatDuration(ms: number): string {
+/**
+ * Formats integer milliseconds as an exact compact duration (`1d2h30m`, `45s`, `250ms`, `0ms`) that
+ * {@link parseDuration} reads back to the same ms. Reports' rounded short form is
+ * `formatDurationShort` in reports/time-notation.ts.
+ */
+export function formatDurationExact(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) {
     throw new EngineError('MXLAB_TIME', `cannot format duration ${ms}: expected a finite number >= 0`);
   }
