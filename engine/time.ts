@@ -6,7 +6,11 @@
  */
 import { EngineError } from './errors.ts';
 
-/** Milliseconds in one second, minute, hour and day. */
+/**
+ * Milliseconds in one second, minute, hour and day: the engine's own, because it imports nothing of
+ * ours; everything above the engine takes them from core/types.ts, pinned equal by
+ * core/time-units.test.ts.
+ */
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
