@@ -144,6 +144,11 @@ export type QualificationMode = 'legacy' | 'enhanced';
 /** Time in integer milliseconds since the start of the run (virtual or wall clock). */
 export type Millis = number;
 
+/**
+ * Minute, hour and day in ms: the one declaration for core and everything above it (simulators, store,
+ * reports, scenarios, tests). engine/time.ts keeps its own because neither layer may import the other;
+ * core/time-units.test.ts pins the two equal.
+ */
 export const MINUTE: Millis = 60_000;
 export const HOUR: Millis = 3_600_000;
 export const DAY: Millis = 86_400_000;

@@ -20,7 +20,7 @@ export {
   DAY,
   days,
   formatDayTime,
-  formatDuration,
+  formatDurationExact,
   HOUR,
   hours,
   MINUTE,

@@ -6,7 +6,11 @@
  */
 import { EngineError } from './errors.ts';
 
-/** Milliseconds in one second, minute, hour and day. */
+/**
+ * Milliseconds in one second, minute, hour and day: the engine's own, because it imports nothing of
+ * ours; everything above the engine takes them from core/types.ts, pinned equal by
+ * core/time-units.test.ts.
+ */
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
@@ -126,8 +130,12 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-/** Formats integer milliseconds as a compact duration (`1d2h30m`, `45s`, `250ms`, `0ms`). */
-export function formatDuration(ms: number): string {
+/**
+ * Formats integer milliseconds as an exact compact duration (`1d2h30m`, `45s`, `250ms`, `0ms`) that
+ * {@link parseDuration} reads back to the same ms. Reports' rounded short form is
+ * `formatDurationShort` in reports/time-notation.ts.
+ */
+export function formatDurationExact(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) {
     throw new EngineError('MXLAB_TIME', `cannot format duration ${ms}: expected a finite number >= 0`);
   }

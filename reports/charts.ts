@@ -3,6 +3,7 @@
  * string. echarts escapes the texts it draws; `assertSafeSvg` double-checks the output.
  */
 import * as echarts from 'echarts';
+import { HOUR } from '../core/types.ts';
 import { formatTimeNotation } from './time-notation.ts';
 
 export interface ChartSize {
@@ -88,8 +89,6 @@ export function renderChart(
     chart.dispose();
   }
 }
-
-const HOUR = 3_600_000;
 
 function timeAxis(maxMs: number, minMs = 0) {
   return {

@@ -16,7 +16,7 @@ import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import { QUARANTINED_CTES } from './sql.ts';
 import { type ReportStore, rows } from './store-port.ts';
 import { buildSummary, type Summary } from './summary.ts';
-import { formatDuration, formatTimeNotation } from './time-notation.ts';
+import { formatDurationShort, formatTimeNotation } from './time-notation.ts';
 
 export interface MetricDelta {
   name: string;
@@ -127,13 +127,13 @@ function plainCell(s: unknown, max = 120): string {
 }
 
 function signedDuration(ms: number): string {
-  return `${ms < 0 ? '-' : ms > 0 ? '+' : ''}${formatDuration(Math.abs(ms))}`;
+  return `${ms < 0 ? '-' : ms > 0 ? '+' : ''}${formatDurationShort(Math.abs(ms))}`;
 }
 
 function fmt(v: number | null, m: MetricDelta): string {
   if (v === null) return '—';
   if (m.ratio) return `${(v * 100).toFixed(2)} %`;
-  if (m.duration) return formatDuration(v);
+  if (m.duration) return formatDurationShort(v);
   return Number.isInteger(v) ? int(v) : v.toFixed(3);
 }
 
@@ -153,7 +153,7 @@ function fmtActual(f: FailOnResult, metrics: readonly MetricDelta[]): string {
   if (f.mode === 'pp') return `${n >= 0 ? '+' : ''}${n} pp`;
   if (f.mode === 'relative') return `${n >= 0 ? '+' : ''}${n} %`;
   const m = metrics.find((x) => x.name === f.metric);
-  if (m?.duration) return f.mode === 'delta' ? signedDuration(f.actual) : formatDuration(f.actual);
+  if (m?.duration) return f.mode === 'delta' ? signedDuration(f.actual) : formatDurationShort(f.actual);
   return String(n);
 }
 

@@ -1,5 +1,5 @@
 /** Number formatting shared by the renderers (fixed locale so output does not depend on the machine). */
-import { formatDuration } from './time-notation.ts';
+import { formatDurationShort } from './time-notation.ts';
 
 /** 12345 -> `12,345`. */
 export function int(n: number): string {
@@ -14,5 +14,5 @@ export function pct(ratio: number | null, digits = 2): string {
 
 /** A duration or an em dash for null. */
 export function dur(ms: number | null | undefined): string {
-  return ms === null || ms === undefined ? '—' : formatDuration(ms);
+  return ms === null || ms === undefined ? '—' : formatDurationShort(ms);
 }

@@ -100,5 +100,5 @@ export {
   throughputPerHour,
   throughputSeries,
 } from './throughput.ts';
-export { formatDuration, formatTimeNotation, parseTimeNotation } from './time-notation.ts';
+export { formatDurationShort, formatTimeNotation, parseTimeNotation } from './time-notation.ts';
 export { type WrittenReport, writeReport } from './write-report.ts';

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { DAY, MINUTE } from '../core/types.ts';
-import { formatDuration, formatTimeNotation, parseTimeNotation } from './time-notation.ts';
+import { formatDurationShort, formatTimeNotation, parseTimeNotation } from './time-notation.ts';
 
 describe('time notation', () => {
   it('parses day1 00:00 as 0 and day2 07:30 as one day and 7.5 hours', () => {
@@ -17,10 +17,10 @@ describe('time notation', () => {
     }
   });
   it('formats durations', () => {
-    expect(formatDuration(45_000)).toBe('45s');
-    expect(formatDuration(12 * MINUTE)).toBe('12m');
-    expect(formatDuration(3 * 3_600_000 + 5 * MINUTE)).toBe('3h05m');
-    expect(formatDuration(2 * DAY + 4 * 3_600_000)).toBe('2d04h');
+    expect(formatDurationShort(45_000)).toBe('45s');
+    expect(formatDurationShort(12 * MINUTE)).toBe('12m');
+    expect(formatDurationShort(3 * 3_600_000 + 5 * MINUTE)).toBe('3h05m');
+    expect(formatDurationShort(2 * DAY + 4 * 3_600_000)).toBe('2d04h');
   });
   test.prop([fc.integer({ min: 0, max: 400 * DAY })])('format then parse gives the minute floor', (ms) => {
     expect(parseTimeNotation(formatTimeNotation(ms))).toBe(ms - (ms % MINUTE));

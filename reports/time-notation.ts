@@ -17,8 +17,11 @@ export function formatTimeNotation(ms: Millis): string {
   return `day${day} ${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`;
 }
 
-/** A duration in short human form: `45s`, `12m`, `3h05m`, `2d04h`. */
-export function formatDuration(ms: Millis): string {
+/**
+ * A duration in short human form for tables, rounded to two units: `45s`, `12m`, `3h05m`, `2d04h`.
+ * The exact form that parses back is the engine's `formatDurationExact`.
+ */
+export function formatDurationShort(ms: Millis): string {
   const t = Math.max(0, Math.round(ms));
   if (t < MINUTE) return `${Math.round(t / 1000)}s`;
   if (t < HOUR) return `${Math.floor(t / MINUTE)}m`;

@@ -11,13 +11,13 @@ import { parse as parseYaml } from 'yaml';
 import { DEFAULT_RULES_DIR, ruleFiles, type SwitchableQualifier } from '../core/qualification/index.ts';
 import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { createRuleSync } from '../core/rulesync/index.ts';
+import { DAY } from '../core/types.ts';
 import type { Simulation } from '../engine/index.ts';
 import type { ActionRow } from '../store/index.ts';
 import type { ScenarioRuleSync } from './rule-sync-schema.ts';
 
 /** The simulation event kind of a refresh (the MTA uses 1..7, actions 100). */
 export const RULE_SYNC_EVENT_KIND = 101;
-const DAY = 86_400_000;
 
 /** A fetch answering for the in-process instance at virtual time `now()`. */
 export function instanceFetch(

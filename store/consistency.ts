@@ -17,6 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HOUR } from '../core/types.ts';
 import { openRunStore } from './reader.ts';
 
 /** What the checks need of a store (RunStore has it). */
@@ -71,7 +72,6 @@ export interface CheckOptions {
 
 /** Ratios in summary.json are rounded to 6 decimals. */
 const RATIO_TOLERANCE = 1e-6;
-const HOUR = 3_600_000;
 const SLICE = 300_000;
 
 /** Runs every check on `store` against `summary` (summary.json's content). */

@@ -12,6 +12,7 @@
 import type { DeliveryLog } from '../delivery-log/index.ts';
 import { LogEvent } from '../delivery-log/index.ts';
 import { growI32 } from '../grow.ts';
+import { fmix32 } from '../hash.ts';
 import type { InMail, InMailResult } from '../inmail/index.ts';
 import type {
   MessageReply,
@@ -38,7 +39,6 @@ import {
   GIVE_UP_PERMANENT,
   isRetry,
   LOWEST_DRAW,
-  mix32,
   type RetryPolicy,
   resumeAfterSuspension,
 } from '../retry/index.ts';
@@ -559,7 +559,7 @@ export class Mta {
       if (at > deadline) {
         // the hold ends after the deadline: wake at the deadline to expire (unless the hold was
         // lifted); else its last attempt somewhere between the hold's end and the deadline
-        at = held >= deadline ? deadline : held + (mix32(id) % (deadline - held + 1));
+        at = held >= deadline ? deadline : held + (fmix32(id) % (deadline - held + 1));
         this.msgBackoff[id] = -backoff;
       }
       if (!(at > t)) this.noProgress(id, t, 'held retry not moved forward');
@@ -976,7 +976,7 @@ export class Mta {
     const from = Math.max(t, heldUntil, notBefore);
     if (from >= deadline) return GIVE_UP_EXPIRED;
     const span = Math.max(1, Math.min(backoff, deadline - from));
-    return deadline - (mix32(id) % span);
+    return deadline - (fmix32(id) % span);
   }
 
   /** A queued message past its validity fails as expired (it is never sent again). */

@@ -26,4 +26,4 @@ export {
   retryPolicyFileSchema,
   retryPolicySpecSchema,
 } from './spec.ts';
-export { mix32, resumeAfterSuspension } from './suspension.ts';
+export { resumeAfterSuspension } from './suspension.ts';

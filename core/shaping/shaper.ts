@@ -13,7 +13,7 @@
 
 import { growF64, growI32 } from '../grow.ts';
 import type { MxHost } from '../ports.ts';
-import type { Qualification } from '../types.ts';
+import { DAY, HOUR, type Qualification } from '../types.ts';
 import { type AdaptiveRules, METRICS, type Metric, type ShapingAction } from './adaptive-rules.ts';
 import { ConnectionPool } from './connection-pool.ts';
 import { type MxRuleSet, matchMxRule, type TlsMode } from './mx-rules.ts';
@@ -28,8 +28,6 @@ import {
 import { applyThroughputLevel, type LevelTable, type ThroughputLevel } from './throughput-levels.ts';
 import { findWarmupCurve, ipDay, type WarmupCurves, warmupRate } from './warmup.ts';
 
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 const INF = Number.POSITIVE_INFINITY;
 const M_ATTEMPTS = METRICS.indexOf('attempts');
 const M_REJECTIONS = METRICS.indexOf('rejections');

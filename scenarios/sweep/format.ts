@@ -1,11 +1,11 @@
 /** Text of aggregated figures for the Markdown and HTML renderings. */
-import { formatDuration } from '../../reports/time-notation.ts';
+import { formatDurationShort } from '../../reports/time-notation.ts';
 import type { MetricStats } from './aggregate.ts';
 import type { SweepMetric } from './settings.ts';
 
 /** One value in the metric's unit: `2d05h`, `4.36%`, `1973`. */
 export function formatMetricValue(m: SweepMetric, v: number): string {
-  if (m.unit === 'ms') return formatDuration(v);
+  if (m.unit === 'ms') return formatDurationShort(v);
   if (m.unit === 'ratio') return `${(v * 100).toFixed(2)}%`;
   return String(v);
 }

@@ -3,6 +3,7 @@
  * the metric against the first numeric grid key (else the first key), one line per combination of
  * the other keys, with the 5–95 % band — and the aggregate table.
  */
+import { HOUR } from '../../core/types.ts';
 import { escapeHtml as h } from '../../reports/escape.ts';
 import type { Aggregate, AggregatePoint } from './aggregate.ts';
 import { type BandSeries, bandChart } from './band-chart.ts';
@@ -21,8 +22,6 @@ figure svg{display:block;max-width:100%;height:auto}
 table{border-collapse:collapse;width:100%;font-size:12.5px;background:#fff}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e2e8f0;vertical-align:top}
 th{color:#64748b;font-weight:600}td.bad{color:#dc2626}`;
-
-const HOUR = 3_600_000;
 
 /** Chart scale of a metric: hours for durations, percent for ratios. */
 function scale(m: SweepMetric): { k: number; unit: string } {

@@ -3,17 +3,10 @@
  * (seed, i, purpose), so a recipient's truth never depends on the population size or on the order
  * in which anything else was drawn. Mixing is murmur3's 32-bit finaliser over a few rounds.
  */
+import { fmix32 } from '../../core/hash.ts';
 import type { RandomSource } from '../../core/ports.ts';
 
-/** murmur3 fmix32: a bijective avalanche of a 32-bit integer. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+export { fmix32 };
 
 /** Hashes a string (e.g. a purpose or stream name) to a 32-bit integer (FNV-1a then fmix32). */
 export function hashString(s: string): number {

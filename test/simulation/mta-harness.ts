@@ -13,10 +13,10 @@ import { createQualifier } from '../../core/qualification/index.ts';
 import { QuarantineTable } from '../../core/quarantine/index.ts';
 import { type RetryPolicy, retryPolicy } from '../../core/retry/index.ts';
 import { createShaper, loadAdaptiveRules, loadMxRules } from '../../core/shaping/index.ts';
+import { DAY, HOUR } from '../../core/types.ts';
 import { RandomStreams, Simulation } from '../../engine/index.ts';
 
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
+export { DAY, HOUR };
 
 /** Replies a harness domain can give to every recipient. */
 export const REPLIES = {
