@@ -5,21 +5,10 @@
  * `actions` table.
  */
 import { z } from 'zod';
-import { parseDuration } from '../engine/time.ts';
+import { positiveDuration, timeInputSchema } from './field-schemas.ts';
 
-const time = z.union([z.number().int().nonnegative(), z.string().min(1)]);
-const duration = z.union([z.number().int().positive(), z.string().min(1)]).transform((v, ctx): number => {
-  if (typeof v === 'number') return v;
-  try {
-    const ms = parseDuration(v);
-    if (ms > 0) return ms;
-  } catch {}
-  ctx.addIssue({
-    code: 'custom',
-    message: `expected a duration greater than 0 like "2h", got ${JSON.stringify(v)}`,
-  });
-  return z.NEVER;
-});
+const time = timeInputSchema;
+const duration = positiveDuration;
 const domain = z.string().regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, 'a domain like yahoo.com');
 
 /** The kinds of action, with what each does. */

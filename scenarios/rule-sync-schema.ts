@@ -4,21 +4,10 @@
  * (a rule file and outages) so tests and the catalog need no network; without it the URL is fetched.
  */
 import { z } from 'zod';
-import { parseDuration } from '../engine/time.ts';
+import { positiveDuration, timeInputSchema } from './field-schemas.ts';
 
-const time = z.union([z.number().int().nonnegative(), z.string().min(1)]);
-const duration = z.union([z.number().int().positive(), z.string().min(1)]).transform((v, ctx): number => {
-  if (typeof v === 'number') return v;
-  try {
-    const ms = parseDuration(v);
-    if (ms > 0) return ms;
-  } catch {}
-  ctx.addIssue({
-    code: 'custom',
-    message: `expected a duration greater than 0 like "30s", got ${JSON.stringify(v)}`,
-  });
-  return z.NEVER;
-});
+const time = timeInputSchema;
+const duration = positiveDuration;
 
 /** The defaults (SPEC §6.1 is silent on the hour: docs/decisions.md). */
 export const RULE_SYNC_SCENARIO_DEFAULTS = Object.freeze({ refreshAt: '03:00', timeoutMs: 30_000 });

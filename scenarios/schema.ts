@@ -11,11 +11,13 @@ import { quarantineSettingsSchema } from '../core/quarantine/settings.ts';
 import { type RetryPolicySpec, retryPolicySpecSchema } from '../core/retry/spec.ts';
 import { THROUGHPUT_LEVELS, type ThroughputLevel } from '../core/shaping/throughput-levels.ts';
 import type { QualificationMode } from '../core/types.ts';
-import { parseDuration } from '../engine/time.ts';
 import { type IspProfile, ispProfileSchema } from '../simulators/isp/profile-schema.ts';
 import { type PopulationSettings, populationSettingsSchema } from '../simulators/population/settings.ts';
 import { actionInputSchema, type ScenarioAction } from './action-schema.ts';
+import { positiveDuration, timeInputSchema } from './field-schemas.ts';
 import { ruleSyncInputSchema, type ScenarioRuleSync } from './rule-sync-schema.ts';
+
+export { durationInputSchema, timeInputSchema } from './field-schemas.ts';
 
 /**
  * Largest population a run accepts (`population.size`, `--recipients`): its per-recipient arrays are
@@ -41,27 +43,6 @@ export const SCENARIO_DEFAULTS = Object.freeze({
   /** the most local IPs a count may ask for */
   maxLocalIps: 1000,
 });
-
-/** A duration: `5d`, `36h`, `90m`, `1h30m`, `500ms` or a number of ms; output integer ms. */
-export const durationInputSchema = z
-  .union([z.number().int().nonnegative(), z.string().min(1)])
-  .transform((v, ctx): number => {
-    if (typeof v === 'number') return v;
-    try {
-      return parseDuration(v);
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a duration like "5d", "36h", "90m", "1h30m" or a number of ms, got ${JSON.stringify(v)}`,
-      });
-      return z.NEVER;
-    }
-  });
-
-const positiveDuration = durationInputSchema.refine((v) => v > 0, 'expected a duration greater than 0');
-
-/** A time of the run as written: `dayN HH:MM[:SS]`, an ISO date-time (needs `start`) or ms since the start. */
-export const timeInputSchema = z.union([z.number().int().nonnegative(), z.string().min(1)]);
 
 const kebabName = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a kebab-case name like isp-outage');
 
