@@ -6,7 +6,7 @@
 // The young generation may grow to 64 MB semi-spaces: a run keeps much of what it allocates for a
 // while (addresses, queued messages), so with the default each scavenge copies survivors again
 // (1M baseline: 11.0 -> 10.4 s, peak RSS 1.2 -> 1.27 GB; scripts/bench-run.ts reads these flags).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
 const stamp = new URL('dist/.build-stamp', root);
@@ -15,17 +15,16 @@ const inCheckout = existsSync(new URL('cli/main.ts', root));
 /** Whether a file under the compiled folders changed after the build (a checkout only). */
 function staleBuild() {
   const built = statSync(stamp).mtimeMs;
-  for (const dir of [
-    'cli',
-    'core',
-    'engine',
-    'simulators',
-    'scenarios',
-    'reports',
-    'store',
-    'ingest',
-    'calibrate',
-  ]) {
+  // the folders the build compiled, as it wrote them in the stamp (scripts/build.mjs); a stamp
+  // without them is from an older build: stale
+  let folders;
+  try {
+    folders = JSON.parse(readFileSync(stamp, 'utf8')).folders;
+  } catch {
+    return true;
+  }
+  if (!Array.isArray(folders)) return true;
+  for (const dir of folders) {
     const base = new URL(`${dir}/`, root);
     for (const f of readdirSync(base, { recursive: true })) {
       if (statSync(new URL(f, base)).mtimeMs > built) return true;

@@ -16,18 +16,8 @@ import { $ } from 'zx';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
-/** The folders compiled into dist/ (tsconfig.build.json's `include`). */
-export const SOURCE_DIRS = [
-  'cli',
-  'core',
-  'engine',
-  'simulators',
-  'scenarios',
-  'reports',
-  'store',
-  'ingest',
-  'calibrate',
-];
+/** The folders compiled into dist/: tsconfig.build.json's `include`, their one list. */
+export const SOURCE_DIRS = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')).include;
 /** Data files read at run time, by extension. */
 const DATA = /\.(ya?ml|json|sql)$/;
 /** Folders that hold tests' inputs only. */
@@ -81,7 +71,11 @@ function writeSidecars(dir) {
 }
 writeSidecars(DIST);
 mkdirSync(DIST, { recursive: true });
-writeFileSync(join(DIST, '.build-stamp'), `${new Date().toISOString()}\n`);
+// the stamp names the compiled folders, so bin/mxlab.mjs's stale-build check walks the same ones
+writeFileSync(
+  join(DIST, '.build-stamp'),
+  `${JSON.stringify({ builtAt: new Date().toISOString(), folders: SOURCE_DIRS })}\n`,
+);
 process.stdout.write(
   `dist/: built in ${((performance.now() - started) / 1000).toFixed(1)} s (${copied} data files, ${sidecars} parsed)\n`,
 );
