@@ -6,12 +6,14 @@
  *   simulators  only core/ and engine/
  *   store       only core/ and engine/ (the run store's rows speak core's vocabulary)
  *   reports     never the runner (scenarios/), the CLI or the simulators
+ *               never the sweep runner (sweep/): a sweep's data flows sweep -> reports/sweep/, one way
+ *   sweep       never the CLI (the CLI drives a sweep, not the other way round)
  *   cli         only the public entry points (a folder's or sub-folder's index.ts)
  * Tests are exempt from the rules of the folder they sit in (a core test may build a scenario). Known
  * violations are listed in .dependency-cruiser-known.json (`npm run lint:layers:baseline` rewrites it);
  * a new one fails. The redesign's aim is an empty list.
  */
-const OURS = '^(engine|core|simulators|store|reports|scenarios|ingest|calibrate|cli|scripts|test|bin)/';
+const OURS = '^(engine|core|simulators|store|reports|scenarios|sweep|ingest|calibrate|cli|scripts|test|bin)/';
 const TESTS = '(\\.test\\.ts$|/test-helpers/|^test/)';
 
 module.exports = {
@@ -47,13 +49,25 @@ module.exports = {
       to: { path: '^(scenarios|ingest|calibrate|cli|simulators|scripts|test)/' },
     },
     {
+      name: 'reports-never-sweep',
+      severity: 'error',
+      from: { path: '^reports/', pathNot: TESTS },
+      to: { path: '^sweep/' },
+    },
+    {
+      name: 'sweep-never-the-cli',
+      severity: 'error',
+      from: { path: '^sweep/', pathNot: TESTS },
+      to: { path: '^cli/' },
+    },
+    {
       name: 'cli-only-public-entry-points',
       severity: 'error',
       from: { path: '^cli/', pathNot: TESTS },
       to: {
-        path: '^(engine|core|simulators|store|reports|scenarios|ingest|calibrate)/',
+        path: '^(engine|core|simulators|store|reports|scenarios|sweep|ingest|calibrate)/',
         pathNot:
-          '^(engine|core|simulators|store|reports|scenarios|ingest|calibrate)/index\\.ts$|^(simulators|scenarios)/(wire|testing)/index\\.ts$',
+          '^(engine|core|simulators|store|reports|scenarios|sweep|ingest|calibrate)/index\\.ts$|^(simulators|scenarios)/(wire|testing)/index\\.ts$',
       },
     },
     {

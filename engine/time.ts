@@ -133,7 +133,7 @@ export function parseDuration(text: string): number {
 /**
  * Formats integer milliseconds as an exact compact duration (`1d2h30m`, `45s`, `250ms`, `0ms`) that
  * {@link parseDuration} reads back to the same ms. Reports' rounded short form is
- * `formatDurationShort` in reports/time-notation.ts.
+ * `formatDurationShort` in reports/format/time-notation.ts.
  */
 export function formatDurationExact(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) {

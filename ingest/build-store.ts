@@ -36,7 +36,7 @@ import {
   type SmtpPhase,
 } from '../core/types.ts';
 import { DEFAULT_REPORT_SETTINGS } from '../reports/settings.ts';
-import { buildSummary, stringifySummary } from '../reports/summary.ts';
+import { buildSummary, stringifySummary } from '../reports/summary/summary.ts';
 import { createRunStore, openRunStore } from '../store/index.ts';
 import type { AttemptOutcome, LogStatusName } from '../store/rows.ts';
 import { domainOf, type IngestRecord, type InitialStatus } from './record.ts';

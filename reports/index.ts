@@ -11,41 +11,44 @@ export {
   quarantinedAddresses,
   renderCompareJson,
   renderCompareMarkdown,
-} from './compare.ts';
-export { csvField, escapeHtml, escapeMarkdownCell } from './escape.ts';
+} from './compare/compare.ts';
 export {
   evaluateFailOn,
   type FailOnCondition,
   FailOnError,
   type FailOnResult,
   parseFailOn,
-} from './fail-on.ts';
-export { type FeedbackCounts, feedbackCounts } from './feedback.ts';
+} from './compare/fail-on.ts';
+export { type MetricValue, metricMap } from './compare/metric-map.ts';
+export { renderCsv, toCsv } from './csv/render-csv.ts';
+export { csvField, escapeHtml, escapeMarkdownCell } from './format/escape.ts';
+export { formatDurationShort, formatTimeNotation, parseTimeNotation } from './format/time-notation.ts';
+export { renderHtml } from './html/render-html.ts';
+export { renderMarkdown } from './markdown/render-markdown.ts';
+export { type FeedbackCounts, feedbackCounts } from './metrics/feedback.ts';
 export {
   type AddressFinding,
   falseQuarantineList,
   missedQuarantineList,
   type QuarantineAccuracy,
   quarantineAccuracy,
-} from './ground-truth.ts';
-export { type HeadlineLine, headlineLines } from './headline.ts';
-export { type FalseQuarantineIncident, falseQuarantineIncidents, formatWindow } from './incidents.ts';
+} from './metrics/ground-truth.ts';
+export { type FalseQuarantineIncident, falseQuarantineIncidents, formatWindow } from './metrics/incidents.ts';
 export {
   type KpiCurves,
   kpiCurves,
   REPORTING_MODE_NAMES,
   REPORTING_MODES,
   type ReportingMode,
-} from './kpi.ts';
-export { type MessageCounts, messageCounts, type ReasonCount } from './messages.ts';
-export { type MetricValue, metricMap } from './metric-map.ts';
-export { type BlockPeriod, blockPeriods, type DeferralPeriod, deferralPeriods } from './periods.ts';
+} from './metrics/kpi.ts';
+export { type MessageCounts, messageCounts, type ReasonCount } from './metrics/messages.ts';
+export { type BlockPeriod, blockPeriods, type DeferralPeriod, deferralPeriods } from './metrics/periods.ts';
 export {
   type QualificationEntry,
   type QualificationSummary,
   qualificationSummary,
   qualificationTable,
-} from './qualification-table.ts';
+} from './metrics/qualification-table.ts';
 export {
   type QuarantineByDomain,
   type QuarantineByReason,
@@ -57,38 +60,15 @@ export {
   quarantineFacts,
   quarantineOverTime,
   quarantineRate,
-} from './quarantine.ts';
-export {
-  applyRemediation,
-  planRemediation,
-  RemediationError,
-  type RemediationPlan,
-  type RemediationQuery,
-  type RemediationRow,
-  remediationSql,
-} from './remediate.ts';
-export { renderCsv, toCsv } from './render-csv.ts';
-export { renderHtml } from './render-html.ts';
-export { renderMarkdown } from './render-markdown.ts';
-export { collectReport, type ReportData, type ReportLinks } from './report-data.ts';
+} from './metrics/quarantine.ts';
 export {
   type AttemptDelay,
   type Histogram,
   type Percentiles,
   type RetryTiming,
   retryTiming,
-} from './retries.ts';
-export { type RunFacts, runFacts } from './run-meta.ts';
-export { DEFAULT_REPORT_SETTINGS, type ReportSettings, reportSettings } from './settings.ts';
-export type { ReportStore, SqlParam } from './store-port.ts';
-export {
-  buildSummary,
-  completedAt,
-  SUMMARY_SCHEMA_VERSION,
-  type Summary,
-  SummarySchema,
-  stringifySummary,
-} from './summary.ts';
+} from './metrics/retries.ts';
+export { type RunFacts, runFacts } from './metrics/run-meta.ts';
 export {
   type DomainThroughput,
   domainThroughput,
@@ -99,6 +79,26 @@ export {
   throughputByDomain,
   throughputPerHour,
   throughputSeries,
-} from './throughput.ts';
-export { formatDurationShort, formatTimeNotation, parseTimeNotation } from './time-notation.ts';
+} from './metrics/throughput.ts';
+export {
+  applyRemediation,
+  planRemediation,
+  RemediationError,
+  type RemediationPlan,
+  type RemediationQuery,
+  type RemediationRow,
+  remediationSql,
+} from './remediate/remediate.ts';
+export { collectReport, type ReportData, type ReportLinks } from './report-data.ts';
+export { DEFAULT_REPORT_SETTINGS, type ReportSettings, reportSettings } from './settings.ts';
+export type { ReportStore, SqlParam } from './store-port.ts';
+export { type HeadlineLine, headlineLines } from './summary/headline.ts';
+export {
+  buildSummary,
+  completedAt,
+  SUMMARY_SCHEMA_VERSION,
+  type Summary,
+  SummarySchema,
+  stringifySummary,
+} from './summary/summary.ts';
 export { type WrittenReport, writeReport } from './write-report.ts';

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderCsv } from './render-csv.ts';
-import { renderHtml } from './render-html.ts';
-import { renderMarkdown } from './render-markdown.ts';
+import { renderCsv } from './csv/render-csv.ts';
+import { renderHtml } from './html/render-html.ts';
+import { renderMarkdown } from './markdown/render-markdown.ts';
 import { collectReport, type ReportData } from './report-data.ts';
 import { HOSTILE_IMG, HOSTILE_SCRIPT, type TestStore, tinyStore } from './test-helpers/tiny-store.ts';
 

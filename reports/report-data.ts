@@ -2,21 +2,21 @@
  * Everything the renderers show, gathered once from the run store (all aggregation in SQL; lists
  * capped at `topN`), so that Markdown, HTML and CSV render the same numbers.
  */
-import { type AddressFinding, falseQuarantineList, missedQuarantineList } from './ground-truth.ts';
-import type { KpiCurves } from './kpi.ts';
-import { type BlockPeriod, blockPeriods, type DeferralPeriod, deferralPeriods } from './periods.ts';
-import { type QualificationEntry, qualificationTable } from './qualification-table.ts';
+import { type AddressFinding, falseQuarantineList, missedQuarantineList } from './metrics/ground-truth.ts';
+import type { KpiCurves } from './metrics/kpi.ts';
+import { type BlockPeriod, blockPeriods, type DeferralPeriod, deferralPeriods } from './metrics/periods.ts';
+import { type QualificationEntry, qualificationTable } from './metrics/qualification-table.ts';
 import {
   type QuarantineByDomain,
   type QuarantineOverTime,
   quarantineByDomain,
   quarantineOverTime,
-} from './quarantine.ts';
-import type { RetryTiming } from './retries.ts';
+} from './metrics/quarantine.ts';
+import type { RetryTiming } from './metrics/retries.ts';
+import { type DomainThroughput, type ThroughputSeries, throughputSeries } from './metrics/throughput.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import type { ReportStore } from './store-port.ts';
-import { type Summary, summaryFromParts, summaryParts } from './summary.ts';
-import { type DomainThroughput, type ThroughputSeries, throughputSeries } from './throughput.ts';
+import { type Summary, summaryFromParts, summaryParts } from './summary/summary.ts';
 
 /** Files beside a report that it links to (the full address lists as CSV); none when rendered alone. */
 export interface ReportLinks {

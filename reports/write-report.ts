@@ -11,13 +11,13 @@ import {
   renderCsv,
   toCsv,
   withWhen,
-} from './render-csv.ts';
-import { renderHtml } from './render-html.ts';
-import { renderMarkdown } from './render-markdown.ts';
+} from './csv/render-csv.ts';
+import { renderHtml } from './html/render-html.ts';
+import { renderMarkdown } from './markdown/render-markdown.ts';
 import { collectReport, type ReportData } from './report-data.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
 import type { ReportStore } from './store-port.ts';
-import { stringifySummary } from './summary.ts';
+import { stringifySummary } from './summary/summary.ts';
 
 export interface WrittenReport {
   files: string[];

@@ -36,7 +36,7 @@ import {
 import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
 import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
 // the summary module alone: the reports barrel also loads the HTML renderer's echarts (0.85 s per process)
-import { buildSummary, type Summary, stringifySummary } from '../reports/summary.ts';
+import { buildSummary, type Summary, stringifySummary } from '../reports/summary/summary.ts';
 import {
   createInProcessWorld,
   createPopulation,

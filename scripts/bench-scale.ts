@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { $ } from 'zx';
 import { CATALOG_DIR, loadScenario } from '../scenarios/index.ts';
-import { parseGrid, planSweep, runSweep } from '../scenarios/sweep/index.ts';
+import { parseGrid, planSweep, runSweep } from '../sweep/index.ts';
 import { cliNodeFlags } from './cli-node-flags.ts';
 
 const TARGET_SPEEDUP = 1.7;

@@ -135,7 +135,7 @@ interface ReasonRow {
   count?: number;
   addresses?: number;
 }
-/** The parts of summary.json the checks read (schema: reports/summary-schema.ts). */
+/** The parts of summary.json the checks read (schema: reports/summary/summary-schema.ts). */
 interface SummaryLike {
   completedAt?: { ms?: number };
   messages?: {

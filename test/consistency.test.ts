@@ -5,7 +5,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../reports/summary-schema.ts';
+import type { Summary } from '../reports/summary/summary-schema.ts';
 import { checkRun } from '../scenarios/check-run.ts';
 import { pathLimits, planMxRules, sliceAllowance } from '../scenarios/path-limits.ts';
 import type { RunPlan } from '../scenarios/run-plan.ts';

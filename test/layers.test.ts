@@ -50,10 +50,16 @@ describe('layer rules', () => {
   write('store/index.ts', "import { c } from '../core/index.ts';\nexport const st = c;\n");
   write('reports/index.ts', "import { st } from '../store/index.ts';\nexport const r = st;\n");
   write('scenarios/index.ts', "import { s } from '../simulators/index.ts';\nexport const sc = s;\n");
-  write('cli/main.ts', "import { sc } from '../scenarios/index.ts';\nexport const m = sc;\n");
+  write('reports/sweep/index.ts', "import { r } from '../index.ts';\nexport const rs = r;\n");
+  write('sweep/plan.ts', "import { rs } from '../reports/sweep/index.ts';\nexport const pl = rs;\n");
+  write('sweep/index.ts', "import { pl } from './plan.ts';\nexport const sw = pl;\n");
+  write(
+    'cli/main.ts',
+    "import { sc } from '../scenarios/index.ts';\nimport { sw } from '../sweep/index.ts';\nexport const m = [sc, sw];\n",
+  );
 
   it('passes a tree whose imports follow the layers', async () => {
-    const r = await cruise('engine', 'core', 'simulators', 'store', 'reports', 'scenarios', 'cli');
+    const r = await cruise('engine', 'core', 'simulators', 'store', 'reports', 'scenarios', 'sweep', 'cli');
     expect(r.out).toContain('no dependency violations found');
     expect(r.code).toBe(0);
   });
@@ -83,6 +89,17 @@ describe('layer rules', () => {
       'reports-never-the-runner',
       'reports/wrong.ts',
       "import { sc } from '../scenarios/index.ts';\nexport const w = sc;\n",
+    ],
+    [
+      'reports-never-sweep',
+      'reports/sweep/wrong.ts',
+      "import { sw } from '../../sweep/index.ts';\nexport const w = sw;\n",
+    ],
+    ['sweep-never-the-cli', 'sweep/wrong.ts', "import { m } from '../cli/main.ts';\nexport const w = m;\n"],
+    [
+      'cli-only-public-entry-points',
+      'cli/sweep-wrong.ts',
+      "import { pl } from '../sweep/plan.ts';\nexport const w = pl;\n",
     ],
     [
       'cli-only-public-entry-points',

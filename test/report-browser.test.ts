@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { COLUMN_FLOOR_PX } from '../reports/html/render-html.ts';
 import { collectReport, renderHtml } from '../reports/index.ts';
-import { COLUMN_FLOOR_PX } from '../reports/render-html.ts';
 import { HOSTILE_IMG, HOSTILE_SCRIPT, tinyStore } from '../reports/test-helpers/tiny-store.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

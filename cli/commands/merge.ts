@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { mergeSweeps } from '../../scenarios/sweep/index.ts';
+import { mergeSweeps } from '../../sweep/index.ts';
 import { CliError, ExitCode } from '../errors.ts';
 
 export function register(program: Command): void {

@@ -7,13 +7,7 @@
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import {
-  parseGrid,
-  parseShard,
-  planSweep,
-  runSweep,
-  type SweepRunEvent,
-} from '../../scenarios/sweep/index.ts';
+import { parseGrid, parseShard, planSweep, runSweep, type SweepRunEvent } from '../../sweep/index.ts';
 import { CliError, ExitCode } from '../errors.ts';
 import { intFlag, outDirFlag, resolveScenarioPath } from '../flags.ts';
 

@@ -89,7 +89,7 @@ describe('fast core vs reference model', () => {
         expect(memory.history).toEqual(real.history);
         // and the report's per-mode success (summary.kpi) is the reference's
         const ref = comparableRef(await runRef(plan, mxRulesOf(p), qualifier(plan), knownOptions()));
-        // (this found two report defects, now fixed in reports/kpi.ts: Enhanced success kept a message
+        // (this found two report defects, now fixed in reports/metrics/kpi.ts: Enhanced success kept a message
         // that expired at its deadline without a try; legacy success kept one a Soft permanent DSN failed)
         expect(
           differences(

@@ -4,7 +4,7 @@
  * `efsReportingDelayMs`, default 1 hour); the final figure does not move.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { kpiCurves } from '../../reports/kpi.ts';
+import { kpiCurves } from '../../reports/metrics/kpi.ts';
 import { DEFAULT_REPORT_SETTINGS } from '../../reports/settings.ts';
 import { defineScenario, planOf } from '../../scenarios/index.ts';
 import { cleanupRuns, run } from './helpers.ts';

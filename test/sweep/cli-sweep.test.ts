@@ -23,7 +23,7 @@ function mxlab(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 }
 
 describe('mxlab sweep: bad input', () => {
-  // more cases in scenarios/sweep/plan-sweep.test.ts (same functions, no process start)
+  // more cases in sweep/plan-sweep.test.ts (same functions, no process start)
   it.concurrent.each([
     [['--grid', 'mta.nope=1,2'], 'mta.nope=1: mta.nope: unknown field'],
     [['--grid', 'mta.localIps=2,0'], 'mta.localIps=0: mta.localIps'],

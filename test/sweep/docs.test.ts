@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { parseGrid } from '../../scenarios/sweep/index.ts';
+import { parseGrid } from '../../sweep/index.ts';
 
 const doc = (f: string) => readFileSync(fileURLToPath(new URL(`../../docs/${f}`, import.meta.url)), 'utf8');
 const grids = (cmd: string) => [...cmd.matchAll(/--grid\s+(\S+)/g)].map((m) => m[1]!);

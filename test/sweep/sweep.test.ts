@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG_DIR } from '../../scenarios/index.ts';
-import { mergeSweeps, parseGrid, planSweep, runSweep } from '../../scenarios/sweep/index.ts';
+import { mergeSweeps, parseGrid, planSweep, runSweep } from '../../sweep/index.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'mxlab-sweep-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
