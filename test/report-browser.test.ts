@@ -2,7 +2,7 @@
  * The HTML report in a real browser (Debian's Chromium via playwright-core): no console errors, no
  * dialog (a hostile reply text that ran would fire `alert`), every chart's SVG drawn from a non-empty
  * series, hostile texts shown as text, and a layout people can read: no table cell narrower than its
- * column's floor (render-html's COLUMN_FLOOR_PX), the page height bounded. Saves a screenshot to
+ * column's floor (COLUMN_FLOOR_PX, reports/html/elements.ts), the page height bounded. Saves a screenshot to
  * test-results/report.png.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { COLUMN_FLOOR_PX } from '../reports/html/render-html.ts';
+import { COLUMN_FLOOR_PX } from '../reports/html/elements.ts';
 import { collectReport, renderHtml } from '../reports/index.ts';
 import { HOSTILE_IMG, HOSTILE_SCRIPT, tinyStore } from '../reports/test-helpers/tiny-store.ts';
 
