@@ -136,7 +136,11 @@ export async function falseQuarantineList(
   );
 }
 
-/** Addresses that should be quarantined and are not, with their final delivery-log text (by address). */
+/**
+ * Addresses that should be quarantined and are not, with their final delivery-log text (by address):
+ * the row of the latest attempt, then of the latest delivery, then of the later recipient (an address
+ * listed twice in one delivery), so that a tie never picks a row at random.
+ */
 export async function missedQuarantineList(
   store: ReportStore,
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
@@ -149,7 +153,7 @@ export async function missedQuarantineList(
               FROM recipients WHERE address <> '' AND truth IN ${sqlList(settings.shouldQuarantine)} GROUP BY address),
      missed AS (SELECT c.* FROM cand c WHERE NOT c.pre AND c.address NOT IN (SELECT address FROM quarantined)),
      last_log AS (SELECT address, reason, text FROM (
-       SELECT address, reason, text, row_number() OVER (PARTITION BY address ORDER BY last_attempt_ms DESC NULLS LAST, delivery_id DESC) AS rn
+       SELECT address, reason, text, row_number() OVER (PARTITION BY address ORDER BY last_attempt_ms DESC NULLS LAST, delivery_id DESC, recipient_id DESC) AS rn
        FROM delivery_log WHERE address IN (SELECT address FROM missed)) WHERE rn = 1)
      SELECT m.address, m.domain, m.truth, NULL::BIGINT AS t, l.reason, NULL::VARCHAR AS rule, l.text
      FROM missed m LEFT JOIN last_log l ON l.address = m.address

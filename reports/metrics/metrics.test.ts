@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../core/types.ts';
 import { DEFAULT_REPORT_SETTINGS } from '../settings.ts';
-import { HOSTILE_IMG, type TestStore, tinyStore } from '../test-helpers/tiny-store.ts';
+import { emptyStore, HOSTILE_IMG, insert, type TestStore, tinyStore } from '../test-helpers/tiny-store.ts';
 import { falseQuarantineList, missedQuarantineList, quarantineAccuracy } from './ground-truth.ts';
 import { kpiCurves } from './kpi.ts';
 import { messageCounts } from './messages.ts';
@@ -129,6 +129,44 @@ describe('ground truth', () => {
       ['d5@ex.com', 'disabledPermanent'],
       ['x10@gm.com', 'invalidDomain'],
     ]);
+  });
+  it('takes the later recipient as the last text of an address targeted twice by one delivery, whatever the row order', async () => {
+    // ip-warmup: two recipients with one address in delivery 1, neither attempted (a tie on time and
+    // delivery); the missed-quarantine list and its CSV took either row from one report to the next
+    const log = (id: number, status: string, reason: number | null) => [
+      1,
+      id,
+      'twice@ex.com',
+      'ex.com',
+      status,
+      reason === null ? null : 'ignored',
+      reason,
+      reason !== null,
+      null,
+      0,
+      null,
+      null,
+      null,
+    ];
+    const twice = Array.from({ length: 50 }, (_, k) => k);
+    for (const reverse of [false, true]) {
+      const st = await emptyStore();
+      try {
+        await insert(st, 'deliveries', [[1, 'd1', 0, 5 * 24 * HOUR, 'legacy', 'legacy']]);
+        await insert(st, 'recipients', [
+          [7, 'twice@ex.com', 'ex.com', 'unknown', false, 'valid', false],
+          [9, 'twice@ex.com', 'ex.com', 'unknown', false, 'valid', false],
+        ]);
+        const rows = [log(7, 'failed', null), log(9, 'ignored', 10)];
+        await insert(st, 'delivery_log', reverse ? rows.reverse() : rows);
+        for (const _ of twice) {
+          const m = await missedQuarantineList(st);
+          expect(m.map((x) => [x.address, x.reason])).toEqual([['twice@ex.com', 10]]);
+        }
+      } finally {
+        st.close();
+      }
+    }
   });
 });
 
