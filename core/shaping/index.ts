@@ -26,8 +26,10 @@ export {
   type MxRuleSettings,
   makeMxRuleSet,
   matchMxRule,
+  type MxRuleFile,
   mxRuleFileSchema,
   parseMxRules,
+  resolveMxRules,
   type TlsMode,
 } from './mx-rules.ts';
 export { RollingCounter } from './rolling-counter.ts';
