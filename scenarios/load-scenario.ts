@@ -201,7 +201,10 @@ function resolveScenario(
     const [rh, rm] = rs.refreshAt.split(':').map(Number) as [number, number];
     // an in-process instance serves the MX rules endpoint only with the MX rules to serve
     if (rs.mxUrl && rs.instance && rs.instance.mxRules === undefined)
-      fail(['ruleSync', 'instance'], 'mxRules is required when ruleSync.mxUrl is set (an MX rule file or default)');
+      fail(
+        ['ruleSync', 'instance'],
+        'mxRules is required when ruleSync.mxUrl is set (an MX rule file or default)',
+      );
     if (!rs.mxUrl && rs.instance?.mxRules !== undefined)
       fail(['ruleSync', 'instance', 'mxRules'], 'served at ruleSync.mxUrl: set mxUrl too');
     ruleSync = {

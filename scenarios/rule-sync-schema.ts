@@ -44,7 +44,9 @@ export const ruleSyncInputSchema = z.strictObject({
         .string()
         .min(1)
         .optional()
-        .describe('the MX rules the instance serves at mxUrl: an MX rule file, or default (the shipped ones)'),
+        .describe(
+          'the MX rules the instance serves at mxUrl: an MX rule file, or default (the shipped ones)',
+        ),
       version: z.string().min(1).default('central').describe('the version string the instance reports'),
       outages: z
         .array(

@@ -396,15 +396,11 @@ async function runWorld(
     (r) => actionRows.push(r),
   );
   if (plan.ruleSync)
-    scheduleRuleSync(
-      sim,
-      plan.ruleSync,
-      plan.horizonMs,
-      qualifier,
-      qualifierFor,
-      (r) => actionRows.push(r),
-      { shaper, level: plan.mta.throughputLevel, levels },
-    );
+    scheduleRuleSync(sim, plan.ruleSync, plan.horizonMs, qualifier, qualifierFor, (r) => actionRows.push(r), {
+      shaper,
+      level: plan.mta.throughputLevel,
+      levels,
+    });
   options.retain?.([
     sim,
     streams,
