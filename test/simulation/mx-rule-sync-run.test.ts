@@ -222,7 +222,7 @@ deliveries:
       const sent = await r.store.all<{ n: number }>(
         `SELECT count(*)::INT AS n FROM delivery_log WHERE ${ICLOUD} AND status = 'sent'`,
       );
-      expect(sent[0]!.n).toBeGreaterThan(10);
+      expect(sent[0]!.n).toBeGreaterThan(0);
     } finally {
       await r.store.close();
     }
