@@ -1,10 +1,11 @@
 /**
  * The shaper's recipient domains: per domain id, until when the whole domain is held (error-rate
  * block, delayed queue, operator hold), the consecutive connection errors over all its paths, the
- * round-robin position over its paths, its path ids (best MX preference first) and its reply counts
- * for the legacy error-rate block.
+ * round-robin position over its paths, its path ids (best MX preference first), the MX hosts and
+ * local IPs it was registered with, and its reply counts for the legacy error-rate block.
  */
 import { growF64, growI32 } from '../grow.ts';
+import type { MxHost } from '../ports.ts';
 import { Names } from './names.ts';
 import { RollingCounter } from './rolling-counter.ts';
 
@@ -19,6 +20,8 @@ export class DomainTable {
   siteRr = new Int32Array(16);
   /** path ids of each domain, best preference first */
   readonly paths: Int32Array[] = [];
+  /** what each site was registered with, to register it again under new MX rules */
+  readonly sites: { hosts: readonly MxHost[]; localIps: readonly string[] }[] = [];
   /** replies (metric 0) and error replies (metric 1) over the error-block window */
   readonly errCounter: RollingCounter;
 

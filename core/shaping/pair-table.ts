@@ -26,7 +26,7 @@ const TIMEOUT_RE = /timed? ?out/i;
 /** What the pair table reads from the shaper that owns it. */
 export interface PairContext {
   enhanced: boolean;
-  /** the MX rules after the throughput level */
+  /** the MX rules in force (level applied); the shaper swaps them on a refresh */
   rules: MxRuleSet;
   /** response and rate rules (null in legacy mode) */
   adaptive: AdaptiveRules | null;
@@ -140,6 +140,16 @@ export class PairTable {
     for (const c of this.rateCounters) c.add();
     this.refresh(q, 0);
     return q;
+  }
+
+  /**
+   * Pair q's ceiling comes from MX rule number `rule` of the set in force from now on (a refreshed
+   * set, `Shaper.useMxRules`); its limits are recomputed at the next check.
+   */
+  setRule(q: number, rule: number): void {
+    if (this.rule[q] === rule) return;
+    this.rule[q] = rule;
+    this.recheckAt[q] = 0;
   }
 
   /** Messages per hour of the pair: its ceiling (MX rule, warm-up) times its throttle factor. */

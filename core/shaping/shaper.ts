@@ -21,7 +21,7 @@ import { DomainTable } from './domain-table.ts';
 import { LinkTable } from './link-table.ts';
 import { type MxRuleSet, matchMxRule, type TlsMode } from './mx-rules.ts';
 import { Names } from './names.ts';
-import { PairTable } from './pair-table.ts';
+import { type PairContext, PairTable } from './pair-table.ts';
 import { PathTable } from './path-table.ts';
 import type { ReplyActions } from './reply-actions.ts';
 import { SessionTable } from './session-table.ts';
@@ -82,7 +82,8 @@ export function createShaper(opts: ShaperOptions): Shaper {
 
 export class Shaper {
   readonly mode: 'legacy' | 'enhanced';
-  readonly rules: MxRuleSet;
+  /** the MX rules in force (level applied); {@link useMxRules} swaps them */
+  rules: MxRuleSet;
   private readonly enhanced: boolean;
   private readonly adaptive: AdaptiveRules | null;
   private readonly log: SuspensionLog;
@@ -94,6 +95,7 @@ export class Shaper {
   private readonly buckets: BucketTable;
   private readonly paths = new PathTable();
   private readonly pairs: PairTable;
+  private readonly pairCtx: PairContext;
   private readonly sessions = new SessionTable();
 
   private readonly routeOut: RouteChoice = { pathId: -1, at: INF };
@@ -119,20 +121,17 @@ export class Shaper {
     this.domains = new DomainTable(st.errorBlock.windowMs);
     this.adaptive = this.enhanced ? (opts.adaptiveRules ?? null) : null;
     this.log = new SuspensionLog(opts.listener ?? null);
-    this.pairs = new PairTable(
-      {
-        enhanced: this.enhanced,
-        rules: this.rules,
-        adaptive: this.adaptive,
-        warmup: opts.warmup,
-        ipAges: opts.ipAges,
-        ipNames: this.ips.list,
-        domainNames: this.domains.names.list,
-        log: this.log,
-      },
-      slice,
-      st.sliceRounding,
-    );
+    this.pairCtx = {
+      enhanced: this.enhanced,
+      rules: this.rules,
+      adaptive: this.adaptive,
+      warmup: opts.warmup,
+      ipAges: opts.ipAges,
+      ipNames: this.ips.list,
+      domainNames: this.domains.names.list,
+      log: this.log,
+    };
+    this.pairs = new PairTable(this.pairCtx, slice, st.sliceRounding);
   }
 
   // ---------------------------------------------------------------- registration (not hot)
@@ -157,7 +156,29 @@ export class Shaper {
       }
     }
     this.domains.paths[d] = Int32Array.from(paths);
+    this.domains.sites[d] = { hosts: mxHosts, localIps };
     return d;
+  }
+
+  /**
+   * Puts `set` in force (an MX-rule refresh, SPEC §7.1): every registered site gets its paths again
+   * under the new rules. A bucket is keyed by its rule's name, mask and sender range, so a rule that
+   * keeps them keeps its bucket, with its slice counter and open connections, under the new limits;
+   * a new rule starts a bucket. Sessions open on the old paths finish there. The slice length and the
+   * error-block window stay those the shaper was made with. Returns the number of sites.
+   */
+  useMxRules(set: MxRuleSet): number {
+    this.rules = set;
+    this.pairCtx.rules = set;
+    const sites = this.domains.sites;
+    let n = 0;
+    for (let d = 0; d < sites.length; d++) {
+      const a = sites[d];
+      if (a === undefined) continue;
+      this.registerSite(this.domains.names.list[d]!, a.hosts, a.localIps);
+      n++;
+    }
+    return n;
   }
 
   private addPath(
@@ -171,9 +192,13 @@ export class Shaper {
     const ipId = this.ips.intern(ip);
     const mxId = this.mxIps.intern(mxIp);
     const link = this.links.idOf(ipId, mxId);
-    const bucket = this.buckets.idOf(ipId, mxId, rule, this.rules.rules[rule]!);
-    const pair = this.pairs.idOf(ipId, d, matchMxRule(this.rules, primaryHost, this.opts.senderId));
-    return this.paths.add(d, link, bucket, pair, rule, pref);
+    const r = this.rules.rules[rule]!;
+    const bucket = this.buckets.idOf(ipId, mxId, r);
+    const pairRule = matchMxRule(this.rules, primaryHost, this.opts.senderId);
+    const pair = this.pairs.idOf(ipId, d, pairRule);
+    // a refreshed set: the pair's limits come from its new rule from now on
+    this.pairs.setRule(pair, pairRule);
+    return this.paths.add(d, link, bucket, pair, r, pref);
   }
 
   // ---------------------------------------------------------------- hot path
@@ -337,7 +362,7 @@ export class Shaper {
   }
 
   private maxMessagesPerConnection(pathId: number, t: number): number {
-    const mpc = this.rules.rules[this.paths.rule[pathId]]!.maxMessagesPerConnection;
+    const mpc = this.paths.rule[pathId]!.maxMessagesPerConnection;
     if (!this.enhanced) return mpc;
     const o = this.pairs.overrideMpcAt(this.paths.pair[pathId], t);
     return o > 0 ? Math.min(o, mpc) : mpc;
@@ -345,7 +370,7 @@ export class Shaper {
 
   /** Session settings of `pathId`: messages per connection (after adaptive overrides), timeouts, TLS. */
   sessionLimits(pathId: number, t = 0): SessionLimits {
-    const r = this.rules.rules[this.paths.rule[pathId]]!;
+    const r = this.paths.rule[pathId]!;
     return {
       maxMessagesPerConnection: this.maxMessagesPerConnection(pathId, t),
       connectTimeoutMs: r.connectTimeoutMs,
@@ -553,7 +578,7 @@ export class Shaper {
       domain: this.domains.names.list[this.paths.domain[pathId]]!,
       localIp: this.ips.list[this.links.ip[l]]!,
       mxIp: this.mxIps.list[this.links.mx[l]]!,
-      rule: this.rules.rules[this.paths.rule[pathId]]!.name,
+      rule: this.paths.rule[pathId]!.name,
     };
   }
 
