@@ -85,3 +85,11 @@ export function readOrigin(view: MailView, inline: () => string, header: string)
   }
   return { messageId, header: value, returnPath };
 }
+
+/** Header blocks of the original message: attached parts first, then the inline copy in the text. */
+export function originalHeaders(view: MailView, inline?: string): FieldBlock[] {
+  const out: FieldBlock[] = [];
+  for (const p of view.parts) if (isOriginalPart(p)) out.push(parseHeaderBlock(p.content));
+  if (inline?.trim()) out.push(parseHeaderBlock(inline.replace(/^\s+/, '')));
+  return out.filter((b) => b.size > 0);
+}
