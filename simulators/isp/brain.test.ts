@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../core/types.ts';
 import { hashStream } from '../population/hash.ts';
 import type { RecipientTruth } from '../population/truth.ts';
-import { BrainReply, IspBrain, SessionState } from './brain.ts';
+import { BrainReply, fill, IspBrain, SessionState } from './brain.ts';
 import type { FollowUp } from './follow-up.ts';
 import { type IspProfileInput, ispProfileSchema } from './profile-schema.ts';
 import { parseDayTime } from './run-time.ts';
@@ -224,5 +224,16 @@ describe('ISP brain', () => {
     expect(parseDayTime('day0 07:00')).toBeNull();
     expect(parseDayTime('day1 25:00')).toBeNull();
     expect(parseDayTime('tomorrow')).toBeNull();
+  });
+});
+
+describe('fill', () => {
+  it("writes a recipient holding $&, $' or $$ as it is (no replacement patterns)", () => {
+    const template = '550 5.1.1 <rcpt>: no such user here at <domain> (x.x.x.x)';
+    for (const rcpt of ['a$&b@example.com', "x$'y@example.com", 'p$$q$`@example.com']) {
+      expect(fill(template, rcpt, 'example.com', '192.0.2.1')).toBe(
+        `550 5.1.1 ${rcpt}: no such user here at example.com (192.0.2.1)`,
+      );
+    }
   });
 });

@@ -463,10 +463,16 @@ export class IspBrain {
   }
 }
 
-/** Fills `<rcpt>`, `<domain>` and `x.x.x.x` in a reply template. */
+/**
+ * Fills `<rcpt>`, `<domain>` and `x.x.x.x` in a reply template; the values go in through replacer
+ * functions, so a local part holding `$&` or `$'` (legal atext) is written as it is.
+ */
 export function fill(template: string, rcpt: string, domain: string, clientIp: string): string {
   if (template.indexOf('<') < 0 && template.indexOf('x.x.x.x') < 0) return template;
-  return template.replaceAll('<rcpt>', rcpt).replaceAll('<domain>', domain).replaceAll('x.x.x.x', clientIp);
+  return template
+    .replaceAll('<rcpt>', () => rcpt)
+    .replaceAll('<domain>', () => domain)
+    .replaceAll('x.x.x.x', () => clientIp);
 }
 
 /** Enhanced status code of a reply (`5.1.1`), or one derived from the basic code (`5.0.0`). */

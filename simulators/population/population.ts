@@ -238,8 +238,7 @@ export class Population {
     const initialStatus = this.initialOfBase(b);
     const priorErrorText =
       initialStatus === 'quarantine'
-        ? s.priorErrorTexts[hashOf(b, P.prior) % s.priorErrorTexts.length]!.replaceAll(
-            '*',
+        ? s.priorErrorTexts[hashOf(b, P.prior) % s.priorErrorTexts.length]!.replaceAll('*', () =>
             this.canonicalAddress(i),
           )
         : '';

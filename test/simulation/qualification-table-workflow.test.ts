@@ -5,7 +5,10 @@
  *             souhaitez, par exemple pour le réinitialiser."
  *   line 257: Conserver: "sera utilisé par le workflow Mise à jour pour la délivrabilité pour être
  *             comparé aux règles de gestion des e-mails existantes et en enrichir la liste."
- *   line 258: Ignorer: "ce rebond ne provoquera jamais la mise en quarantaine de l'adresse du destinataire."
+ *   line 258: Ignorer: "ce rebond ne provoquera jamais la mise en quarantaine de l'adresse du destinataire.
+ *             Il ne sera pas utilisé par le workflow Mise à jour pour la délivrabilité"
+ *   line 256: À qualifier: "Tant qu'il n'est pas qualifié, le mail rebond n'est pas utilisé pour
+ *             compléter la liste des règles de gestion des emails."
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -212,6 +215,39 @@ describe('the qualification table in runs', () => {
       expect(entry).toEqual([{ occurrences: since, status: 'keep', type: 'hard' }]);
     } finally {
       await r.store.close();
+    }
+  });
+
+  it('To qualify (seed 000:256) and Ignore (seed 000:258): the deliverability update never makes them rules', async () => {
+    for (const status of ['toQualify', 'ignore'] as const) {
+      const r = await run(
+        planOf(
+          outage([
+            { at: 'day1 10:00', kind: 'reviewEntry', text: ODD, status, type: 'hard', reason: 1 },
+            { at: 'day1 10:01', kind: 'deliverabilityUpdate' },
+          ]),
+        ),
+      );
+      try {
+        expect(await r.store.all(`SELECT kind, outcome, affected FROM actions ORDER BY t`)).toEqual([
+          { kind: 'reviewEntry', outcome: 'applied', affected: 1 },
+          { kind: 'deliverabilityUpdate', outcome: 'none', affected: 0 },
+        ]);
+        const odd = `FROM attempts WHERE text = '${ODD}' AND delivery_id = 2`;
+        expect(await count(r.store, `SELECT count(*) AS n ${odd}`)).toBeGreaterThan(20);
+        // no rule qualifies the text after the update: never Hard (an allowlisted address logs 25, Ignored)
+        expect(
+          await count(r.store, `SELECT count(*) AS n ${odd} AND (rule IS NOT NULL OR type = 'hard')`),
+        ).toBe(0);
+        expect(
+          await count(
+            r.store,
+            `SELECT count(*) AS n FROM qualification WHERE normalized LIKE '%zorblax%' AND status = '${status}'`,
+          ),
+        ).toBe(1);
+      } finally {
+        await r.store.close();
+      }
     }
   });
 });

@@ -3,7 +3,7 @@
  * Reason 25, ../shared/seeds/000_c6497a8802f963fa.txt lines 99-102: "Erreur ignorée | Ignoré | 25 |
  * L'adresse est sur la liste autorisée. L'erreur est donc ignorée et un email sera envoyé."
  * Complaints, SPEC §8: "complaints = Failed with reason 8"; the address is denylisted, seed 000
- * line 206: "Les adresses de ces utilisateurs sont placées en liste bloquée".
+ * line 206: "Les adresses de ces utilisateurs figurent sur la liste bloquée".
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { defineScenario, planOf } from '../../scenarios/index.ts';
@@ -76,9 +76,10 @@ describe('complaints (catalog feedback-loop)', () => {
 });
 
 describe('typology exclusions: reasons 11, 12, 14, 15 and 16 from population fields', () => {
-  // ../shared/seeds/000_c6497a8802f963fa.txt, the reasons table: "Exclu par une règle SQL" (11),
-  // "Exclu après arbitrage" (12), "Adresse de mauvaise qualité" (14), "Adresse non qualifiée" (15),
-  // "Non éligible pour les offres" (16), each of type Ignored, decided at preparation (SPEC §3)
+  // ../shared/seeds/000_c6497a8802f963fa.txt, the reasons table: "Exclu par une règle SQL" (11,
+  // line 111), "Exclu par un arbitrage" (12, line 105), "Adresse de mauvaise qualité" (14, line 75),
+  // "Adresse non qualifiée" (15, line 159), "Non éligible aux offres" (16, line 141), each of type
+  // Ignoré, decided at preparation (SPEC §3)
   it('a typology rate excludes that share of the target with its reason, type Ignored, never sent', async () => {
     const r = await run(
       planOf(
