@@ -27,6 +27,7 @@ export interface ProfileOverride {
   greylisting?: IspProfile['greylisting'];
   acceptThenBounce?: IspProfile['acceptThenBounce'];
   complaintBlock?: IspProfile['complaintBlock'];
+  postmasterNotice?: IspProfile['postmasterNotice'];
 }
 
 export interface PlannedDelivery {

@@ -86,6 +86,11 @@ export const overrideInputSchema = z.strictObject({
     .nullable()
     .optional()
     .describe("replaces the profile's complaintBlock; null turns it off"),
+  postmasterNotice: profileShape.postmasterNotice
+    .unwrap()
+    .nullable()
+    .optional()
+    .describe("replaces the profile's postmasterNotice (technical notices, seed 000:44); null turns it off"),
   starttls: profileShape.starttls
     .unwrap()
     .optional()
@@ -325,6 +330,7 @@ export interface ScenarioOverride {
   greylisting?: IspProfile['greylisting'] | null;
   acceptThenBounce?: IspProfile['acceptThenBounce'] | null;
   complaintBlock?: IspProfile['complaintBlock'] | null;
+  postmasterNotice?: IspProfile['postmasterNotice'] | null;
   starttls?: boolean;
 }
 

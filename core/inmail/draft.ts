@@ -22,6 +22,8 @@ export interface InMailSettings {
   complaint: Qualification;
   autoReply: Qualification;
   delivered: Qualification;
+  /** a postmaster-type sender's technical notice naming no recipient */
+  postmaster: Qualification;
   /** RFC 3463 codes whose rule outranks the prose around them */
   decisive: ReadonlySet<string>;
 }

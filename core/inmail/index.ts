@@ -9,6 +9,7 @@ export {
   AUTOREPLY_QUALIFICATION,
   COMPLAINT_QUALIFICATION,
   DELIVERED_QUALIFICATION,
+  POSTMASTER_QUALIFICATION,
   UNKNOWN_QUALIFICATION,
 } from './outcomes.ts';
 export { isMbox, MailboxReadError, readMailbox, splitMbox } from './read-mailbox.ts';

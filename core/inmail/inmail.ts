@@ -18,7 +18,12 @@ import { type Draft, EMPTY_BODY, type InMailSettings, unknownResult } from './dr
 import { dsnResults, findDsnGroups } from './dsn.ts';
 import { type MailView, viewMail, viewMailFast } from './mail-view.ts';
 import { type MailOrigin, readOrigin } from './origin.ts';
-import { AUTOREPLY_QUALIFICATION, COMPLAINT_QUALIFICATION, DELIVERED_QUALIFICATION } from './outcomes.ts';
+import {
+  AUTOREPLY_QUALIFICATION,
+  COMPLAINT_QUALIFICATION,
+  DELIVERED_QUALIFICATION,
+  POSTMASTER_QUALIFICATION,
+} from './outcomes.ts';
 import { proseResults } from './prose-results.ts';
 import { sesResults } from './ses.ts';
 import { readSesNotification } from './ses-notification.ts';
@@ -39,6 +44,11 @@ export interface InMailOptions {
   complaint?: Qualification;
   autoReply?: Qualification;
   delivered?: Qualification;
+  /**
+   * A technical notice: a bounce from a postmaster-type sender naming no recipient (seed 000 line 44:
+   * Ignored). Default `POSTMASTER_QUALIFICATION` (Ignored, no effect).
+   */
+  postmaster?: Qualification;
   /**
    * The per-message header the sender sets on each message (an X-header carrying its id), read from
    * the returned original header into `InMailResult.origin.header`; '' reads none. Default
@@ -92,6 +102,7 @@ export function createInMail(options: InMailOptions): InMail {
     complaint: options.complaint ?? COMPLAINT_QUALIFICATION,
     autoReply: options.autoReply ?? AUTOREPLY_QUALIFICATION,
     delivered: options.delivered ?? DELIVERED_QUALIFICATION,
+    postmaster: options.postmaster ?? POSTMASTER_QUALIFICATION,
     decisive: new Set(options.decisiveStatuses ?? INMAIL_DEFAULTS.decisiveStatuses),
   };
   const messageHeader = (options.messageHeader ?? INMAIL_DEFAULTS.messageHeader).toLowerCase();

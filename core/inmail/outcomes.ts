@@ -1,6 +1,6 @@
 /**
  * The fixed qualifications inMail gives without asking the rules: complaints, auto-replies, success
- * notices and unreadable mail. Each is a default that `createInMail` options can replace.
+ * notices, postmasters' technical notices and unreadable mail. Each is a default that `createInMail` options can replace.
  */
 import type { Qualification } from '../types.ts';
 import { Reason } from '../types.ts';
@@ -35,6 +35,19 @@ export const DELIVERED_QUALIFICATION: Qualification = Object.freeze({
   impact: 'ok',
   disposition: 'transient',
   rule: 'inmail-delivered',
+  bounceClass: null,
+});
+
+/**
+ * A postmaster-type sender's technical notice naming no recipient (seed 000 line 44: "une erreur
+ * technique, par exemple si l'expéditeur est de type postmaster" is Ignored): no effect on any address.
+ */
+export const POSTMASTER_QUALIFICATION: Qualification = Object.freeze({
+  type: 'ignored',
+  reason: Reason.NotDefined,
+  impact: 'none',
+  disposition: 'transient',
+  rule: 'inmail-postmaster',
   bounceClass: null,
 });
 

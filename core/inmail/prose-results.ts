@@ -1,13 +1,15 @@
 /**
  * Bounces without recipient groups (a person's or an old MTA's prose): the recipients from
  * X-Failed-Recipients, else the addresses in the prose (not the mail's own senders and receivers),
- * else the original message's To/Cc; one `dsn` result each, qualified from the prose about it.
+ * else the original message's To/Cc; one `dsn` result each, qualified from the prose about it. None
+ * from a postmaster-type sender: its technical notice (`postmaster.ts`).
  */
 import { findAddresses, isRobotAddress } from './addresses.ts';
 import { findStatus, tidy } from './diagnostic.ts';
 import { type Draft, diagnosticResult, EMPTY_BODY, type InMailSettings, unknownResult } from './draft.ts';
 import type { MailView } from './mail-view.ts';
 import { originalHeaders } from './origin.ts';
+import { fromPostmaster, postmasterResult } from './postmaster.ts';
 import { proseDiagnostics, proseRecipients, splitHumanPart, uniqueCi } from './text-bounce.ts';
 
 /** The results of a prose bounce. */
@@ -36,6 +38,9 @@ export function proseResults(s: InMailSettings, source: string, view: MailView):
       if (recipients.length > 0) break;
     }
   }
+  // a postmaster's technical notice names no recipient: Ignored (seed 000 line 44)
+  if (recipients.length === 0 && fromPostmaster(view))
+    return [postmasterResult(s, source, view, tidy(human, 200))];
   if (recipients.length === 0)
     return [
       unknownResult(source, `bounce without an identifiable recipient: ${tidy(human, 200) || EMPTY_BODY}`),

@@ -1,7 +1,7 @@
 /**
  * Builds the asynchronous mails of the simulated world as real MIME with nodemailer's MailComposer:
  * DSNs (RFC 3464, multipart/report; report-type=delivery-status), ARF complaints (RFC 5965,
- * multipart/report; report-type=feedback-report) and auto-replies (RFC 3834). MailComposer builds a
+ * multipart/report; report-type=feedback-report), auto-replies (RFC 3834) and postmasters' notices. MailComposer builds a
  * multipart/mixed tree; the root Content-Type is then set to multipart/report, which MimeNode
  * honours at build time. Boundaries, Date and Message-ID are fixed from the inputs so the output
  * is byte-for-byte reproducible.
@@ -154,7 +154,28 @@ export function buildAutoReply(f: FollowUp, o: BuildOptions = {}): Promise<Buffe
   );
 }
 
+/**
+ * A postmaster's technical notice to the sender (seed 000 line 44): from postmaster@ the reporting
+ * MTA, plain text naming no recipient and no original message.
+ */
+export function buildPostmasterNotice(f: FollowUp, o: BuildOptions = {}): Promise<Buffer> {
+  const c = ctx(f, o);
+  return compose(
+    {
+      from: `postmaster@${f.reportingMta}`,
+      to: f.from,
+      subject: f.subject,
+      date: c.date,
+      messageId: c.id,
+      baseBoundary: c.boundary,
+      text: `${f.text}\r\n`,
+    },
+    null,
+  );
+}
+
 /** Builds the mail of any follow-up. */
 export function buildFollowUpMail(f: FollowUp, o: BuildOptions = {}): Promise<Buffer> {
+  if (f.kind === 'postmaster') return buildPostmasterNotice(f, o);
   return f.kind === 'dsn' ? buildDsn(f, o) : f.kind === 'arf' ? buildArf(f, o) : buildAutoReply(f, o);
 }

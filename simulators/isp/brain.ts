@@ -264,6 +264,9 @@ export class IspBrain {
     }
     if (s.magicFollowUp === 'autoReply' || kind === 'autoResponder')
       this.followUp('autoReply', s, to, env.messageId, done, p.autoReply.delay, '', env.original);
+    // a postmaster's technical notice names no message and no recipient (seed 000 line 44)
+    const pn = p.postmasterNotice;
+    if (pn && this.roll(pn.probability)) this.followUp('postmaster', s, to, '', done, pn.delay, '');
     const truth = s.truth;
     if (s.magicFollowUp === 'arf' || (truth?.complainer && this.roll(truth.complaintProbability))) {
       c.complaints++;
@@ -441,6 +444,7 @@ export class IspBrain {
   ): void {
     if (!this.sink) return;
     const ar = this.profile.autoReply;
+    const pn = this.profile.postmasterNotice;
     const f: FollowUp = {
       kind,
       atMs: t + (delay ? sampleDelay(delay, this.random) : 0),
@@ -454,8 +458,8 @@ export class IspBrain {
       diagnostic,
       remoteMta: s.mxHost,
       sourceIp: s.clientIp,
-      subject: kind === 'autoReply' ? ar.subject : '',
-      text: kind === 'autoReply' ? ar.text : '',
+      subject: kind === 'autoReply' ? ar.subject : kind === 'postmaster' ? (pn?.subject ?? '') : '',
+      text: kind === 'autoReply' ? ar.text : kind === 'postmaster' ? (pn?.text ?? '') : '',
       original,
       atRcpt,
     };

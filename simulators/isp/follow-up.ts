@@ -1,7 +1,10 @@
-/** Asynchronous mail an ISP sends after a session: a DSN, an ARF complaint or an auto-reply. */
+/**
+ * Asynchronous mail an ISP sends after a session: a DSN, an ARF complaint, an auto-reply or a
+ * postmaster's technical notice (naming no recipient).
+ */
 import type { Millis } from '../../core/types.ts';
 
-export type FollowUpKind = 'dsn' | 'arf' | 'autoReply';
+export type FollowUpKind = 'dsn' | 'arf' | 'autoReply' | 'postmaster';
 
 /** Everything needed to build the mail later (MIME is built lazily, at drain time). */
 export interface FollowUp {
@@ -26,7 +29,7 @@ export interface FollowUp {
   /** DSN: remote MTA (MX host); ARF: source IP of the original message */
   remoteMta: string;
   sourceIp: string;
-  /** auto-reply subject and text */
+  /** auto-reply (and postmaster notice) subject and text */
   subject: string;
   text: string;
   /** the original message's own Subject and Date headers, when the ISP saw them (serve mode) */

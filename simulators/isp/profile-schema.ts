@@ -266,6 +266,35 @@ export const ispProfileSchema = z
       })
       .prefault({})
       .describe('the auto-reply sent for recipients of truth autoResponder'),
+    /**
+     * technical notices a postmaster sends to the envelope sender about the traffic (rate, a listing),
+     * naming no recipient (seed 000 line 44: Ignored); off by default
+     */
+    postmasterNotice: z
+      .strictObject({
+        probability: z
+          .number()
+          .min(0)
+          .max(1)
+          .describe('chance that an accepted message is followed by a notice'),
+        delay: delaySchema
+          .default({ medianMs: 10 * MINUTE, sigma: 1, maxMs: DAY })
+          .describe('time from the acceptance to the notice'),
+        subject: z
+          .string()
+          .default('Delivery problem report: unusual message rate from your server')
+          .describe('subject of the notice'),
+        text: z
+          .string()
+          .default(
+            'This is the postmaster. Our systems saw an unusual message rate from your server; please check its configuration. No action was taken on your messages.',
+          )
+          .describe('body of the notice (it names no recipient)'),
+      })
+      .optional()
+      .describe(
+        'technical notices from the postmaster naming no recipient, after accepted messages (seed 000 line 44: Ignored); off by default',
+      ),
     /** delay of ARF reports after the complaint itself (added to the recipient's complaint delay) */
     complaintReportDelay: delaySchema
       .default({ minMs: 0, maxMs: 10 * MINUTE })

@@ -18,7 +18,7 @@ export class SimulatedMailbox implements TechnicalMailbox, FollowUpSink {
   private readonly heap: Entry[] = [];
   private seq = 0;
   /** mails delivered by drain so far, by kind */
-  readonly drained = { dsn: 0, arf: 0, autoReply: 0 };
+  readonly drained = { dsn: 0, arf: 0, autoReply: 0, postmaster: 0 };
 
   constructor(private readonly build: Omit<BuildOptions, 'seq'> = {}) {}
 

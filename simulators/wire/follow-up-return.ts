@@ -2,7 +2,7 @@
  * Sends serve's follow-ups back to the sender's MTA over SMTP (`mxlab serve --return host:port`), as
  * an ISP's bounce, feedback-loop and auto-reply mail reaches a sender in production: to the original
  * envelope sender, from the null sender `<>` for DSNs and auto-replies (RFC 3464 §2, RFC 3834 §3.2)
- * and from the feedback loop's address for ARF reports. One connection per mail (they are few), with
+ * from the feedback loop's address for ARF reports and from postmaster for technical notices. One connection per mail (they are few), with
  * nodemailer's SMTP client; STARTTLS when offered, without checking the certificate (a test MTA's).
  * A refusal or a failure is a value: serve then keeps the mail in its Maildir.
  */
@@ -20,7 +20,13 @@ export type ReturnResult = { ok: true; reply: string } | { ok: false; error: str
 
 /** The envelope of a follow-up's mail: to the original sender, from `<>` or the feedback loop. */
 export function returnEnvelope(f: FollowUp): { from: string | false; to: string } {
-  return { from: f.kind === 'arf' ? `fbl@${f.reportingMta}` : false, to: f.from };
+  const from =
+    f.kind === 'arf'
+      ? `fbl@${f.reportingMta}`
+      : f.kind === 'postmaster'
+        ? `postmaster@${f.reportingMta}`
+        : false;
+  return { from, to: f.from };
 }
 
 /** Sends `data` (the follow-up's MIME) to `target` (see the file comment). */
