@@ -16,6 +16,7 @@ import { Fleet } from '../simulators/wire/fleet.ts';
 import { type DkimKey, dkimChecker, generateDkimKey } from '../simulators/wire/message.ts';
 import { WireTransport } from '../simulators/wire/smtp-transport.ts';
 import { planPopulation, planProfiles } from './plan-world.ts';
+import type { RunPlan } from './run-plan.ts';
 import type { RunOptions, WorldPorts } from './run-scenario.ts';
 
 /** Options of wire mode. */
@@ -30,9 +31,29 @@ export interface WireOptions {
   tls?: boolean;
   /** DKIM-sign and verify (default true) */
   dkim?: boolean;
+  /**
+   * Who DKIM-signs (default from the plan's MTA mode): `native`, mxlab's own MTA (selector `mxlab`),
+   * or `enhanced`, the Enhanced MTA (selector `enhanced`): seed 003 line 138, "la signature DKIM par
+   * le MTA natif de Campaign sera désactivée" under the Enhanced MTA. Both keys are published in DNS
+   * and known to the fake MX's verifier; only the signer's key signs.
+   */
+  dkimSigner?: DkimSigner;
   pipelining?: boolean;
   /** sees the running pieces (tests, benchmarks) */
   onStart?: (w: WireRun) => void;
+  /** sees them once the run has ended, before they stop (the fleet's servers and counters still there) */
+  onStop?: (w: WireRun) => void;
+}
+
+/** Who DKIM-signs a wire run's messages (see `WireOptions.dkimSigner`). */
+export type DkimSigner = 'native' | 'enhanced';
+
+/** The DKIM selector of each signer. */
+export const DKIM_SELECTORS: Readonly<Record<DkimSigner, string>> = { native: 'mxlab', enhanced: 'enhanced' };
+
+/** The signer of a run: the option, else the Enhanced MTA's under an enhanced plan, mxlab's own otherwise. */
+export function dkimSignerOf(plan: Pick<RunPlan, 'mode'>, option?: DkimSigner): DkimSigner {
+  return option ?? (plan.mode === 'enhanced' ? 'enhanced' : 'native');
 }
 
 /** The pieces of a wire run. */
@@ -41,22 +62,30 @@ export interface WireRun {
   dns: WireDnsServer;
   transport: WireTransport;
   resolver: WireResolver;
+  /** the signing key (null when DKIM is off) */
   dkim: DkimKey | null;
+  /** who signs (the key's selector is `DKIM_SELECTORS[signer]`) */
+  signer: DkimSigner;
 }
 
 /** A `ports` hook for `runPlan` (see the file comment). */
 export function wirePorts(options: WireOptions = {}): NonNullable<RunOptions['ports']> {
-  return async (world: InProcessWorld): Promise<WorldPorts> => {
+  return async (world: InProcessWorld, plan: RunPlan): Promise<WorldPorts> => {
     const clock = world.clock;
-    const key = options.dkim === false ? null : generateDkimKey('mxlab.invalid');
+    const signer = dkimSignerOf(plan, options.dkimSigner);
+    const keys =
+      options.dkim === false
+        ? []
+        : (['native', 'enhanced'] as const).map((s) => generateDkimKey('mxlab.invalid', DKIM_SELECTORS[s]));
+    const key = keys.find((k) => k.selector === DKIM_SELECTORS[signer]) ?? null;
     const fleet = new Fleet({
       directory: world.directory,
       clock,
       latencyScale: options.latencyScale ?? 0,
       tls: options.tls,
-      dkim: key ? dkimChecker([key]) : undefined,
+      dkim: key ? dkimChecker(keys) : undefined,
     });
-    const dns = new WireDnsServer({ fleet, clock, dkim: key ? [key] : [] });
+    const dns = new WireDnsServer({ fleet, clock, dkim: keys });
     const port = await dns.listen();
     const resolver = new WireResolver({ port });
     const transport = new WireTransport({
@@ -74,12 +103,14 @@ export function wirePorts(options: WireOptions = {}): NonNullable<RunOptions['po
       pipelining: options.pipelining,
       dkim: key ?? undefined,
     });
-    options.onStart?.({ fleet, dns, transport, resolver, dkim: key });
+    const w: WireRun = { fleet, dns, transport, resolver, dkim: key, signer };
+    options.onStart?.(w);
     return {
       transport,
       resolver,
       concurrentSessions: true,
       async stop() {
+        options.onStop?.(w);
         await dns.close();
         await fleet.stop();
       },

@@ -65,6 +65,8 @@ export interface ReceivedMessage {
   size: number;
   /** 'pass' | 'fail' | 'none' (no signature or no verifier) */
   dkim: string;
+  /** the `s=` selectors of the message's DKIM-Signature fields, comma-separated ('' when unsigned) */
+  dkimSelectors: string;
 }
 
 /**
@@ -524,6 +526,7 @@ export class FakeMx {
         subject: env.original.subject,
         size: message.length,
         dkim,
+        dkimSelectors: dkimSelectors(head),
       };
       if (this.received.length >= this.keep) this.received.shift();
       this.received.push(m);
@@ -538,6 +541,15 @@ function headerBlock(message: Buffer): string {
   let end = message.indexOf('\r\n\r\n');
   if (end < 0) end = Math.min(message.length, 65536);
   return message.toString('latin1', 0, end).replace(/\r\n[ \t]+/g, ' ');
+}
+
+const DKIM_SELECTOR = /(?:^|\r\n)dkim-signature:[^\r\n]*?(?:^|[;\s])s=([^;\s]+)/gi;
+
+/** The `s=` selectors of a header block's DKIM-Signature fields (unfolded), comma-separated. */
+function dkimSelectors(block: string): string {
+  let out = '';
+  for (const m of block.matchAll(DKIM_SELECTOR)) out += out ? `,${m[1]}` : m[1]!;
+  return out;
 }
 
 const HEADER_RE = new Map<string, RegExp>();
