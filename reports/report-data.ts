@@ -12,6 +12,7 @@ import {
   quarantineByDomain,
   quarantineOverTime,
 } from './metrics/quarantine.ts';
+import { type RelaySeries, relayRate } from './metrics/relay.ts';
 import type { RetryTiming } from './metrics/retries.ts';
 import { type DomainThroughput, type ThroughputSeries, throughputSeries } from './metrics/throughput.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from './settings.ts';
@@ -31,6 +32,8 @@ export interface ReportData {
   falseQuarantines: AddressFinding[];
   missedQuarantines: AddressFinding[];
   throughput: ThroughputSeries;
+  /** messages relayed to the Enhanced MTA over time (seed 003:116); null when no delivery ran enhanced */
+  relay: RelaySeries | null;
   domainThroughput: DomainThroughput[];
   deferrals: DeferralPeriod[];
   blocks: BlockPeriod[];
@@ -61,6 +64,7 @@ export async function collectReport(
   const fq = await falseQuarantineList(store, settings, addressLimit);
   const mq = await missedQuarantineList(store, settings, addressLimit);
   const tp = await throughputSeries(store, settings);
+  const relay = await relayRate(store, settings);
   const dt = parts.perDomain;
   const def = await deferralPeriods(store, settings);
   const blocks = await blockPeriods(store);
@@ -75,6 +79,7 @@ export async function collectReport(
     falseQuarantines: fq,
     missedQuarantines: mq,
     throughput: tp,
+    relay,
     domainThroughput: dt,
     deferrals: def,
     blocks,

@@ -1,11 +1,33 @@
-/** The "Over time" section of `report.html`: throughput (whole run and detail), quarantine entries, retry delay, suspensions. */
+/** The "Over time" section of `report.html`: throughput (whole run and detail), the relay to the Enhanced MTA (enhanced runs), quarantine entries, retry delay, suspensions. */
 
 import { dur } from '../../format/figures.ts';
 import { formatWindow } from '../../metrics/incidents.ts';
+import type { RelaySeries } from '../../metrics/relay.ts';
 import type { ReportData } from '../../report-data.ts';
 import { actionMarks, whereThingsHappen } from '../bands.ts';
 import { type Band, durationHistogram, type Mark, timeLineChart, timelineChart } from '../charts.ts';
 import { figure, nonZero } from '../elements.ts';
+
+/**
+ * The relay rate (enhanced runs only, seed 003 line 116): what the campaign's throughput chart shows
+ * under the Enhanced MTA, messages relayed to the MTA, beside the MTA's first attempts of them.
+ */
+function relayChart(r: RelaySeries, marks: Mark[], marked: string): string {
+  return figure(
+    'chart-relay',
+    timeLineChart({
+      title: 'Relay to the Enhanced MTA',
+      times: r.times,
+      series: [
+        { name: 'relayed to the MTA', data: r.relayed },
+        { name: 'first attempts by the MTA', data: r.firstAttempts },
+      ],
+      marks,
+    }),
+    `Messages relayed from the campaign to the Enhanced MTA per ${dur(r.bucketMs)} slice (${r.total} in all, at most ${r.peak} in one slice; a delivery's messages are handed over at its start), and the MTA's first attempts of them${marked}.`,
+    nonZero(r.relayed, r.firstAttempts),
+  );
+}
 
 /** The section's heading and charts. */
 export function overTimeSection(d: ReportData): string {
@@ -29,6 +51,7 @@ export function overTimeSection(d: ReportData): string {
       `Attempts per ${dur(tp.bucketMs)} slice, top ${topN} domains stacked; shaded: false-quarantine windows and suspensions${marked}.`,
       nonZero(...tp.attempts),
     ),
+    ...(d.relay ? [relayChart(d.relay, marks, marked)] : []),
     ...(focus ? detailChart(d, focus, bands, marks) : []),
     figure(
       'chart-quarantine',
