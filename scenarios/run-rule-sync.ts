@@ -8,11 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_RULES_DIR, ruleFiles, type SwitchableQualifier } from '../core/qualification/index.ts';
+import type { SwitchableQualifier } from '../core/qualification/index.ts';
 import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { createRuleSync } from '../core/rulesync/index.ts';
 import { DAY } from '../core/types.ts';
 import type { Simulation } from '../engine/index.ts';
+import { DEFAULT_RULES_DIR, parseDataText, ruleFiles } from '../node/index.ts';
 import type { ActionRow } from '../store/index.ts';
 import type { ScenarioRuleSync } from './rule-sync-schema.ts';
 
@@ -59,6 +60,8 @@ export function scheduleRuleSync(
     initial: qualifier.current(),
     build: (rules) => qualifierFor(rules),
     clock: sim.clock,
+    // the instance may serve YAML: read it with the located errors of a data file
+    parse: parseDataText,
     timeoutMs: config.timeoutMs,
     fetch: config.instance ? instanceFetch(config.instance, () => sim.now) : undefined,
   });

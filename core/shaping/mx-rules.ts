@@ -4,9 +4,7 @@
  * fields out: they are inherited from the `*` rule, which must set them all. The file also carries the
  * settings of the slices, the error-rate block, path unavailability and the site-wide delay.
  */
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadDataFile, parseDataText } from '../data-file.ts';
 import { maskToRegExp, stripDot } from './mask.ts';
 import { durationSchema } from './units.ts';
 
@@ -154,22 +152,11 @@ export const mxRuleFileSchema = z
     }
   });
 
-type MxRuleFile = z.output<typeof mxRuleFileSchema>;
+/** An MX rule file's value after validation (node/shaping.ts reads it from disk). */
+export type MxRuleFile = z.output<typeof mxRuleFileSchema>;
 
-/** Path of the rule set shipped with mxlab. */
-export const DEFAULT_MX_RULES_FILE = fileURLToPath(new URL('./data/mx-rules.default.yaml', import.meta.url));
-
-/** Loads and validates an MX rule file (YAML or JSON). Throws DataFileError naming file:line:col and field. */
-export function loadMxRules(file: string = DEFAULT_MX_RULES_FILE): MxRuleSet {
-  return resolveMxRules(loadDataFile(file, mxRuleFileSchema));
-}
-
-/** Parses MX rules from text; `file` names the source in errors. */
-export function parseMxRules(text: string, file = '<mx-rules>'): MxRuleSet {
-  return resolveMxRules(parseDataText(text, file, mxRuleFileSchema));
-}
-
-function resolveMxRules(file: MxRuleFile): MxRuleSet {
+/** The rule set a validated file describes: every rule's missing fields taken from the `*` rule. */
+export function resolveMxRules(file: MxRuleFile): MxRuleSet {
   const g = file.rules[file.rules.length - 1]!;
   const rules = file.rules.map(
     (r): MxRule => ({

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadDataFile } from '../../core/data-file.ts';
+import { loadDataFile } from '../../node/index.ts';
 import type { SweepLayout } from './aggregate.ts';
 import type { GridValue } from './grid.ts';
 import type { Shard, SweepPlan } from './plan-sweep.ts';
