@@ -155,7 +155,7 @@ export const mxRuleFileSchema = z
 /** An MX rule file's value after validation (node/shaping.ts reads it from disk). */
 export type MxRuleFile = z.output<typeof mxRuleFileSchema>;
 
-/** The rule set a validated file describes: every rule's missing fields taken from the `*` rule. */
+/** The rule set of a validated MX rule file (node/shaping.ts reads one from disk; a rule-sync payload holds one): every rule's missing fields taken from the `*` rule. */
 export function resolveMxRules(file: MxRuleFile): MxRuleSet {
   const g = file.rules[file.rules.length - 1]!;
   const rules = file.rules.map(
