@@ -3,7 +3,10 @@
  *   engine      imports nothing of ours (a DES kernel with no email knowledge)
  *   core        imports nothing of ours outside core/ (sending and qualification; the world comes in
  *               through core/ports.ts)
- *   simulators  only core/ and engine/
+ *   core, engine environment-free: no Node built-in (node:fs, node:path, ...) and no npm package but
+ *               zod, pure-rand and mailparser (core/inmail's MIME fallback); files and YAML are node/'s
+ *   node        only core/ and engine/ (core's Node layer: data files, YAML, the mailbox reader)
+ *   simulators  only core/, node/ and engine/
  *   store       only core/ and engine/ (the run store's rows speak core's vocabulary)
  *   reports     never the runner (scenarios/), the CLI or the simulators
  *               never the sweep runner (sweep/): a sweep's data flows sweep -> reports/sweep/, one way
@@ -13,7 +16,7 @@
  * violations are listed in .dependency-cruiser-known.json (`npm run lint:layers:baseline` rewrites it);
  * a new one fails. The redesign's aim is an empty list.
  */
-const OURS = '^(engine|core|simulators|store|reports|scenarios|sweep|ingest|calibrate|cli|scripts|test|bin)/';
+const OURS = '^(engine|core|node|simulators|store|reports|scenarios|sweep|ingest|calibrate|cli|scripts|test|bin)/';
 const TESTS = '(\\.test\\.ts$|/test-helpers/|^test/)';
 
 module.exports = {
@@ -31,10 +34,36 @@ module.exports = {
       to: { path: OURS, pathNot: '^core/' },
     },
     {
+      name: 'core-and-engine-environment-free',
+      severity: 'error',
+      from: { path: '^(core|engine)/', pathNot: TESTS },
+      to: {
+        dependencyTypes: [
+          'core',
+          'npm',
+          'npm-dev',
+          'npm-optional',
+          'npm-peer',
+          'npm-bundled',
+          'npm-no-pkg',
+          'npm-unknown',
+          'unknown',
+          'undetermined',
+        ],
+        pathNot: '^node_modules/(zod|pure-rand|mailparser)/',
+      },
+    },
+    {
+      name: 'node-only-core-and-engine',
+      severity: 'error',
+      from: { path: '^node/', pathNot: TESTS },
+      to: { path: OURS, pathNot: '^(node|core|engine)/' },
+    },
+    {
       name: 'simulators-only-core-and-engine',
       severity: 'error',
       from: { path: '^simulators/', pathNot: TESTS },
-      to: { path: OURS, pathNot: '^(simulators|core|engine)/' },
+      to: { path: OURS, pathNot: '^(simulators|core|node|engine)/' },
     },
     {
       name: 'store-only-core-and-engine',
@@ -65,9 +94,9 @@ module.exports = {
       severity: 'error',
       from: { path: '^cli/', pathNot: TESTS },
       to: {
-        path: '^(engine|core|simulators|store|reports|scenarios|sweep|ingest|calibrate)/',
+        path: '^(engine|core|node|simulators|store|reports|scenarios|sweep|ingest|calibrate)/',
         pathNot:
-          '^(engine|core|simulators|store|reports|scenarios|sweep|ingest|calibrate)/index\\.ts$|^(simulators|scenarios)/(wire|testing)/index\\.ts$',
+          '^(engine|core|node|simulators|store|reports|scenarios|sweep|ingest|calibrate)/index\\.ts$|^(simulators|scenarios)/(wire|testing)/index\\.ts$',
       },
     },
     {
@@ -79,7 +108,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|out|runs|dist|test-results)/' },
+    // outputs at the top only (a source folder named out/ or dist/ deeper down is cruised); node_modules
+    // is not followed but stays visible, so the environment-free rule sees an npm package by name
+    exclude: { path: '^(out|runs|dist|test-results)/' },
     parser: 'swc',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

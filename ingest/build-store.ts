@@ -18,7 +18,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDiagnostic } from '../core/qualification/index.ts';
 import { QualificationTable } from '../core/qualification/qualification-table.ts';
-import { createQualifier } from '../core/qualification/qualifier.ts';
 import {
   type QuarantineSettings,
   QuarantineTable,
@@ -35,6 +34,7 @@ import {
   type QualificationMode,
   type SmtpPhase,
 } from '../core/types.ts';
+import { createQualifier } from '../node/index.ts';
 import { DEFAULT_REPORT_SETTINGS } from '../reports/settings.ts';
 import { buildSummary, stringifySummary } from '../reports/summary/summary.ts';
 import { createRunStore, openRunStore } from '../store/index.ts';

@@ -11,8 +11,8 @@ import { planOf } from './plan-of.ts';
 import { type RunOptions, type RunResult, runPlan } from './run-scenario.ts';
 import type { Scenario } from './schema.ts';
 
-export { createQualifier } from '../core/qualification/index.ts';
 export { parseReply } from '../core/reply/index.ts';
+export { createQualifier } from '../node/index.ts';
 export { defineScenario } from './define-scenario.ts';
 export { loadScenario, parseScenario } from './load-scenario.ts';
 export { planOf } from './plan-of.ts';

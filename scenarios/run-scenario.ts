@@ -14,27 +14,22 @@ import { createInMail } from '../core/inmail/index.ts';
 import { effectiveValidity, MATCH_BY_NAMES, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
-import { createQualifier, SwitchableQualifier } from '../core/qualification/index.ts';
+import { SwitchableQualifier } from '../core/qualification/index.ts';
 import { entriesFromCsv, QualificationTable } from '../core/qualification/qualification-table.ts';
 import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { QuarantineTable, resolveQuarantineSettings } from '../core/quarantine/index.ts';
+import { createRetryPolicy, type RetryPolicy, type RetryPolicySpec } from '../core/retry/index.ts';
+import { applyThroughputLevel, createShaper, type Suspension } from '../core/shaping/index.ts';
+import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
+import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
 import {
-  createRetryPolicy,
-  type RetryPolicy,
-  type RetryPolicySpec,
-  retryPolicy,
-} from '../core/retry/index.ts';
-import {
-  applyThroughputLevel,
-  createShaper,
+  createQualifier,
   loadAdaptiveRules,
   loadMxRules,
   loadThroughputLevels,
   loadWarmup,
-  type Suspension,
-} from '../core/shaping/index.ts';
-import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
-import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
+  retryPolicy,
+} from '../node/index.ts';
 // the summary module alone: the reports barrel also loads the HTML renderer's echarts (0.85 s per process)
 import { buildSummary, type Summary, stringifySummary } from '../reports/summary/summary.ts';
 import {

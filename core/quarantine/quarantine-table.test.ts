@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDataText } from '../data-file.ts';
+import { parseDataText } from '../../node/index.ts';
 import { AddressStatus, DAY, HOUR, type Qualification, Reason } from '../types.ts';
 import { type QuarantineEvent, QuarantineTable } from './quarantine-table.ts';
 import { quarantineSettingsSchema } from './settings.ts';

@@ -19,7 +19,7 @@ export {
   PeerRetryPolicy,
 } from './peer.ts';
 export { DelayRetryPolicy, LOWEST_DRAW, type RetryPolicy, withinValidity } from './policy.ts';
-export { loadRetryPolicyFile, RETRY_PRESETS_FILE, retryPolicy, retryPresets } from './presets.ts';
+export { namedRetryPolicy } from './presets.ts';
 export {
   createRetryPolicy,
   type RetryPolicySpec,

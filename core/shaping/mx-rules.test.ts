@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { loadMxRules, loadThroughputLevels, parseMxRules } from '../../node/index.ts';
 import { DataFileError } from '../data-file.ts';
-import { loadMxRules, matchMxRule, parseMxRules } from './mx-rules.ts';
-import { applyThroughputLevel, loadThroughputLevels } from './throughput-levels.ts';
+import { matchMxRule } from './mx-rules.ts';
+import { applyThroughputLevel } from './throughput-levels.ts';
 
 const GENERAL = `  - mask: '*'
     maxConnections: 10

@@ -12,17 +12,17 @@ import { Mta, type MtaDelivery, type MtaSink } from '../../core/mta/index.ts';
 import type { Qualifier } from '../../core/qualification/index.ts';
 import { QualificationTable } from '../../core/qualification/qualification-table.ts';
 import { QuarantineTable } from '../../core/quarantine/index.ts';
-import { createRetryPolicy, retryPolicy } from '../../core/retry/index.ts';
+import { createRetryPolicy } from '../../core/retry/index.ts';
+import { applyThroughputLevel, createShaper } from '../../core/shaping/index.ts';
+import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../../core/types.ts';
+import { RandomStreams, Simulation } from '../../engine/index.ts';
 import {
-  applyThroughputLevel,
-  createShaper,
   loadAdaptiveRules,
   loadMxRules,
   loadThroughputLevels,
   loadWarmup,
-} from '../../core/shaping/index.ts';
-import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../../core/types.ts';
-import { RandomStreams, Simulation } from '../../engine/index.ts';
+  retryPolicy,
+} from '../../node/index.ts';
 import { planPopulation, planProfiles } from '../../scenarios/plan-world.ts';
 import type { RunPlan } from '../../scenarios/run-plan.ts';
 import { createInProcessWorld, populationAddressBook } from '../../simulators/index.ts';
