@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { DeliveryLog } from '../core/delivery-log/index.ts';
 import { createInMail } from '../core/inmail/index.ts';
-import { effectiveValidity, MATCH_BY_NAMES, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
+import { effectiveValidity, Mta, type MtaDelivery } from '../core/mta/index.ts';
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
 import { SwitchableQualifier } from '../core/qualification/index.ts';
@@ -19,8 +19,8 @@ import { entriesFromCsv, QualificationTable } from '../core/qualification/qualif
 import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { QuarantineTable, resolveQuarantineSettings } from '../core/quarantine/index.ts';
 import { createRetryPolicy, type RetryPolicy, type RetryPolicySpec } from '../core/retry/index.ts';
-import { applyThroughputLevel, createShaper, type Suspension } from '../core/shaping/index.ts';
-import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
+import { applyThroughputLevel, createShaper } from '../core/shaping/index.ts';
+import { AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
 import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
 import {
   createQualifier,
@@ -43,7 +43,9 @@ import {
 } from '../simulators/index.ts';
 import {
   type ActionRow,
+  createRunSink,
   createRunStore,
+  type DeliveryLogRow,
   type DeliveryRow,
   openRunStore,
   type RunStore,
@@ -284,7 +286,7 @@ async function runWorld(
   const ipAges: Record<string, number> = {};
   for (const ip of plan.mta.localIps) ipAges[ip] = plan.mta.ipAgeDays;
 
-  const sink = storeSink(store);
+  const sink = createRunSink(store);
   const shaper = createShaper({
     mode,
     mxRules: applyThroughputLevel(mxRules, plan.mta.throughputLevel, levels),
@@ -428,30 +430,9 @@ async function runWorld(
   store.insertRows('actions', actionRows);
   writeDeliveryLog(store, log, mta, population);
   store.seal('delivery_log');
-  for (const r of quarantine.rows()) {
-    store.quarantine.push(
-      r.address,
-      ADDRESS_STATUS_NAMES[r.status],
-      r.errorCount,
-      r.reason,
-      r.text,
-      r.firstErrorMs,
-      r.lastErrorMs,
-      r.updatedMs ?? 0,
-    );
-  }
+  sink.writeQuarantine(quarantine);
   if (options.table) writeFileSync(options.table, qualificationTable.toCsv());
-  store.insertRows(
-    'qualification',
-    qualificationTable.list().map((e) => ({
-      normalized: e.normalized,
-      first_text: e.firstText,
-      occurrences: e.occurrences,
-      type: e.type,
-      reason: e.reason,
-      status: e.status,
-    })),
-  );
+  sink.writeQualification(qualificationTable);
   if (process.env.MXLAB_TIMING)
     console.error(`timing: final tables ${Math.round(performance.now() - tFinal)} ms`);
 }
@@ -544,14 +525,14 @@ function writeRecipients(store: RunStoreWriter, population: Population, quaranti
     const address = missing ? '' : population.canonicalAddress(owner);
     const status = population.initialStatusOf(owner);
     // domain: address.slice(address.lastIndexOf('@') + 1), '' when missing, computed by the store
-    w.pushDomainFromAddress(
-      i,
+    w.pushDomainFromAddress({
+      id: i,
       address,
-      population.kindOf(owner),
-      population.isComplainer(owner),
-      status,
-      population.inControlGroup(owner),
-    );
+      truth: population.kindOf(owner),
+      complainer: population.isComplainer(owner),
+      initial_status: status,
+      control_group: population.inControlGroup(owner),
+    });
     if (address !== '' && owner === i && status !== 'valid')
       quarantine.setInitial(quarantine.idOf(address), initial[status], 0);
   }
@@ -560,6 +541,22 @@ function writeRecipients(store: RunStoreWriter, population: Population, quaranti
 function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta, population: Population): void {
   // accessors, not log.row(id): one object per message would cost more than the push itself
   const w = store.deliveryLog;
+  // one row filled again per message (push copies it into the column buffers)
+  const row: DeliveryLogRow = {
+    delivery_id: 0,
+    recipient_id: 0,
+    address: '',
+    domain: '',
+    status: 'pending',
+    type: null,
+    reason: null,
+    excluded: false,
+    text: null,
+    attempts: 0,
+    first_attempt_ms: null,
+    last_attempt_ms: null,
+    delivered_ms: null,
+  };
   for (let id = 0; id < log.size; id++) {
     const recipientId = log.recipientId(id);
     const addressId = mta.messageAddressId(id);
@@ -569,123 +566,22 @@ function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta, pop
       recipientId >= 0 &&
       recipientId < population.size &&
       (population.isMissing(recipientId) ? addressId < 0 : addressId === population.ownerOf(recipientId));
-    if (sameAsRecipient)
-      w.pushFromRecipient(
-        log.deliveryId(id),
-        recipientId,
-        mta.messageDomain(id),
-        LOG_STATUS_NAMES[log.status(id)],
-        log.type(id),
-        log.reason(id),
-        log.excluded(id),
-        log.text(id),
-        log.attempts(id),
-        log.firstAttemptMs(id),
-        log.lastAttemptMs(id),
-        log.deliveredMs(id),
-      );
-    else
-      w.push(
-        log.deliveryId(id),
-        recipientId,
-        mta.messageAddress(id),
-        mta.messageDomain(id),
-        LOG_STATUS_NAMES[log.status(id)],
-        log.type(id),
-        log.reason(id),
-        log.excluded(id),
-        log.text(id),
-        log.attempts(id),
-        log.firstAttemptMs(id),
-        log.lastAttemptMs(id),
-        log.deliveredMs(id),
-      );
+    row.delivery_id = log.deliveryId(id);
+    row.recipient_id = recipientId;
+    row.domain = mta.messageDomain(id);
+    row.status = LOG_STATUS_NAMES[log.status(id)];
+    row.type = log.type(id);
+    row.reason = log.reason(id);
+    row.excluded = log.excluded(id);
+    row.text = log.text(id);
+    row.attempts = log.attempts(id);
+    row.first_attempt_ms = log.firstAttemptMs(id);
+    row.last_attempt_ms = log.lastAttemptMs(id);
+    row.delivered_ms = log.deliveredMs(id);
+    if (sameAsRecipient) w.pushFromRecipient(row);
+    else {
+      row.address = mta.messageAddress(id);
+      w.push(row);
+    }
   }
-}
-
-/**
- * The MTA's events into the run store's tables. A suspension can still be extended or cancelled
- * after it is first reported: the last state of each is kept and written once, by `writeSuspensions`
- * at the end of the run (one row per suspension; one cancelled at its start never held: no row).
- */
-function storeSink(store: RunStoreWriter): MtaSink & { writeSuspensions(): void } {
-  const suspensions = new Map<number, Suspension>();
-  return {
-    writeSuspensions() {
-      for (const s of [...suspensions.values()].sort((a, b) => a.id - b.id)) {
-        if (s.cancelled && s.endMs <= s.startMs) continue;
-        store.suspensions.push(s.kind, s.domain, s.localIp, s.mxIp, s.startMs, s.endMs, s.rule, s.text);
-      }
-      suspensions.clear();
-    },
-    attempt(
-      t,
-      deliveryId,
-      recipientId,
-      attempt,
-      domain,
-      localIp,
-      mxIp,
-      phase,
-      code,
-      enhanced,
-      text,
-      q,
-      outcome,
-    ) {
-      store.attempts.push(
-        t,
-        deliveryId,
-        recipientId,
-        attempt,
-        domain,
-        localIp,
-        mxIp,
-        phase === 'async' ? 'data' : phase,
-        code,
-        enhanced,
-        text,
-        q ? q.type : null,
-        q ? q.reason : null,
-        q ? q.impact : 'ok',
-        q ? q.disposition : null,
-        q ? q.rule : null,
-        q ? q.bounceClass : null,
-        outcome,
-      );
-    },
-    inmail(t, recipient, kind, q, status, text, matchedBy, deliveryId, recipientId) {
-      store.inmail.push(
-        t,
-        recipient,
-        kind as 'dsn',
-        q.type,
-        q.reason,
-        q.impact,
-        status,
-        text,
-        MATCH_BY_NAMES[matchedBy] ?? 'none',
-        deliveryId,
-        recipientId,
-      );
-    },
-    quarantine(e) {
-      store.quarantineHistory.push(
-        e.t,
-        e.address,
-        ADDRESS_STATUS_NAMES[e.oldStatus],
-        ADDRESS_STATUS_NAMES[e.newStatus],
-        e.reason,
-        e.text,
-        e.rule,
-        e.cause,
-      );
-    },
-    suspension(s) {
-      suspensions.set(s.id, { ...s });
-    },
-    throughput(sliceMs, domain, localIp, attempts, delivered, deferred, failed) {
-      store.throughput.push(sliceMs, domain, localIp, attempts, delivered, deferred, failed);
-    },
-  };
 }

@@ -26,7 +26,13 @@ export type {
   TableRows,
   ThroughputRow,
 } from './rows.ts';
-export { ENUMS, SCHEMA_VERSION, TABLES, type TableName } from './tables.ts';
+export {
+  createRunSink,
+  type QualificationSource,
+  type QuarantineSource,
+  type RunStoreSink,
+} from './run-sink.ts';
+export { ENUMS, SCHEMA_VERSION, STORE_TABLES, TABLES, type TableName } from './tables.ts';
 export {
   createRunStore,
   type RunStoreOptions,

@@ -66,7 +66,17 @@ describe('layer rules', () => {
   );
 
   it('passes a tree whose imports follow the layers', async () => {
-    const r = await cruise('engine', 'core', 'node', 'simulators', 'store', 'reports', 'scenarios', 'sweep', 'cli');
+    const r = await cruise(
+      'engine',
+      'core',
+      'node',
+      'simulators',
+      'store',
+      'reports',
+      'scenarios',
+      'sweep',
+      'cli',
+    );
     expect(r.out).toContain('no dependency violations found');
     expect(r.code).toBe(0);
   });

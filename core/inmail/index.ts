@@ -12,4 +12,10 @@ export {
   DELIVERED_QUALIFICATION,
   UNKNOWN_QUALIFICATION,
 } from './outcomes.ts';
-export type { InMailKind, InMailQualifier, InMailResult, QualifyContext } from './types.ts';
+export {
+  INMAIL_KINDS,
+  type InMailKind,
+  type InMailQualifier,
+  type InMailResult,
+  type QualifyContext,
+} from './types.ts';

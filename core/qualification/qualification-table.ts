@@ -7,11 +7,13 @@
  * Export/import as JSON and CSV (store/schema.sql `qualification` columns) and `entriesToRuleFile`
  * turn reviewed entries into a rule file (node/rule-yaml.ts writes it as YAML).
  */
-import type { FailureType, Qualification } from '../types.ts';
+import { FAILURE_TYPES, type FailureType, type Qualification } from '../types.ts';
 import { NormalizeCache } from './normalize-cache.ts';
 import { normalizeText, VARIABLE } from './normalize-text.ts';
 
-export type TableStatus = 'toQualify' | 'keep' | 'ignore';
+import { TABLE_STATUSES, type TableStatus } from './table-status.ts';
+
+export { TABLE_STATUSES, type TableStatus };
 
 /** One entry; field names follow the run store's `qualification` table. */
 export interface TableEntry {
@@ -36,8 +38,8 @@ export const DEFAULT_OCCURRENCE_CAP = 100_000;
 /** The default size of the normalisation memo. */
 export const DEFAULT_NORMALIZE_CACHE_SIZE = 20_000;
 
-const STATUSES: readonly TableStatus[] = ['toQualify', 'keep', 'ignore'];
-const TYPES: readonly FailureType[] = ['hard', 'soft', 'ignored', 'undefined'];
+const STATUSES: readonly TableStatus[] = TABLE_STATUSES;
+const TYPES: readonly FailureType[] = FAILURE_TYPES;
 
 /** The qualification table of a run. */
 export class QualificationTable {

@@ -18,5 +18,6 @@ export {
   ALLOWED_TRANSITIONS,
   describeTransition,
   isAllowedTransition,
+  QUARANTINE_CAUSES,
   type QuarantineCause,
 } from './transitions.ts';

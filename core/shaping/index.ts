@@ -38,6 +38,7 @@ export {
 } from './shaper.ts';
 export { SliceLimiter, type SliceRounding } from './slice-limiter.ts';
 export {
+  SUSPENSION_KINDS,
   type Suspension,
   type SuspensionKind,
   type SuspensionListener,

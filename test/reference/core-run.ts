@@ -61,32 +61,18 @@ export async function runCoreInMemory(plan: RunPlan, qualifier: Qualifier): Prom
   const attempts: Record<string, unknown>[] = [];
   const history: Record<string, unknown>[] = [];
   const sink: MtaSink = {
-    attempt(
-      t,
-      deliveryId,
-      recipientId,
-      attempt,
-      domain,
-      _localIp,
-      _mxIp,
-      phase,
-      _code,
-      _enh,
-      text,
-      q,
-      outcome,
-    ) {
+    attempt(e) {
       attempts.push({
-        t,
-        delivery_id: deliveryId,
-        recipient_id: recipientId,
-        attempt,
-        domain,
-        phase,
-        text,
-        type: q?.type ?? null,
-        reason: q?.reason ?? null,
-        outcome,
+        t: e.t,
+        delivery_id: e.deliveryId,
+        recipient_id: e.recipientId,
+        attempt: e.attempt,
+        domain: e.domain,
+        phase: e.phase,
+        text: e.text,
+        type: e.q?.type ?? null,
+        reason: e.q?.reason ?? null,
+        outcome: e.outcome,
       });
     },
     inmail() {},
