@@ -9,8 +9,9 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadDataFile, parseDataText } from '../data-file.ts';
+import { durationSchema } from '../duration.ts';
 import { maskToRegExp } from './mask.ts';
-import { durationSchema, type Rate, rateSchema } from './units.ts';
+import { type Rate, rateSchema } from './rate.ts';
 
 /** What a rule does to the (sending IP, domain) pair. Several fields may combine. */
 export interface ShapingAction {

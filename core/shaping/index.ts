@@ -30,6 +30,7 @@ export {
   parseMxRules,
   type TlsMode,
 } from './mx-rules.ts';
+export { parseRate, perHour, type Rate, rateSchema } from './rate.ts';
 export { RollingCounter } from './rolling-counter.ts';
 export {
   createShaper,
@@ -57,7 +58,6 @@ export {
   type ThroughputLevel,
   throughputLevelsSchema,
 } from './throughput-levels.ts';
-export { durationSchema, parseDuration, parseRate, perHour, type Rate, rateSchema } from './units.ts';
 export {
   DEFAULT_WARMUP_FILE,
   findWarmupCurve,

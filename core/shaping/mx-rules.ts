@@ -7,8 +7,8 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadDataFile, parseDataText } from '../data-file.ts';
+import { durationSchema } from '../duration.ts';
 import { maskToRegExp, stripDot } from './mask.ts';
-import { durationSchema } from './units.ts';
 
 /** TLS use on a path: never, when offered (STARTTLS), or required (fail the session without it). */
 export type TlsMode = 'off' | 'opportunistic' | 'required';

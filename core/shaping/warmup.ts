@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadDataFile, parseDataText } from '../data-file.ts';
 import { maskToRegExp } from './mask.ts';
-import { type Rate, rateSchema } from './units.ts';
+import { type Rate, rateSchema } from './rate.ts';
 
 export interface WarmupStep {
   fromDay: number;
