@@ -23,8 +23,8 @@ function entriesByFolder(): Map<string, Set<string>> {
       const dir = parts.slice(0, i).join('/');
       const isFolder = i < parts.length - 1;
       if (dir === '' && !isFolder) continue;
-      let set = out.get(dir);
-      if (!set) out.set(dir, (set = new Set()));
+      const set = out.get(dir) ?? new Set<string>();
+      out.set(dir, set);
       set.add(isFolder ? `${parts[i]}/` : parts[i]!);
     }
   }
