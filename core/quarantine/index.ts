@@ -2,6 +2,7 @@
 export { StringInterner } from './interner.ts';
 export {
   type ErrorOutcome,
+  type LoadedQuarantineRow,
   type QuarantineEvent,
   type QuarantineInput,
   type QuarantineListener,

@@ -7,8 +7,9 @@
  * - bounds of the tuned values, and the positive adjustment back up after clean hours.
  */
 import { z } from 'zod';
+import { durationSchema } from '../duration.ts';
 import { maskToRegExp } from './mask.ts';
-import { durationSchema, type Rate, rateSchema } from './units.ts';
+import { type Rate, rateSchema } from './rate.ts';
 
 /** What a rule does to the (sending IP, domain) pair. Several fields may combine. */
 export interface ShapingAction {

@@ -27,6 +27,7 @@ export {
   resolveMxRules,
   type TlsMode,
 } from './mx-rules.ts';
+export { parseRate, perHour, type Rate, rateSchema } from './rate.ts';
 export { RollingCounter } from './rolling-counter.ts';
 export {
   createShaper,
@@ -53,7 +54,6 @@ export {
   type ThroughputLevel,
   throughputLevelsSchema,
 } from './throughput-levels.ts';
-export { durationSchema, parseDuration, parseRate, perHour, type Rate, rateSchema } from './units.ts';
 export {
   findWarmupCurve,
   ipDay,

@@ -5,8 +5,8 @@
  * settings of the slices, the error-rate block, path unavailability and the site-wide delay.
  */
 import { z } from 'zod';
+import { durationSchema } from '../duration.ts';
 import { maskToRegExp, stripDot } from './mask.ts';
-import { durationSchema } from './units.ts';
 
 /** TLS use on a path: never, when offered (STARTTLS), or required (fail the session without it). */
 export type TlsMode = 'off' | 'opportunistic' | 'required';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { maskToRegExp } from './mask.ts';
-import { type Rate, rateSchema } from './units.ts';
+import { type Rate, rateSchema } from './rate.ts';
 
 export interface WarmupStep {
   fromDay: number;
