@@ -65,7 +65,7 @@ async function childEmail(n: number, seed: number): Promise<ChildResult> {
 
 async function childRun(scenario: string, n: number, seed: number | undefined): Promise<ChildResult> {
   const { resolveScenarioPath } = await import('../cli/commands/run.ts');
-  const { loadScenario, planOf, runPlan } = await import('../scenarios/index.ts');
+  const { loadScenario, planOf, runPlan } = await import('../runner/index.ts');
   const plan = planOf(loadScenario(resolveScenarioPath(scenario), { recipients: n, seed }));
   const out = mkdtempSync(join(tmpdir(), 'mxlab-bench-run-'));
   const c0 = process.cpuUsage();

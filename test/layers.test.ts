@@ -49,11 +49,17 @@ describe('layer rules', () => {
   write('simulators/index.ts', "import { c } from '../core/index.ts';\nexport const s = c;\n");
   write('store/index.ts', "import { c } from '../core/index.ts';\nexport const st = c;\n");
   write('reports/index.ts', "import { st } from '../store/index.ts';\nexport const r = st;\n");
+  write('core/inmail/index.ts', "import { c } from '../index.ts';\nexport const i = c;\n");
   write('scenarios/index.ts', "import { s } from '../simulators/index.ts';\nexport const sc = s;\n");
-  write('cli/main.ts', "import { sc } from '../scenarios/index.ts';\nexport const m = sc;\n");
+  write('runner/index.ts', "import { sc } from '../scenarios/index.ts';\nexport const ru = sc;\n");
+  // the CLI may use a folder's index.ts and a sub-folder's
+  write(
+    'cli/main.ts',
+    "import { i } from '../core/inmail/index.ts';\nimport { ru } from '../runner/index.ts';\nexport const m = [ru, i];\n",
+  );
 
   it('passes a tree whose imports follow the layers', async () => {
-    const r = await cruise('engine', 'core', 'simulators', 'store', 'reports', 'scenarios', 'cli');
+    const r = await cruise('engine', 'core', 'simulators', 'store', 'reports', 'scenarios', 'runner', 'cli');
     expect(r.out).toContain('no dependency violations found');
     expect(r.code).toBe(0);
   });
@@ -80,9 +86,15 @@ describe('layer rules', () => {
       "import { r } from '../reports/index.ts';\nexport const w = r;\n",
     ],
     [
+      'scenarios-never-the-runner',
+      'scenarios/wrong.ts',
+      "import { ru } from '../runner/index.ts';\nexport const w = ru;\n",
+    ],
+    ['runner-never-the-cli', 'runner/wrong.ts', "import { m } from '../cli/main.ts';\nexport const w = m;\n"],
+    [
       'reports-never-the-runner',
       'reports/wrong.ts',
-      "import { sc } from '../scenarios/index.ts';\nexport const w = sc;\n",
+      "import { ru } from '../runner/index.ts';\nexport const w = ru;\n",
     ],
     [
       'cli-only-public-entry-points',

@@ -5,6 +5,7 @@
  * same code for in-process callers (scripts/eval-corpus.ts).
  */
 import type { Command } from 'commander';
+import { type QualificationMode, reasonName } from '../../core/index.ts';
 import {
   createInMail,
   type InMail,
@@ -12,8 +13,7 @@ import {
   isNotAMail,
   readMailbox,
 } from '../../core/inmail/index.ts';
-import { createQualifier } from '../../core/qualification/qualifier.ts';
-import { type QualificationMode, reasonName } from '../../core/types.ts';
+import { createQualifier } from '../../core/qualification/index.ts';
 import { CliError } from '../errors.ts';
 
 /** Options of `runInMail` and the command. */

@@ -5,11 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { planOf } from '../../runner/plan-of.ts';
+import { runPlan } from '../../runner/run-scenario.ts';
 import { TABLES } from '../../store/index.ts';
 import { defineScenario } from '../define-scenario.ts';
 import { applyOverrides } from '../load-scenario.ts';
-import { planOf } from '../plan-of.ts';
-import { runPlan } from '../run-scenario.ts';
 import type { ScenarioInput } from '../schema.ts';
 
 /** Test-only fault injection: throw out of the task, or end the worker process. */

@@ -13,8 +13,8 @@ import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { createRuleSync } from '../core/rulesync/index.ts';
 import { DAY } from '../core/types.ts';
 import type { Simulation } from '../engine/index.ts';
+import type { ScenarioRuleSync } from '../scenarios/rule-sync-schema.ts';
 import type { ActionRow } from '../store/index.ts';
-import type { ScenarioRuleSync } from './rule-sync-schema.ts';
 
 /** The simulation event kind of a refresh (the MTA uses 1..7, actions 100). */
 export const RULE_SYNC_EVENT_KIND = 101;

@@ -15,7 +15,6 @@ import { WireDnsServer } from '../simulators/wire/dns-server.ts';
 import { Fleet } from '../simulators/wire/fleet.ts';
 import { type DkimKey, dkimChecker, generateDkimKey } from '../simulators/wire/message.ts';
 import { WireTransport } from '../simulators/wire/smtp-transport.ts';
-import { planPopulation, planProfiles } from './plan-world.ts';
 import type { RunOptions, WorldPorts } from './run-scenario.ts';
 
 /** Options of wire mode. */
@@ -86,5 +85,3 @@ export function wirePorts(options: WireOptions = {}): NonNullable<RunOptions['po
     };
   };
 }
-
-export { planPopulation, planProfiles };
