@@ -44,9 +44,22 @@ export function sliceAllowance(
     : { perSlice: 1, sliceMs: Math.ceil(HOUR / messagesPerHour) };
 }
 
+/**
+ * The MX rules a run's MX-rule sync may put in force (its in-process instance's, level applied), or
+ * null. A refresh changes the limits mid-run: the check allows the larger of the two.
+ */
+function syncedMxRules(plan: RunPlan): MxRuleSet | null {
+  const file = plan.ruleSync?.mxUrl ? plan.ruleSync.instance?.mxRules : null;
+  if (!file) return null;
+  const rules = loadMxRules(file === 'default' ? undefined : file);
+  return applyThroughputLevel(rules, plan.mta.throughputLevel, loadThroughputLevels());
+}
+
 /** Limits of every (domain, MX IP) of `domains` under `plan` (domains no profile serves are left out). */
 export function pathLimits(plan: RunPlan, domains: Iterable<string>): PathLimit[] {
   const set = planMxRules(plan);
+  const synced = syncedMxRules(plan);
+  const senderId = plan.mta.senderId ?? undefined;
   const world = createInProcessWorld({
     population: { truthOf: () => null },
     profiles: planProfiles(plan),
@@ -58,9 +71,15 @@ export function pathLimits(plan: RunPlan, domains: Iterable<string>): PathLimit[
     const brain = world.directory.brainFor(domain.toLowerCase());
     if (brain === null) continue;
     for (const h of mxHostsOf(brain, domain.toLowerCase())) {
-      const rule = set.rules[matchMxRule(set, h.host)]!;
-      const allowance = sliceAllowance(set, rule.messagesPerHour);
+      const rule = set.rules[matchMxRule(set, h.host, senderId)]!;
+      let allowance = sliceAllowance(set, rule.messagesPerHour);
       if (allowance === null) continue;
+      const later = synced && synced.rules[matchMxRule(synced, h.host, senderId)]!;
+      if (later) {
+        const a = sliceAllowance(set, later.messagesPerHour);
+        if (a === null) continue;
+        if (a.perSlice / a.sliceMs > allowance.perSlice / allowance.sliceMs) allowance = a;
+      }
       for (const mxIp of h.ips)
         out.push({ domain, mxIp, rule: rule.name, shared: rule.shared, ...allowance });
     }

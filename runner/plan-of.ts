@@ -48,6 +48,7 @@ export function planOf(s: Scenario): RunPlan {
       cleanupAtMs: s.mta.cleanupAt,
       retry: s.mta.retry,
       webhooks: s.mta.webhooks,
+      senderId: s.mta.senderId,
     },
     rules: s.rules,
     ruleSync: s.ruleSync,

@@ -73,6 +73,8 @@ export interface RunPlan {
     retry: string | RetryPolicySpec | null;
     /** enhanced mode: bounce classes through webhooks (default true); false: sync bounces use the inbound rules */
     webhooks?: boolean;
+    /** the sender identifier of MX rules with a `senderIds` range (none: such rules never apply) */
+    senderId?: number | null;
   };
   rules: { inbound: string; bounceRules: string };
   /** the daily rule refresh from a deliverability instance (none when absent) */

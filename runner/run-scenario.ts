@@ -353,6 +353,8 @@ async function runWorld(run: WorldRun): Promise<void> {
         : undefined,
     warmup: mode === 'enhanced' ? loadWarmup() : undefined,
     ipAges,
+    // MX rules scoped to a sender-id range apply only to this instance's sender id
+    senderId: plan.mta.senderId ?? undefined,
     listener: (s) => sink.suspension(s),
   });
   const log = new DeliveryLog(mode === 'enhanced' ? 'enhanced' : 'legacy', Math.max(1024, expectedMessages));
@@ -448,7 +450,11 @@ async function runWorld(run: WorldRun): Promise<void> {
     (r) => actionRows.push(r),
   );
   if (plan.ruleSync)
-    scheduleRuleSync(sim, plan.ruleSync, plan.horizonMs, qualifier, qualifierFor, (r) => actionRows.push(r));
+    scheduleRuleSync(sim, plan.ruleSync, plan.horizonMs, qualifier, qualifierFor, (r) => actionRows.push(r), {
+      shaper,
+      level: plan.mta.throughputLevel,
+      levels,
+    });
   options.retain?.([
     sim,
     streams,

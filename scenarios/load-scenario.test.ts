@@ -265,6 +265,25 @@ describe('loadScenario: errors name file, line and field', () => {
     expect(errorOf(`${BASE}  - name: d\n    at: day1 07:00\n`).err.field).toBe('deliveries[1].name');
   });
 
+  it('MX-rule sync, sender id and starttls (issue #24): one line naming the field', () => {
+    const sync = `${BASE}ruleSync:\n  url: http://d.example/rules.json\n  mxUrl: http://d.example/mx.json\n  instance:\n    rules: default\n`;
+    const { err, file } = errorOf(sync);
+    expect(err.message).toBe(
+      `${file}:13:5: ruleSync.instance: mxRules is required when ruleSync.mxUrl is set (an MX rule file or default)`,
+    );
+    expect(errorOf(`${sync}    mxRules: gone.yaml\n`).err.field).toBe('ruleSync.instance.mxRules');
+    expect(
+      errorOf(sync.replace('  mxUrl: http://d.example/mx.json\n', '') + '    mxRules: default\n').err.message,
+    ).toMatch(/:13:14: ruleSync\.instance\.mxRules: served at ruleSync\.mxUrl: set mxUrl too$/);
+    expect(errorOf(sync.replace('http://d.example/mx.json', 'mx.json')).err.message).toMatch(
+      /:11:10: ruleSync\.mxUrl: a URL like http/,
+    );
+    expect(errorOf(`${BASE}mta:\n  senderId: -1\n`).err.message).toMatch(/:10:13: mta\.senderId: /);
+    expect(
+      errorOf(`${BASE}isps:\n  overrides:\n    - { profile: apple-icloud, starttls: maybe }\n`).err.field,
+    ).toBe('isps.overrides[0].starttls');
+  });
+
   it('a missing scenario file', () => {
     expect(() => loadScenario(join(dir, 'nope.yaml'))).toThrow(/nope\.yaml: scenario file not found/);
   });

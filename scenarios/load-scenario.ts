@@ -199,14 +199,27 @@ function resolveScenario(
   if (input.ruleSync) {
     const rs = input.ruleSync;
     const [rh, rm] = rs.refreshAt.split(':').map(Number) as [number, number];
+    // an in-process instance serves the MX rules endpoint only with the MX rules to serve
+    if (rs.mxUrl && rs.instance && rs.instance.mxRules === undefined)
+      fail(
+        ['ruleSync', 'instance'],
+        'mxRules is required when ruleSync.mxUrl is set (an MX rule file or default)',
+      );
+    if (!rs.mxUrl && rs.instance?.mxRules !== undefined)
+      fail(['ruleSync', 'instance', 'mxRules'], 'served at ruleSync.mxUrl: set mxUrl too');
     ruleSync = {
       url: rs.url,
+      mxUrl: rs.mxUrl ?? null,
       mode: rs.mode,
       refreshAtMs: (rh * 60 + rm) * 60_000,
       timeoutMs: rs.timeout,
       instance: rs.instance
         ? {
             rules: path(['ruleSync', 'instance', 'rules'], rs.instance.rules, ['default']),
+            mxRules:
+              rs.instance.mxRules === undefined
+                ? null
+                : path(['ruleSync', 'instance', 'mxRules'], rs.instance.mxRules, ['default']),
             version: rs.instance.version,
             outages: rs.instance.outages.map((o, i) => {
               const at: Path = ['ruleSync', 'instance', 'outages', i];
@@ -250,6 +263,7 @@ function resolveScenario(
       cleanupAt: (hh * 60 + mm) * 60_000,
       retry: defaultRetry,
       webhooks: mta.webhooks,
+      senderId: mta.senderId ?? null,
     },
     rules: {
       inbound: path(['rules', 'inbound'], input.rules.inbound, ['default']),

@@ -1,6 +1,6 @@
 /**
- * `ruleSync:` in a scenario (SPEC §6.1, issue #24 item 4): the deliverability instance the inbound
- * email rules are refreshed from every day, in virtual time. `instance` serves that URL in process
+ * `ruleSync:` in a scenario (SPEC §6.1, §7.1, issue #24): the deliverability instance the inbound
+ * email rules (and, with `mxUrl`, the MX rules) are refreshed from every day, in virtual time. `instance` serves that URL in process
  * (a rule file and outages) so tests and the catalog need no network; without it the URL is fetched.
  */
 import { z } from 'zod';
@@ -16,6 +16,12 @@ export const ruleSyncInputSchema = z.strictObject({
   url: z
     .url({ message: 'a URL like http://deliverability.example/rules.json' })
     .describe("the deliverability instance's rules endpoint (JSON payload)"),
+  mxUrl: z
+    .url({ message: 'a URL like http://deliverability.example/mx-rules.json' })
+    .optional()
+    .describe(
+      "the instance's MX rules endpoint (JSON {version, mxRules: an MX rule file}): refreshed at the same time; off when the MX rules in force say syncRules: false, at the custom throughput level or in custom mode",
+    ),
   mode: z
     .enum(['sync', 'custom'])
     .default('sync')
@@ -34,6 +40,13 @@ export const ruleSyncInputSchema = z.strictObject({
         .string()
         .min(1)
         .describe('the rules the instance serves: a rule file or directory, or default (the shipped rules)'),
+      mxRules: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'the MX rules the instance serves at mxUrl: an MX rule file, or default (the shipped ones)',
+        ),
       version: z.string().min(1).default('central').describe('the version string the instance reports'),
       outages: z
         .array(
@@ -55,12 +68,16 @@ export const ruleSyncInputSchema = z.strictObject({
 /** `ruleSync` resolved: times in ms, the instance's rule file an absolute path. */
 export interface ScenarioRuleSync {
   url: string;
+  /** the MX rules endpoint, or null (no MX-rule sync) */
+  mxUrl: string | null;
   mode: 'sync' | 'custom';
   /** ms after midnight of each day */
   refreshAtMs: number;
   timeoutMs: number;
   instance: {
     rules: string;
+    /** the MX rule file served at `mxUrl` ('default' or an absolute path), or null */
+    mxRules: string | null;
     version: string;
     outages: { from: number; to: number; reply: 'timeout' | 'invalid' | number }[];
   } | null;

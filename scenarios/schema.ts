@@ -86,6 +86,10 @@ export const overrideInputSchema = z.strictObject({
     .nullable()
     .optional()
     .describe("replaces the profile's complaintBlock; null turns it off"),
+  starttls: profileShape.starttls
+    .unwrap()
+    .optional()
+    .describe("replaces the profile's starttls (false: its MX offers no STARTTLS)"),
 });
 
 /** One delivery (or, with `count` > 1, a series of deliveries `every` apart). */
@@ -247,6 +251,14 @@ export const scenarioInputSchema = z.strictObject({
         .describe(
           'enhanced mode: the Enhanced MTA hands its bounce classes back through webhooks; false: sync bounces go through the inbound rules (SPEC §6.2)',
         ),
+      senderId: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe(
+          "the instance's sender identifier: an MX rule with a senderIds range applies only when it is in range (none: such rules never apply)",
+        ),
     })
     .prefault({})
     .describe('the sending MTA: IPs, shaping, inMail, cleanup, retries'),
@@ -313,6 +325,7 @@ export interface ScenarioOverride {
   greylisting?: IspProfile['greylisting'] | null;
   acceptThenBounce?: IspProfile['acceptThenBounce'] | null;
   complaintBlock?: IspProfile['complaintBlock'] | null;
+  starttls?: boolean;
 }
 
 /** One delivery as declared (a series when `count` > 1); see `deliveryInstances` for the sends. */
@@ -383,6 +396,8 @@ export interface Scenario {
     retry: ScenarioRetry;
     /** enhanced mode: bounce classes come back through webhooks (else sync bounces use the inbound rules) */
     webhooks: boolean;
+    /** the sender identifier MX rules with a `senderIds` range are matched against, or null */
+    senderId: number | null;
   };
   rules: {
     /** 'default' or an absolute path (file or directory) */

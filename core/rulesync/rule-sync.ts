@@ -84,8 +84,35 @@ export interface RuleSync<Q> {
   stop(): void;
 }
 
-/** Creates a rule sync client around the rules in force. */
+/** Creates a rule sync client around the inbound email rules in force. */
 export function createRuleSync<Q>(options: RuleSyncOptions<Q>): RuleSync<Q> {
+  return createSyncClient<RuleSet, Q>({
+    ...options,
+    decode(text, url) {
+      const payload = parseDataText(text, url, syncPayloadSchema);
+      const rules: RuleSet = {
+        rules: payload.rules.map((r, i) => toRule(r, `${url}#${i}`)),
+        sources: [url],
+      };
+      return { value: rules, version: payload.version, count: rules.rules.length };
+    },
+  });
+}
+
+/**
+ * What a sync client needs besides {@link RuleSyncOptions}: how a payload's text becomes the value
+ * to build from (throws DataFileError on an invalid payload), and the build itself.
+ */
+export interface SyncClientOptions<T, Q> extends Omit<RuleSyncOptions<Q>, 'build'> {
+  decode: (text: string, url: string) => { value: T; version: string; count: number };
+  build: (value: T, version: string) => Q;
+}
+
+/**
+ * The fetch, validate, build and swap loop shared by the inbound email rules and the MX rules
+ * (mx-rule-sync.ts): a failure of any step keeps what is in force and says why in `status()`.
+ */
+export function createSyncClient<T, Q>(options: SyncClientOptions<T, Q>): RuleSync<Q> {
   const mode = options.mode ?? 'sync';
   const timer = options.timer ?? realTimer;
   const intervalMs = options.intervalMs ?? RULE_SYNC_DEFAULTS.intervalMs;
@@ -104,7 +131,7 @@ export function createRuleSync<Q>(options: RuleSyncOptions<Q>): RuleSync<Q> {
   let running = false;
   let inFlight: Promise<RuleSyncStatus> | null = null;
 
-  async function fetchOnce(): Promise<{ rules: RuleSet; version: string }> {
+  async function fetchOnce(): Promise<{ value: T; version: string; count: number }> {
     const controller = new AbortController();
     // the fetch timeout is real time (a network wait), whatever drives the schedule
     const stopTimeout = realTimer.after(timeoutMs, () => controller.abort());
@@ -129,12 +156,7 @@ export function createRuleSync<Q>(options: RuleSyncOptions<Q>): RuleSync<Q> {
         if (controller.signal.aborted) throw new Error(`timeout after ${timeoutMs} ms`);
         throw err;
       }
-      const payload = parseDataText(text, options.url, syncPayloadSchema);
-      const rules: RuleSet = {
-        rules: payload.rules.map((r, i) => toRule(r, `${options.url}#${i}`)),
-        sources: [options.url],
-      };
-      return { rules, version: payload.version };
+      return options.decode(text, options.url);
     } finally {
       stopTimeout();
     }
@@ -147,13 +169,13 @@ export function createRuleSync<Q>(options: RuleSyncOptions<Q>): RuleSync<Q> {
       return { ...state };
     }
     try {
-      const { rules, version } = await fetchOnce();
-      const compiled = options.build(rules, version); // may throw: then nothing is swapped
+      const { value, version, count } = await fetchOnce();
+      const compiled = options.build(value, version); // may throw: then nothing is swapped
       holder.current = compiled;
       state.lastSuccessAt = options.clock.now();
       state.lastError = null;
       state.version = version;
-      state.ruleCount = rules.rules.length;
+      state.ruleCount = count;
     } catch (err) {
       state.lastError =
         err instanceof DataFileError

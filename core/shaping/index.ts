@@ -22,12 +22,14 @@ export {
   DEFAULT_MX_RULES_FILE,
   loadMxRules,
   type MxRule,
+  type MxRuleFile,
   type MxRuleSet,
   type MxRuleSettings,
   makeMxRuleSet,
   matchMxRule,
   mxRuleFileSchema,
   parseMxRules,
+  resolveMxRules,
   type TlsMode,
 } from './mx-rules.ts';
 export { RollingCounter } from './rolling-counter.ts';

@@ -154,7 +154,8 @@ export const mxRuleFileSchema = z
     }
   });
 
-type MxRuleFile = z.output<typeof mxRuleFileSchema>;
+/** An MX rule file as validated (before its rules inherit from `*`). */
+export type MxRuleFile = z.output<typeof mxRuleFileSchema>;
 
 /** Path of the rule set shipped with mxlab. */
 export const DEFAULT_MX_RULES_FILE = fileURLToPath(new URL('./data/mx-rules.default.yaml', import.meta.url));
@@ -169,7 +170,8 @@ export function parseMxRules(text: string, file = '<mx-rules>'): MxRuleSet {
   return resolveMxRules(parseDataText(text, file, mxRuleFileSchema));
 }
 
-function resolveMxRules(file: MxRuleFile): MxRuleSet {
+/** The rule set of a validated MX rule file (e.g. one inside a rule-sync payload). */
+export function resolveMxRules(file: MxRuleFile): MxRuleSet {
   const g = file.rules[file.rules.length - 1]!;
   const rules = file.rules.map(
     (r): MxRule => ({

@@ -16,7 +16,7 @@ import type { MxHost } from '../ports.ts';
 import { DAY, HOUR, type Qualification } from '../types.ts';
 import { type AdaptiveRules, METRICS, type Metric, type ShapingAction } from './adaptive-rules.ts';
 import { ConnectionPool } from './connection-pool.ts';
-import { type MxRuleSet, matchMxRule, type TlsMode } from './mx-rules.ts';
+import { type MxRule, type MxRuleSet, matchMxRule, type TlsMode } from './mx-rules.ts';
 import { RollingCounter } from './rolling-counter.ts';
 import { SliceLimiter } from './slice-limiter.ts';
 import {
@@ -92,7 +92,8 @@ export function createShaper(opts: ShaperOptions): Shaper {
 
 export class Shaper {
   readonly mode: 'legacy' | 'enhanced';
-  readonly rules: MxRuleSet;
+  /** the MX rules in force (level applied); {@link useMxRules} swaps them */
+  rules: MxRuleSet;
   private readonly enhanced: boolean;
   private readonly adaptive: AdaptiveRules | null;
   private readonly log: SuspensionLog;
@@ -112,6 +113,8 @@ export class Shaper {
   private siteErr = new Int32Array(16);
   private siteRr = new Int32Array(16);
   private readonly sitePaths: Int32Array[] = [];
+  /** what each site was registered with, to register it again under new MX rules */
+  private readonly siteArgs: { hosts: readonly MxHost[]; localIps: readonly string[] }[] = [];
   private readonly errCounter: RollingCounter;
   // links
   private linkErr = new Int32Array(16);
@@ -122,12 +125,15 @@ export class Shaper {
   // buckets
   private readonly bucketLimiter: SliceLimiter;
   private readonly bucketConns = new ConnectionPool();
+  /** the rule each bucket's limits come from */
+  private readonly bucketRule: MxRule[] = [];
   // paths
   private pathDomain = new Int32Array(16);
   private pathLink = new Int32Array(16);
   private pathBucket = new Int32Array(16);
   private pathPair = new Int32Array(16);
-  private pathRule = new Int32Array(16);
+  /** the rule of each path, from the set in force when it was made (a refresh makes new paths) */
+  private readonly pathRule: MxRule[] = [];
   private pathPref = new Float64Array(16);
   private nPaths = 0;
   // pairs (enhanced)
@@ -245,7 +251,27 @@ export class Shaper {
       }
     }
     this.sitePaths[d] = Int32Array.from(paths);
+    this.siteArgs[d] = { hosts: mxHosts, localIps };
     return d;
+  }
+
+  /**
+   * Puts `set` in force (an MX-rule refresh, SPEC §7.1): every registered site gets its paths again
+   * under the new rules. A bucket is keyed by its rule's name, mask and sender range, so a rule that
+   * keeps them keeps its bucket, with its slice counter and open connections, under the new limits;
+   * a new rule starts a bucket. Sessions open on the old paths finish there. The slice length and the
+   * error-block window stay those the shaper was made with. Returns the number of sites.
+   */
+  useMxRules(set: MxRuleSet): number {
+    this.rules = set;
+    let n = 0;
+    for (let d = 0; d < this.siteArgs.length; d++) {
+      const a = this.siteArgs[d];
+      if (a === undefined) continue;
+      this.registerSite(this.domainNames[d]!, a.hosts, a.localIps);
+      n++;
+    }
+    return n;
   }
 
   private addPath(
@@ -260,28 +286,45 @@ export class Shaper {
     const mxId = this.intern(this.mxIpIds, this.mxIpNames, mxIp);
     const link = this.linkId(ipId, mxId);
     const r = this.rules.rules[rule]!;
-    const bKey = r.shared ? `${ipId}|r${rule}` : `${ipId}|m${mxId}|r${rule}`;
+    // the rule by what it covers (one rule set: as its index, first match wins), so a refreshed set keeps the bucket
+    const rKey = `${r.name}|${r.mask}|${r.senderIds ? `${r.senderIds.from}-${r.senderIds.to}` : ''}`;
+    const bKey = r.shared ? `${ipId}|r${rKey}` : `${ipId}|m${mxId}|r${rKey}`;
     let bucket = this.bucketIds.get(bKey);
     if (bucket === undefined) {
       bucket = this.bucketLimiter.add();
       this.bucketConns.add(r.maxConnections);
       if (r.messagesPerHour > 0) this.bucketLimiter.setRate(bucket, r.messagesPerHour, HOUR);
       this.bucketIds.set(bKey, bucket);
+      this.bucketRule[bucket] = r;
+    } else if (this.bucketRule[bucket] !== r) {
+      // the same rule from a refreshed set: its new limits, the slice's counter kept
+      const old = this.bucketRule[bucket]!;
+      this.bucketRule[bucket] = r;
+      if (r.maxConnections !== old.maxConnections) this.bucketConns.setMax(bucket, r.maxConnections);
+      if (r.messagesPerHour !== old.messagesPerHour) {
+        if (r.messagesPerHour > 0) this.bucketLimiter.setRate(bucket, r.messagesPerHour, HOUR);
+        else this.bucketLimiter.setUnlimited(bucket);
+      }
     }
-    const pair = this.pairId(ipId, d, matchMxRule(this.rules, primaryHost, this.opts.senderId));
+    const pairRule = matchMxRule(this.rules, primaryHost, this.opts.senderId);
+    const pair = this.pairId(ipId, d, pairRule);
+    if (this.pairRule[pair] !== pairRule) {
+      // a refreshed set: the pair's limits come from its new rule from now on
+      this.pairRule[pair] = pairRule;
+      this.pairRecheckAt[pair] = 0;
+    }
     const p = this.nPaths++;
     const n = p + 1;
     this.pathDomain = growI32(this.pathDomain, n);
     this.pathLink = growI32(this.pathLink, n);
     this.pathBucket = growI32(this.pathBucket, n);
     this.pathPair = growI32(this.pathPair, n);
-    this.pathRule = growI32(this.pathRule, n);
     this.pathPref = growF64(this.pathPref, n);
     this.pathDomain[p] = d;
     this.pathLink[p] = link;
     this.pathBucket[p] = bucket;
     this.pathPair[p] = pair;
-    this.pathRule[p] = rule;
+    this.pathRule[p] = r;
     this.pathPref[p] = pref;
     return p;
   }
@@ -518,7 +561,7 @@ export class Shaper {
   }
 
   private maxMessagesPerConnection(pathId: number, t: number): number {
-    const mpc = this.rules.rules[this.pathRule[pathId]]!.maxMessagesPerConnection;
+    const mpc = this.pathRule[pathId]!.maxMessagesPerConnection;
     if (!this.enhanced) return mpc;
     const q = this.pathPair[pathId];
     const o = this.pairOverrideUntil[q] > t ? this.pairOverrideMpc[q] : 0;
@@ -527,7 +570,7 @@ export class Shaper {
 
   /** Session settings of `pathId`: messages per connection (after adaptive overrides), timeouts, TLS. */
   sessionLimits(pathId: number, t = 0): SessionLimits {
-    const r = this.rules.rules[this.pathRule[pathId]]!;
+    const r = this.pathRule[pathId]!;
     return {
       maxMessagesPerConnection: this.maxMessagesPerConnection(pathId, t),
       connectTimeoutMs: r.connectTimeoutMs,
@@ -760,7 +803,7 @@ export class Shaper {
       domain: this.domainNames[this.pathDomain[pathId]]!,
       localIp: this.ipNames[this.linkIp[l]]!,
       mxIp: this.mxIpNames[this.linkMx[l]]!,
-      rule: this.rules.rules[this.pathRule[pathId]]!.name,
+      rule: this.pathRule[pathId]!.name,
     };
   }
 

@@ -89,6 +89,12 @@ export const ispProfileSchema = z
       .default('220 <mx> ESMTP ready')
       .describe('the 220 greeting on connect (default "220 <mx> ESMTP ready")'),
     ehlo: replyText.default('250 <mx> Hello').describe('the reply to EHLO (default "250 <mx> Hello")'),
+    starttls: z
+      .boolean()
+      .default(true)
+      .describe(
+        'the MX offers STARTTLS (default true); false: a session under an MX rule with tls: required fails with a TLS error before any message',
+      ),
     accept: z
       .strictObject({
         mail: replyText

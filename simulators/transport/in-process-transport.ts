@@ -1,9 +1,10 @@
 /**
  * The in-process transport: a thin SMTP-session loop over the ISP brains, answering synchronously.
  * Semantics follow a real server: connect (refused / timeout / 421 greeting → `sessionError`),
- * EHLO, then MAIL, RCPT, DATA per message (one recipient each). Once the server closes the
- * connection (any 421, a timeout) every remaining message gets a `reset` transport error, never a
- * missing entry. A phase slower than the request's timeout becomes a `timeout` transport error.
+ * EHLO (an MX rule's `tls: required` against a profile without `starttls` fails there with a `tls`
+ * transport error, as the wire transport does), then MAIL, RCPT, DATA per message (one recipient
+ * each). Once the server closes the connection (any 421, a timeout) every remaining message gets a
+ * `reset` transport error, never a missing entry. A phase slower than the request's timeout becomes a `timeout` transport error.
  */
 import type { Clock, MessageReply, SessionRequest, SessionResult, Transport } from '../../core/ports.ts';
 import type { SmtpPhase } from '../../core/types.ts';
@@ -14,6 +15,12 @@ const RESET: MessageReply = Object.freeze({
   phase: 'mail',
   reply: '',
   transportError: 'reset',
+}) as MessageReply;
+
+const NO_TLS: MessageReply = Object.freeze({
+  phase: 'ehlo',
+  reply: '',
+  transportError: 'tls',
 }) as MessageReply;
 
 /** Counters of what went through the transport. */
@@ -65,6 +72,9 @@ export class InProcessTransport implements Transport {
     if (out.transportError !== null || out.code >= 400) {
       return { sessionError: this.reply('ehlo'), replies: [], durationMs: t - t0 };
     }
+    // the MX rule's tls: required and the MX offers no STARTTLS fails before any message, as in wire mode
+    if (req.tls === 'required' && !brain.profile.starttls)
+      return { sessionError: NO_TLS, replies: [], durationMs: t - t0 };
     let closed = false;
     let accept = this.accepted.get(brain);
     if (!accept) {

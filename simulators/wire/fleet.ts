@@ -123,7 +123,8 @@ export class Fleet {
         clock: o.clock,
         latencyScale: o.latencyScale,
         contexts: this.contexts,
-        tls: o.tls,
+        // the profile may offer no STARTTLS (its `starttls: false`)
+        tls: o.tls !== false && brain.profile.starttls,
         credentials: credentials ?? undefined,
         maxSize: o.maxSize,
         keep: o.keep,
