@@ -56,13 +56,16 @@ describe('layer rules', () => {
   write('simulators/index.ts', "import { n } from '../node/index.ts';\nexport const s = n;\n");
   write('store/index.ts', "import { c } from '../core/index.ts';\nexport const st = c;\n");
   write('reports/index.ts', "import { st } from '../store/index.ts';\nexport const r = st;\n");
+  write('core/inmail/index.ts', "import { c } from '../index.ts';\nexport const i = c;\n");
   write('scenarios/index.ts', "import { s } from '../simulators/index.ts';\nexport const sc = s;\n");
+  write('runner/index.ts', "import { sc } from '../scenarios/index.ts';\nexport const ru = sc;\n");
   write('reports/sweep/index.ts', "import { r } from '../index.ts';\nexport const rs = r;\n");
   write('sweep/plan.ts', "import { rs } from '../reports/sweep/index.ts';\nexport const pl = rs;\n");
   write('sweep/index.ts', "import { pl } from './plan.ts';\nexport const sw = pl;\n");
+  // the CLI may use a folder's index.ts and a sub-folder's
   write(
     'cli/main.ts',
-    "import { sc } from '../scenarios/index.ts';\nimport { sw } from '../sweep/index.ts';\nexport const m = [sc, sw];\n",
+    "import { i } from '../core/inmail/index.ts';\nimport { ru } from '../runner/index.ts';\nimport { sw } from '../sweep/index.ts';\nexport const m = [ru, i, sw];\n",
   );
 
   it('passes a tree whose imports follow the layers', async () => {
@@ -74,6 +77,7 @@ describe('layer rules', () => {
       'store',
       'reports',
       'scenarios',
+      'runner',
       'sweep',
       'cli',
     );
@@ -123,9 +127,15 @@ describe('layer rules', () => {
       "import { r } from '../reports/index.ts';\nexport const w = r;\n",
     ],
     [
+      'scenarios-never-the-runner',
+      'scenarios/wrong.ts',
+      "import { ru } from '../runner/index.ts';\nexport const w = ru;\n",
+    ],
+    ['runner-never-the-cli', 'runner/wrong.ts', "import { m } from '../cli/main.ts';\nexport const w = m;\n"],
+    [
       'reports-never-the-runner',
       'reports/wrong.ts',
-      "import { sc } from '../scenarios/index.ts';\nexport const w = sc;\n",
+      "import { ru } from '../runner/index.ts';\nexport const w = ru;\n",
     ],
     [
       'reports-never-sweep',

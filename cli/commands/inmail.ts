@@ -5,8 +5,8 @@
  * same code for in-process callers (scripts/eval-corpus.ts).
  */
 import type { Command } from 'commander';
+import { type QualificationMode, reasonName } from '../../core/index.ts';
 import { createInMail, type InMail, type InMailResult, isNotAMail } from '../../core/inmail/index.ts';
-import { type QualificationMode, reasonName } from '../../core/types.ts';
 import { createQualifier, readMailbox } from '../../node/index.ts';
 import { CliError } from '../errors.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The fast core wired exactly as `scenarios/run-scenario.ts` wires it (same population, world,
+ * The fast core wired exactly as `runner/run-scenario.ts` wires it (same population, world,
  * qualifier, quarantine table, shaper, delivery log, MTA loop on the engine), but with an in-memory
  * sink instead of the DuckDB store: a real run costs 2-3 s of store setup, close and summary on this
  * machine, too much for 1,000 cases. The differential test checks on a few cases that this gives the
@@ -23,8 +23,8 @@ import {
   loadWarmup,
   retryPolicy,
 } from '../../node/index.ts';
-import { planPopulation, planProfiles } from '../../scenarios/plan-world.ts';
-import type { RunPlan } from '../../scenarios/run-plan.ts';
+import { planPopulation, planProfiles } from '../../runner/plan-world.ts';
+import type { RunPlan } from '../../runner/run-plan.ts';
 import { createInProcessWorld, populationAddressBook } from '../../simulators/index.ts';
 import type { Comparable } from './run-both.ts';
 

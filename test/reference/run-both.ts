@@ -16,9 +16,9 @@ import {
   runReference,
 } from '../../core/reference/run.ts';
 import { createQualifier } from '../../node/index.ts';
-import { planPopulation, planProfiles } from '../../scenarios/plan-world.ts';
-import type { RunPlan } from '../../scenarios/run-plan.ts';
-import { runPlan } from '../../scenarios/run-scenario.ts';
+import { planPopulation, planProfiles } from '../../runner/plan-world.ts';
+import type { RunPlan } from '../../runner/run-plan.ts';
+import { runPlan } from '../../runner/run-scenario.ts';
 import { createInProcessWorld } from '../../simulators/index.ts';
 
 const DAY = 86_400_000;

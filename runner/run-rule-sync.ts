@@ -24,8 +24,8 @@ import {
 import { DAY } from '../core/types.ts';
 import type { Simulation } from '../engine/index.ts';
 import { DEFAULT_MX_RULES_FILE, DEFAULT_RULES_DIR, parseDataText, ruleFiles } from '../node/index.ts';
+import type { ScenarioRuleSync } from '../scenarios/rule-sync-schema.ts';
 import type { ActionRow } from '../store/index.ts';
-import type { ScenarioRuleSync } from './rule-sync-schema.ts';
 
 /** The simulation event kind of a refresh (the MTA uses 1..7, actions 100). */
 export const RULE_SYNC_EVENT_KIND = 101;

@@ -7,8 +7,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { DeliveryLog } from '../core/delivery-log/index.ts';
 import { createInMail } from '../core/inmail/index.ts';
 import { effectiveValidity, Mta, type MtaDelivery } from '../core/mta/index.ts';
@@ -124,18 +122,49 @@ export interface RunResult {
   /** query handle on the run store (SQL); close it when done */
   store: RunStore | null;
   wallMs: number;
+  /** where the wall time went (`mxlab run --timing FILE` writes it) */
+  timing: RunTiming;
 }
+
+/** The wall time of each phase of a run, whole ms, and the engine events it processed. */
+export interface RunTiming {
+  /** from the start to the simulation's: population, world, core, rules, the store opened */
+  setupMs: number;
+  /** the simulation, to the horizon */
+  simulationMs: number;
+  /** engine events the simulation processed */
+  events: number;
+  /** the final tables handed to the store: deliveries, actions, delivery log, quarantine, qualification */
+  finalTablesMs: number;
+  /** the store's close: DuckDB builds and writes the tables */
+  storeCloseMs: number;
+  /** the store read back into summary.json */
+  summaryMs: number;
+  /** the whole run */
+  wallMs: number;
+}
+
+const msSince = (t: number) => Math.round(performance.now() - t);
 
 /** Runs a planned scenario and writes its run store and summary. */
 export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunResult> {
   const wall0 = performance.now();
+  const timing: RunTiming = {
+    setupMs: 0,
+    simulationMs: 0,
+    events: 0,
+    finalTablesMs: 0,
+    storeCloseMs: 0,
+    summaryMs: 0,
+    wallMs: 0,
+  };
   mkdirSync(options.out, { recursive: true });
-  const { store, ports } = await simulatePlan(plan, options, wall0);
+  const { store, ports } = await simulatePlan(plan, options, wall0, timing);
   try {
     // the simulation's world, core and per-message arrays are garbage now: hand their memory back
     // before DuckDB builds the final tables, the run's peak (10M baseline: about 1.5 GB of typed arrays)
     collectGarbage();
-    return await closeAndSummarize(store, options, wall0);
+    return await closeAndSummarize(store, options, wall0, timing);
   } finally {
     await ports?.stop();
   }
@@ -149,6 +178,7 @@ async function simulatePlan(
   plan: RunPlan,
   options: RunOptions,
   wall0: number,
+  timing: RunTiming,
 ): Promise<{ store: RunStoreWriter; ports: WorldPorts | null }> {
   const streams = new RandomStreams(plan.seed);
   let mta: Mta | null = null;
@@ -203,8 +233,21 @@ async function simulatePlan(
   try {
     ports = options.ports ? await options.ports(world, plan) : null;
     store = await opening;
-    await runWorld(plan, options, sim, streams, population, world, profiles, store, ports, wall0, (m) => {
-      mta = m;
+    await runWorld({
+      plan,
+      options,
+      sim,
+      streams,
+      population,
+      world,
+      profiles,
+      store,
+      ports,
+      wall0,
+      timing,
+      onMta: (m) => {
+        mta = m;
+      },
     });
     return { store, ports };
   } catch (err) {
@@ -238,19 +281,30 @@ function openStore(plan: RunPlan, options: RunOptions): Promise<RunStoreWriter> 
   );
 }
 
-async function runWorld(
-  plan: RunPlan,
-  options: RunOptions,
-  sim: Simulation,
-  streams: RandomStreams,
-  population: Population,
-  world: InProcessWorld,
-  profiles: IspProfile[],
-  store: RunStoreWriter,
-  ports: WorldPorts | null,
-  wall0: number,
-  set: (m: Mta) => void,
-): Promise<void> {
+/** What `runWorld` builds the core on and runs: the world, its engine, its store. */
+interface WorldRun {
+  plan: RunPlan;
+  options: RunOptions;
+  sim: Simulation;
+  streams: RandomStreams;
+  population: Population;
+  world: InProcessWorld;
+  /** the world's ISP profiles (the operator actions start and end their windows) */
+  profiles: IspProfile[];
+  store: RunStoreWriter;
+  /** wire mode's ports, or null for the world's in-process ones */
+  ports: WorldPorts | null;
+  /** the run's start (performance.now()), for the setup phase */
+  wall0: number;
+  /** filled: setupMs, simulationMs, events, finalTablesMs */
+  timing: RunTiming;
+  /** given the core's MTA once it exists (progress reads its counters) */
+  onMta: (m: Mta) => void;
+}
+
+/** Builds the core on the world, runs the simulation to the horizon and writes the final tables. */
+async function runWorld(run: WorldRun): Promise<void> {
+  const { plan, options, sim, streams, population, world, profiles, store, ports, timing } = run;
   const transport = ports?.transport ?? world.transport;
   const resolver = ports?.resolver ?? world.resolver;
 
@@ -332,7 +386,7 @@ async function runWorld(
       stopAfterHandover: mode !== 'enhanced',
     },
   });
-  set(mta);
+  run.onMta(mta);
   const deliveryRows: DeliveryRow[] = [];
   const mtaDeliveries: MtaDelivery[] = [];
   for (let i = 0; i < plan.deliveries.length; i++) {
@@ -412,6 +466,7 @@ async function runWorld(
     mta,
   ]);
   const tSim = performance.now();
+  timing.setupMs = Math.round(tSim - run.wall0);
   await sim.runAsyncUntil(plan.horizonMs);
   mta.finish();
   sink.writeSuspensions();
@@ -419,10 +474,8 @@ async function runWorld(
   // every core (the rest of the run mostly waits for the store: 10M final tables + close 25 -> 16 s)
   store.seal('attempts', 'quarantine_history', 'inmail', 'suspensions', 'throughput');
   store.useAllThreads();
-  if (process.env.MXLAB_TIMING)
-    console.error(
-      `timing: setup ${Math.round(tSim - wall0)} ms, simulation ${Math.round(performance.now() - tSim)} ms, ${sim.eventsProcessed} events`,
-    );
+  timing.simulationMs = msSince(tSim);
+  timing.events = sim.eventsProcessed;
 
   // final tables
   const tFinal = performance.now();
@@ -433,8 +486,7 @@ async function runWorld(
   sink.writeQuarantine(quarantine);
   if (options.table) writeFileSync(options.table, qualificationTable.toCsv());
   sink.writeQualification(qualificationTable);
-  if (process.env.MXLAB_TIMING)
-    console.error(`timing: final tables ${Math.round(performance.now() - tFinal)} ms`);
+  timing.finalTablesMs = msSince(tFinal);
 }
 
 /** Closes the store (final tables built by DuckDB), then reads it back for summary.json. */
@@ -442,42 +494,34 @@ async function closeAndSummarize(
   store: RunStoreWriter,
   options: RunOptions,
   wall0: number,
+  timing: RunTiming,
 ): Promise<RunResult> {
   const tClose = performance.now();
   await store.close();
-  if (process.env.MXLAB_TIMING)
-    console.error(`timing: store close ${Math.round(performance.now() - tClose)} ms`);
+  timing.storeCloseMs = msSince(tClose);
   const tSum = performance.now();
 
   const reader = await openRunStore(options.out, { readonly: true, threads: options.storeThreads });
   const summary = await buildSummary(reader);
   const summaryJson = stringifySummary(summary);
   writeFileSync(join(options.out, 'summary.json'), summaryJson);
-  if (process.env.MXLAB_TIMING) console.error(`timing: summary ${Math.round(performance.now() - tSum)} ms`);
+  timing.summaryMs = msSince(tSum);
   const keep = options.openStore ?? true;
   if (!keep) await reader.close();
-  return {
-    summary,
-    summaryJson,
-    out: options.out,
-    store: keep ? reader : null,
-    wallMs: performance.now() - wall0,
-  };
+  const wallMs = performance.now() - wall0;
+  timing.wallMs = Math.round(wallMs);
+  return { summary, summaryJson, out: options.out, store: keep ? reader : null, wallMs, timing };
 }
 
 /**
  * A full garbage collection, so memory the run no longer references is returned before the next
  * phase: V8 collects only when JavaScript allocates, and DuckDB's close allocates outside its heap.
- * Uses `gc` when node runs with --expose-gc, else exposes it for this process (a V8 flag, no effect on
- * results).
+ * Only when node runs with --expose-gc (`mxlab` and the sweep's worker processes do): a library sets
+ * no process-wide V8 flag behind its caller's back; without it the run's results are the same.
  */
 function collectGarbage(): void {
-  let gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== 'function') {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
-  }
-  gc();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function') gc();
 }
 
 function policyOf(spec: string | RetryPolicySpec | null, mode: 'legacy' | 'enhanced'): RetryPolicy {
