@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env -S node --max-semi-space-size=64 --expose-gc
 // The `mxlab` command. Runs the compiled package (dist/, built by `npm run build`, which `npm ci`
 // and `npm pack` run as `prepare`). In a checkout it runs the TypeScript sources through tsx instead
 // when MXLAB_SOURCE=1 (the tests set it) or when a source or data file is newer than the build, so
@@ -6,6 +6,8 @@
 // The young generation may grow to 64 MB semi-spaces: a run keeps much of what it allocates for a
 // while (addresses, queued messages), so with the default each scavenge copies survivors again
 // (1M baseline: 11.0 -> 10.4 s, peak RSS 1.2 -> 1.27 GB; scripts/bench-run.ts reads these flags).
+// `gc` is exposed so that the runner hands the simulation's memory back before DuckDB builds the
+// final tables (runner/run-scenario.ts's collectGarbage; a library sets no V8 flag itself).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);

@@ -44,6 +44,17 @@ export function outDirFlag(name: string, dir: string): string {
   }
 }
 
+/**
+ * An output file flag: refused when the path is a folder or a parent on the way is a file, before
+ * the work whose result it receives; missing folders on the way are created when it is written.
+ */
+export function outFileFlag(name: string, file: string): string {
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new CliError(`--${name}: ${file} is a folder; expected a file`);
+  outDirFlag(name, dirname(file));
+  return file;
+}
+
 /** A time flag: `dayN HH:MM[:SS]` (day1 00:00 = start of the run) or integer ms. */
 export function timeFlag(name: string, value: string): number {
   try {

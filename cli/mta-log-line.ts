@@ -20,7 +20,7 @@
  *
  * The syslog prefix (`Dec  6 10:00:00 host `, or an RFC 5424 / ISO time stamp) is optional.
  */
-import type { SmtpPhase } from '../core/types.ts';
+import type { SmtpPhase } from '../core/index.ts';
 
 /** The MTAs whose log lines are read. */
 export type Mta = 'postfix' | 'exim' | 'sendmail';

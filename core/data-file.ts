@@ -1,12 +1,11 @@
 /**
- * Loads a YAML or JSON data file (rule sets, ISP profiles, MX rules, scenarios) and validates it
- * against a zod schema. Every error names the place: `file:line:column: field.path: what was expected`.
- * JSON is parsed by the YAML parser (JSON is a subset of YAML 1.2) so both get line numbers.
+ * Data files' validation, environment-free: a value already read (parsed JSON, a YAML document's
+ * value from node/data-file.ts, an object a caller built) is checked against a zod schema, and a bad
+ * one is a `DataFileError` naming the place: `file:line:column: field.path: what was expected`. The
+ * line and column come from whoever parsed the text (node/data-file.ts for YAML); JSON text parsed
+ * here (`parseJsonData`, rule sync's default) names the field only.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
-
 /** A bad data file. `code` is `MXLAB_DATA`; `file`, `line` (1-based, 0 if unknown) and `field` say where. */
 export class DataFileError extends Error {
   readonly code = 'MXLAB_DATA';
@@ -33,99 +32,47 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/**
- * Reads and validates a data file from disk. A `FILE.parsed` sidecar (the file's value as JSON, which
- * the package build writes beside each shipped YAML file) is used instead of parsing when it is at
- * least as new as the file and passes the schema: YAML parsing is a third of `mxlab qualify`'s start
- * (decisions.md). Anything else, or any doubt, takes the YAML path with its located errors.
- */
-export function loadDataFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
-  const parsed = parsedSidecar(file, schema);
-  if (parsed.ok) return parsed.value;
-  return parseDataText(readDataFile(file), file, schema);
+/** Where a schema issue points and what it says: the field path and the message users read. */
+export interface DataIssue {
+  /** the path of the value the issue is about (for an unknown field: the object holding it) */
+  path: readonly PropertyKey[];
+  /** for an unknown field: its name (the message then names it and the allowed ones) */
+  unknownKey: string | null;
+  detail: string;
 }
 
-/** The sidecar a package build writes beside a YAML data file. */
-export const PARSED_SIDECAR = '.parsed';
-
-function parsedSidecar<S extends z.ZodType>(
-  file: string,
-  schema: S,
-): { ok: true; value: z.output<S> } | { ok: false } {
-  try {
-    const side = file + PARSED_SIDECAR;
-    if (statSync(side).mtimeMs < statSync(file).mtimeMs) return { ok: false };
-    const result = schema.safeParse(JSON.parse(readFileSync(side, 'utf8')));
-    return result.success ? { ok: true, value: result.data } : { ok: false };
-  } catch {
-    return { ok: false };
+/** The first issue of a failed validation, as `DataFileError` words it. */
+export function describeIssue(schema: z.ZodType, error: z.ZodError): DataIssue {
+  const issue = error.issues[0]!;
+  const path = issue.path as PropertyKey[];
+  if (issue.code === 'unrecognized_keys') {
+    return {
+      path,
+      unknownKey: issue.keys[0]!,
+      detail: `unknown field (allowed: ${allowedKeys(schema, path) ?? 'see the schema'})`,
+    };
   }
+  return { path, unknownKey: null, detail: issue.message };
 }
 
-/** A data file's text; a missing or unreadable file is a `DataFileError` naming it (`what` not found). */
-export function readDataFile(file: string, what = 'file'): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new DataFileError(
-      file,
-      0,
-      0,
-      '',
-      e.code === 'ENOENT' ? `${what} not found` : `cannot read (${e.code ?? e.message})`,
-    );
-  }
-}
-
-/** Parses YAML/JSON text and validates it; `file` is only used in error messages. */
-export function parseDataText<S extends z.ZodType>(text: string, file: string, schema: S): z.output<S> {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = lineCounter.linePos(e.pos[0]);
-    throw new DataFileError(file, pos.line, pos.col, '', `syntax error: ${e.message.split('\n')[0]}`);
-  }
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+/** Validates a value already read; `file` names the source in errors (no line: the value has none). */
+export function validateData<S extends z.ZodType>(value: unknown, file: string, schema: S): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  let path = issue.path as PropertyKey[];
-  let node = nodeAt(doc.contents as YamlNode | null, path);
-  let detail = issue.message;
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
-    const keyNode = keyNodeAt(node, key);
-    if (keyNode) node = keyNode;
-    path = [...path, key];
-    detail = `unknown field (allowed: ${allowedKeys(schema, issue.path as PropertyKey[]) ?? 'see the schema'})`;
-  }
-  const offset = node?.range?.[0];
-  const pos = offset === undefined ? { line: 0, col: 0 } : lineCounter.linePos(offset);
-  throw new DataFileError(file, pos.line, pos.col, fieldPath(path), detail);
+  const issue = describeIssue(schema, result.error);
+  const path = issue.unknownKey === null ? issue.path : [...issue.path, issue.unknownKey];
+  throw new DataFileError(file, 0, 0, fieldPath(path), issue.detail);
 }
 
-function nodeAt(root: YamlNode | null, path: readonly PropertyKey[]): YamlNode | null {
-  let node: unknown = root;
-  let last: YamlNode | null = root;
-  for (const key of path) {
-    if (node && typeof node === 'object' && 'get' in node && typeof node.get === 'function') {
-      const next = (node as { get(k: unknown, keep: boolean): unknown }).get(key, true);
-      if (next === undefined) break;
-      node = next;
-      if (next && typeof next === 'object' && 'range' in next) last = next as YamlNode;
-    } else break;
+/** Parses JSON text and validates it; a syntax error is a `DataFileError` naming `file`. */
+export function parseJsonData<S extends z.ZodType>(text: string, file: string, schema: S): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new DataFileError(file, 0, 0, '', `syntax error: ${(err as Error).message.split('\n')[0]}`);
   }
-  return last;
-}
-
-function keyNodeAt(node: YamlNode | null, key: string): YamlNode | null {
-  if (!node || !isMap(node)) return null;
-  for (const pair of node.items) {
-    if (isScalar(pair.key) && pair.key.value === key) return pair.key;
-  }
-  return null;
+  return validateData(value, file, schema);
 }
 
 /** Best effort: the keys an object schema accepts at `path`, for "unknown field" messages. */

@@ -4,8 +4,9 @@
  * run store store them as they are (strings for enums, numbers for reasons).
  */
 
-/** Failure type (SPEC §2). `undefined` is Campaign's "Not defined": the text is not qualified yet. */
-export type FailureType = 'hard' | 'soft' | 'ignored' | 'undefined';
+/** Failure types (SPEC §2). `undefined` is Campaign's "Not defined": the text is not qualified yet. */
+export const FAILURE_TYPES = ['hard', 'soft', 'ignored', 'undefined'] as const;
+export type FailureType = (typeof FAILURE_TYPES)[number];
 
 /** Failure reasons with their technical values (SPEC §3). */
 export const Reason = {
@@ -65,13 +66,16 @@ export function reasonName(reason: number): string {
  * What a qualification does to the address (SPEC §11): quarantine at once, count toward the
  * soft-error threshold, nothing (sender/message/transport problem), denylist (complaint), or ok (not a failure).
  */
-export type Impact = 'quarantine' | 'count' | 'none' | 'denylist' | 'ok';
+export const IMPACTS = ['quarantine', 'count', 'none', 'denylist', 'ok'] as const;
+export type Impact = (typeof IMPACTS)[number];
 
 /** Whether the message is retried (SPEC §6.3): from the SMTP code unless a rule overrides it. */
-export type Disposition = 'transient' | 'permanent';
+export const DISPOSITIONS = ['transient', 'permanent'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
 
 /** Where in the exchange a reply came from. `dns` is resolution, `async` a bounce mail or complaint. */
-export type SmtpPhase = 'dns' | 'connect' | 'ehlo' | 'mail' | 'rcpt' | 'data' | 'async';
+export const SMTP_PHASES = ['dns', 'connect', 'ehlo', 'mail', 'rcpt', 'data', 'async'] as const;
+export type SmtpPhase = (typeof SMTP_PHASES)[number];
 
 /** A parsed SMTP reply (RFC 5321 §4.2, RFC 3463). Never thrown: garbage gives `parseable: false`. */
 export interface ParsedReply {
@@ -137,9 +141,14 @@ export const LOG_STATUS_NAMES = [
   'cancelled',
   'takenIntoAccount',
 ] as const;
+export type LogStatusName = (typeof LOG_STATUS_NAMES)[number];
 
-/** Qualification mode: legacy inbound-email rules, or Enhanced MTA bounce classes mapped to reasons. */
-export type QualificationMode = 'legacy' | 'enhanced';
+/**
+ * Qualification mode: legacy inbound-email rules, or Enhanced MTA bounce classes mapped to reasons.
+ * Also the MTA's mode of a delivery (run store `deliveries.mode`).
+ */
+export const QUALIFICATION_MODES = ['legacy', 'enhanced'] as const;
+export type QualificationMode = (typeof QUALIFICATION_MODES)[number];
 
 /** Time in integer milliseconds since the start of the run (virtual or wall clock). */
 export type Millis = number;

@@ -7,13 +7,11 @@ import {
   DAY,
   days,
   formatDayTime,
-  formatDurationExact,
   HOUR,
   hours,
   MINUTE,
   minutes,
   parseDayTime,
-  parseDuration,
   seconds,
 } from './time.ts';
 
@@ -69,21 +67,6 @@ describe('time helpers', () => {
   test.prop([fc.integer({ min: 0, max: 400 * DAY })])('parseDayTime inverts formatDayTime', (t) => {
     expect(parseDayTime(formatDayTime(t))).toBe(t);
   });
-
-  test.prop([fc.integer({ min: 0, max: 400 * DAY })])('parseDuration inverts formatDurationExact', (t) => {
-    expect(parseDuration(formatDurationExact(t))).toBe(t);
-  });
-
-  it('parse durations', () => {
-    expect(parseDuration('1h30m')).toBe(90 * MINUTE);
-    expect(parseDuration('1.5h')).toBe(90 * MINUTE);
-    expect(parseDuration('2d 3h')).toBe(2 * DAY + 3 * HOUR);
-    expect(parseDuration('500ms')).toBe(500);
-    expect(parseDuration('250')).toBe(250);
-    expect(() => parseDuration('1x')).toThrow(/MXLAB_TIME: bad time "1x": expected a duration/);
-    expect(codeOf(() => parseDuration(''))).toBe('MXLAB_TIME');
-    expect(codeOf(() => parseDuration('h'))).toBe('MXLAB_TIME');
-  });
 });
 
 const notationArb = fc.oneof(
@@ -106,7 +89,7 @@ test.prop([notationArb])(
   'any text parses to an integer >= 0 or fails with MXLAB_TIME, never anything else',
   (text) => {
     const cal = new Calendar('2020-01-01T00:00:00Z');
-    for (const parse of [(t: string) => cal.parse(t), parseDuration, parseDayTime]) {
+    for (const parse of [(t: string) => cal.parse(t), parseDayTime]) {
       let result: number | undefined;
       try {
         result = parse(text);

@@ -1,6 +1,7 @@
 /**
  * Virtual time: integer milliseconds since the start of the run, with helpers to write durations
- * and the `dayN HH:MM` calendar notation scenarios use (`day1 00:00` is the start of the run,
+ * (`hours(2)`; duration text is parsed above the engine, in core/duration.ts) and the `dayN HH:MM`
+ * calendar notation scenarios use (`day1 00:00` is the start of the run,
  * `day2 07:00` is 1 day and 7 hours later). With a start date set, ISO 8601 date-times are accepted
  * too and map to the offset from that date.
  */
@@ -41,7 +42,6 @@ function timeError(text: string, why: string): never {
 }
 
 const DAY_RE = /^day(\d+)(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/i;
-const DURATION_PART_RE = /(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)/giy;
 
 /**
  * A time as users write it on the command line: `dayN HH:MM[:SS]` ({@link parseDayTime}) or a plain
@@ -100,62 +100,6 @@ export function formatDayTime(t: number): string {
   return out;
 }
 
-/**
- * Parses a duration such as `90m`, `1h30m`, `2d`, `45s`, `500ms`, `1.5h` (units d, h, m, s, ms,
- * parts may be separated by spaces) or a bare number of milliseconds, into integer milliseconds.
- */
-export function parseDuration(text: string): number {
-  const src = text.trim();
-  if (src === '') timeError(text, 'empty duration');
-  const unit: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY };
-  DURATION_PART_RE.lastIndex = 0;
-  let total = 0;
-  let pos = 0;
-  if (/^\d+$/.test(src)) {
-    total = Number(src);
-    pos = src.length;
-  }
-  while (pos < src.length) {
-    while (src[pos] === ' ') pos++;
-    if (pos >= src.length) break;
-    DURATION_PART_RE.lastIndex = pos;
-    const m = DURATION_PART_RE.exec(src);
-    if (!m)
-      timeError(text, `expected a duration like "90m", "1h30m", "2d" or "500ms" at "${src.slice(pos)}"`);
-    total += Number(m[1]) * unit[m[2].toLowerCase()];
-    pos = DURATION_PART_RE.lastIndex;
-  }
-  const ms = Math.round(total);
-  if (!Number.isSafeInteger(ms)) timeError(text, 'duration is too large');
-  return ms;
-}
-
-/**
- * Formats integer milliseconds as an exact compact duration (`1d2h30m`, `45s`, `250ms`, `0ms`) that
- * {@link parseDuration} reads back to the same ms. Reports' rounded short form is
- * `formatDurationShort` in reports/format/time-notation.ts.
- */
-export function formatDurationExact(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) {
-    throw new EngineError('MXLAB_TIME', `cannot format duration ${ms}: expected a finite number >= 0`);
-  }
-  let rest = Math.round(ms);
-  if (rest === 0) return '0ms';
-  let out = '';
-  for (const [u, size] of [
-    ['d', DAY],
-    ['h', HOUR],
-    ['m', MINUTE],
-    ['s', SECOND],
-  ] as const) {
-    const n = Math.floor(rest / size);
-    if (n > 0) out += `${n}${u}`;
-    rest -= n * size;
-  }
-  if (rest > 0) out += `${rest}ms`;
-  return out;
-}
-
 const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** Parses an ISO 8601 date or date-time into epoch ms; without an offset it is taken as UTC. */
@@ -172,7 +116,7 @@ function parseIso(text: string): number {
 
 /**
  * Maps between virtual time and the notations users write. Without a start date only `dayN HH:MM`
- * (and durations via {@link parseDuration}) are understood; with one, ISO date-times are too.
+ * is understood; with one, ISO date-times are too.
  */
 export class Calendar {
   /** Epoch ms of `day1 00:00`, or undefined when the run has no start date. */

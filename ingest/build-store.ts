@@ -16,9 +16,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AttemptOutcome, ThroughputEvent } from '../core/mta/index.ts';
 import { parseDiagnostic } from '../core/qualification/index.ts';
 import { QualificationTable } from '../core/qualification/qualification-table.ts';
-import { createQualifier } from '../core/qualification/qualifier.ts';
 import {
   type QuarantineSettings,
   QuarantineTable,
@@ -26,7 +26,6 @@ import {
 } from '../core/quarantine/index.ts';
 import { parseReply } from '../core/reply/parse-reply.ts';
 import {
-  ADDRESS_STATUS_NAMES,
   AddressStatus,
   DAY,
   type FailureType,
@@ -35,10 +34,11 @@ import {
   type QualificationMode,
   type SmtpPhase,
 } from '../core/types.ts';
+import { createQualifier } from '../node/index.ts';
 import { DEFAULT_REPORT_SETTINGS } from '../reports/settings.ts';
 import { buildSummary, stringifySummary } from '../reports/summary/summary.ts';
-import { createRunStore, openRunStore } from '../store/index.ts';
-import type { AttemptOutcome, LogStatusName } from '../store/rows.ts';
+import { createRunSink, createRunStore, openRunStore } from '../store/index.ts';
+import type { LogStatusName } from '../store/rows.ts';
 import { domainOf, type IngestRecord, type InitialStatus } from './record.ts';
 
 /** Truth written for every ingested recipient: a log knows none. */
@@ -148,18 +148,10 @@ export async function buildStore(
     { worker: records.length >= 100_000 },
   );
   try {
-    const quarantine = new QuarantineTable(opts.quarantine ?? {}, (e) => {
-      store.quarantineHistory.push(
-        e.t,
-        e.address,
-        ADDRESS_STATUS_NAMES[e.oldStatus],
-        ADDRESS_STATUS_NAMES[e.newStatus],
-        e.reason,
-        e.text,
-        e.rule,
-        e.cause,
-      );
-    });
+    // the run's own sink: attempts, quarantine history, throughput and the final tables become rows
+    // as in a simulated run
+    const sink = createRunSink(store);
+    const quarantine = new QuarantineTable(opts.quarantine ?? {}, (e) => sink.quarantine(e));
     const initialOf = new Map<string, InitialStatus>();
     for (const s of initial) {
       initialOf.set(s.address, s);
@@ -180,7 +172,7 @@ export async function buildStore(
     const table = new QualificationTable();
     const live = new Map<string, Message>();
     const messages: Message[] = [];
-    const throughput = new Map<string, [number, string, string, number, number, number, number]>();
+    const throughput = new Map<string, ThroughputEvent>();
     for (const r of records) {
       const t = r.epochMs - startEpoch;
       const key = `${r.message}\u0000${r.recipient}`;
@@ -203,15 +195,15 @@ export async function buildStore(
         messages.push(m);
         live.set(key, m);
         const init = initialOf.get(r.recipient)?.status ?? 'valid';
-        store.recipients.push(
-          m.id,
-          r.recipient,
-          m.domain,
-          UNKNOWN_TRUTH,
-          false,
-          init === 'withErrors' ? 'valid' : init,
-          false,
-        );
+        store.recipients.push({
+          id: m.id,
+          address: r.recipient,
+          domain: m.domain,
+          truth: UNKNOWN_TRUTH,
+          complainer: false,
+          initial_status: init === 'withErrors' ? 'valid' : init,
+          control_group: false,
+        });
       }
       m.attempts++;
       m.last = t;
@@ -234,36 +226,41 @@ export async function buildStore(
         m.reason = o.reason;
       }
       if (r.text !== '') m.text = r.text;
-      store.attempts.push(
+      sink.attempt({
         t,
-        1,
-        m.id,
-        m.attempts,
-        m.domain,
-        r.localIp,
-        r.mxIp,
-        stored === 'async' ? 'data' : stored,
-        parsed.code,
-        parsed.enhanced,
-        r.text,
-        q ? q.type : null,
-        q ? q.reason : null,
-        q ? q.impact : 'ok',
-        q ? q.disposition : null,
-        q ? q.rule : null,
-        q ? q.bounceClass : null,
+        deliveryId: 1,
+        recipientId: m.id,
+        attempt: m.attempts,
+        domain: m.domain,
+        localIp: r.localIp,
+        mxIp: r.mxIp,
+        phase: stored,
+        code: parsed.code,
+        enhanced: parsed.enhanced,
+        text: r.text,
+        q,
         outcome,
-      );
+      });
       const slice = t - (t % SLICE_MS);
       const local = r.localIp ?? '';
       const tk = `${slice}\u0000${m.domain}\u0000${local}`;
       let row = throughput.get(tk);
       if (!row) {
-        row = [slice, m.domain, local, 0, 0, 0, 0];
+        row = {
+          sliceMs: slice,
+          domain: m.domain,
+          localIp: local,
+          attempts: 0,
+          delivered: 0,
+          deferred: 0,
+          failed: 0,
+        };
         throughput.set(tk, row);
       }
-      row[3]++;
-      row[outcome === 'delivered' ? 4 : outcome === 'retry' ? 5 : 6]++;
+      row.attempts++;
+      if (outcome === 'delivered') row.delivered++;
+      else if (outcome === 'retry') row.deferred++;
+      else row.failed++;
     }
     store.insertRows('deliveries', [
       {
@@ -278,45 +275,25 @@ export async function buildStore(
     for (const m of messages) {
       const status: LogStatusName =
         m.outcome === 'delivered' ? 'sent' : m.outcome === 'retry' ? 'pending' : 'failed';
-      store.deliveryLog.push(
-        1,
-        m.id,
-        m.address,
-        m.domain,
+      store.deliveryLog.push({
+        delivery_id: 1,
+        recipient_id: m.id,
+        address: m.address,
+        domain: m.domain,
         status,
-        status === 'sent' ? null : m.type,
-        status === 'sent' ? null : m.reason,
-        false,
-        m.text,
-        m.attempts,
-        m.first,
-        m.last,
-        m.delivered,
-      );
+        type: status === 'sent' ? null : m.type,
+        reason: status === 'sent' ? null : m.reason,
+        excluded: false,
+        text: m.text,
+        attempts: m.attempts,
+        first_attempt_ms: m.first,
+        last_attempt_ms: m.last,
+        delivered_ms: m.delivered,
+      });
     }
-    for (const row of throughput.values()) store.throughput.push(...row);
-    for (const r of quarantine.rows())
-      store.quarantine.push(
-        r.address,
-        ADDRESS_STATUS_NAMES[r.status],
-        r.errorCount,
-        r.reason,
-        r.text,
-        r.firstErrorMs,
-        r.lastErrorMs,
-        r.updatedMs ?? 0,
-      );
-    store.insertRows(
-      'qualification',
-      table.list().map((e) => ({
-        normalized: e.normalized,
-        first_text: e.firstText,
-        occurrences: e.occurrences,
-        type: e.type,
-        reason: e.reason,
-        status: e.status,
-      })),
-    );
+    for (const row of throughput.values()) sink.throughput(row);
+    sink.writeQuarantine(quarantine);
+    sink.writeQualification(table);
     await store.setMeta({ recipients: messages.length });
     await store.close();
     const reader = await openRunStore(out, { readonly: true });

@@ -1,7 +1,7 @@
 /**
  * The `actions:` timeline of a scenario: what an operator does at a time of the run (issue #24).
  * Each entry is `at` plus a `kind` and that kind's fields; unknown fields are errors. The runner
- * (`scenarios/run-actions.ts`) applies them in virtual time and logs each in the run store's
+ * (`runner/run-actions.ts`) applies them in virtual time and logs each in the run store's
  * `actions` table.
  */
 import { z } from 'zod';

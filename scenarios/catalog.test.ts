@@ -2,9 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_DIR, loadRuleSet, ruleFiles } from '../core/qualification/load-rules.ts';
-import { createQualifier } from '../core/qualification/qualifier.ts';
-import { loadMxRules } from '../core/shaping/mx-rules.ts';
+import { createQualifier, DEFAULT_RULES_DIR, loadMxRules, loadRuleSet, ruleFiles } from '../node/index.ts';
 import { loadScenario } from './load-scenario.ts';
 
 const CATALOG = fileURLToPath(new URL('./catalog/', import.meta.url));

@@ -9,7 +9,7 @@
  *
  * Prints one row per scenario: recipients, wall time of the run (runPlan: simulation, store, summary),
  * peak RSS, and the headline (delivered / failed / pending, quarantined addresses, false quarantines).
- * `--check` also runs the store consistency checks (scenarios/check-run.ts) after the measurement and
+ * `--check` also runs the store consistency checks (runner/check-run.ts) after the measurement and
  * prints how many violations each run has. Exit code 1 when a run times out, fails, or (with
  * `--check`) is inconsistent; 2 on a bad option. Children get the Node flags `npx mxlab` runs with.
  */
@@ -50,7 +50,7 @@ interface Row {
 // ---------------------------------------------------------------------------------------- child
 
 async function child(name: string, recipients: number, check: boolean, out: string): Promise<ChildResult> {
-  const { CATALOG_DIR, loadScenario, planOf, runPlan } = await import('../scenarios/index.ts');
+  const { CATALOG_DIR, loadScenario, planOf, runPlan } = await import('../runner/index.ts');
   const plan = planOf(loadScenario(join(CATALOG_DIR, `${name}.yaml`), { recipients }));
   const t0 = performance.now();
   const r = await runPlan(plan, { out, openStore: false });
@@ -68,7 +68,7 @@ async function child(name: string, recipients: number, check: boolean, out: stri
     falseQuarantines: s.quarantine.falseQuarantines,
   };
   if (check) {
-    const { checkRun } = await import('../scenarios/check-run.ts');
+    const { checkRun } = await import('../runner/index.ts');
     const { formatViolations } = await import('../store/consistency.ts');
     const c = await checkRun(out, plan, { maxPerCheck: 5 });
     res.violations = c.violations.length;

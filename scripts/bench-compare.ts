@@ -10,17 +10,21 @@
  *   npx tsx scripts/bench-compare.ts --ref ../h19-ref --scenario yahoo-deferrals-enhanced
  *
  * Both children are started by this script with this tree's tsx and the Node flags `npx mxlab` runs
- * with (`--node-flags ''` for none); each imports the runner of its own tree. The work counters
+ * with (`--node-flags ''` for none); each imports the runner of its own tree (runner/index.ts, or
+ * scenarios/index.ts in a tree before runner/). The phases come from the run's `RunResult.timing`
+ * (what `mxlab run --timing` writes), or, from a tree before it (fe4c886 and older), from the
+ * `timing:` lines it prints under `MXLAB_TIMING=1`, which every child is given. The work counters
  * (attempts, sessions) are read from the tree's `Mta` after `finish()`; GC time from `perf_hooks`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { cliNodeFlags } from './cli-node-flags.ts';
+import { type Phases, phasesOfLog, phasesOfTiming, type RunTimingLike } from './run-phases.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const HERE = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -40,8 +44,8 @@ interface Measure {
   /** CPU time from the run's start to the simulation's (population, world, rules, store opening) */
   setupCpuMs: number;
   events: number;
-  /** every `timing:` phase the runner prints (setup, simulation, final tables, store close, summary) */
-  phases: Record<string, number>;
+  /** the run's phases (setup, simulation, final tables, store close, summary) */
+  phases: Phases;
   /** set by the parent */
   load: number;
 }
@@ -51,7 +55,9 @@ interface Measure {
 async function child(tree: string, scenario: string, n: number, seed: number | undefined): Promise<Measure> {
   const at = (p: string) => pathToFileURL(join(tree, p)).href;
   const { resolveScenarioPath } = await import(at('cli/commands/run.ts'));
-  const { loadScenario, planOf, runPlan } = await import(at('scenarios/index.ts'));
+  // the library's entry: runner/ since issue #23, scenarios/ before
+  const entry = existsSync(join(tree, 'runner', 'index.ts')) ? 'runner/index.ts' : 'scenarios/index.ts';
+  const { loadScenario, planOf, runPlan } = await import(at(entry));
   const { Mta } = await import(at('core/mta/mta.ts'));
   const { Simulation } = await import(at('engine/simulation.ts'));
   // CPU time of the simulation alone (wall times stretch with the load; CPU much less)
@@ -84,19 +90,14 @@ async function child(tree: string, scenario: string, n: number, seed: number | u
   obs.observe({ entryTypes: ['gc'] });
   const plan = planOf(loadScenario(resolveScenarioPath(scenario), { recipients: n, seed }));
   const out = mkdtempSync(join(tmpdir(), 'mxlab-bench-compare-'));
-  // the runner prints `timing: setup N ms, simulation N ms, N events` under MXLAB_TIMING
+  // a tree before RunResult.timing prints `timing: setup N ms, simulation N ms, N events` under MXLAB_TIMING
   let events = 0;
-  const phases: Record<string, number> = {};
+  let phases: Phases = {};
   const error = console.error;
   console.error = (...a: unknown[]) => {
-    const line = String(a[0]);
-    const m = /, (\d+) events/.exec(line);
-    if (m) events = Number(m[1]);
-    if (line.startsWith('timing:'))
-      for (const part of line.slice(7).split(',')) {
-        const p = /^\s*([a-z][a-z ]*?)\s+(\d+)\s+ms\s*$/.exec(part);
-        if (p) phases[p[1]!] = Number(p[2]);
-      }
+    const log = phasesOfLog(String(a[0]));
+    if (log.events > 0) events = log.events;
+    Object.assign(phases, log.phases);
     error(...a);
   };
   c0 = process.cpuUsage();
@@ -105,6 +106,11 @@ async function child(tree: string, scenario: string, n: number, seed: number | u
     const r = await runPlan(plan, { out, openStore: false });
     const wallMs = performance.now() - t0;
     const c = process.cpuUsage(c0);
+    const timing = (r as { timing?: RunTimingLike }).timing;
+    if (timing) {
+      phases = phasesOfTiming(timing);
+      events = timing.events;
+    }
     await new Promise((ok) => setImmediate(ok)); // let the observer see the last GC entries
     obs.disconnect();
     const counters = (mta as { counters: { attempts: number; sessions: number } } | null)?.counters;

@@ -6,8 +6,9 @@
 import { DeliveryLog, LogEvent, SuccessSeries } from '../core/delivery-log/index.ts';
 import { DeliveryPreparation } from '../core/preparation/index.ts';
 import { QuarantineTable } from '../core/quarantine/index.ts';
-import { decideRetry, LegacyRetryPolicy, retryPolicy } from '../core/retry/index.ts';
+import { decideRetry, LegacyRetryPolicy } from '../core/retry/index.ts';
 import { HOUR, type Qualification } from '../core/types.ts';
+import { retryPolicy } from '../node/index.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const DECISIONS = 20_000_000;

@@ -12,14 +12,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  createQualifier,
-  defaultRuleSet,
-  type Qualifier,
-  type Rule,
-  type RuleSet,
-} from '../core/qualification/index.ts';
+import type { Qualifier, Rule, RuleSet } from '../core/qualification/index.ts';
 import { parseReply } from '../core/reply/parse-reply.ts';
+import { createQualifier, defaultRuleSet } from '../node/index.ts';
 
 /** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
 const CORPUS_ROOT =

@@ -9,7 +9,12 @@ import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderCsv, writeReport } from '../reports/index.ts';
-import { DELIVERED_250, dnsFailure, MAILBOX_FULL_452 } from '../reports/test-helpers/attempt-rows.ts';
+import {
+  DELIVERED_250,
+  dnsFailure,
+  MAILBOX_FULL_452,
+  replyFields,
+} from '../reports/test-helpers/attempt-rows.ts';
 import { createRunStore, openRunStore } from '../store/index.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -85,11 +90,51 @@ async function generate(dir: string): Promise<void> {
                   ? 'invalidDomain'
                   : 'autoResponder';
     const pre = rnd() < 0.01;
-    w.recipients.push(id, address, domain, truth, false, pre ? 'quarantine' : 'valid', false);
+    w.recipients.push({
+      id,
+      address,
+      domain,
+      truth,
+      complainer: false,
+      initial_status: pre ? 'quarantine' : 'valid',
+      control_group: false,
+    });
     if (pre) {
-      w.deliveryLog.push(1, id, address, domain, 'failed', 'hard', 9, true, null, 0, null, null, null);
-      w.quarantine.push(address, 'quarantine', 1, 1, 'old', 0, 0, 0);
-      w.quarantineHistory.push(0, address, 'valid', 'quarantine', 1, 'old', null, 'initial');
+      w.deliveryLog.push({
+        delivery_id: 1,
+        recipient_id: id,
+        address,
+        domain,
+        status: 'failed',
+        type: 'hard',
+        reason: 9,
+        excluded: true,
+        text: null,
+        attempts: 0,
+        first_attempt_ms: null,
+        last_attempt_ms: null,
+        delivered_ms: null,
+      });
+      w.quarantine.push({
+        address,
+        status: 'quarantine',
+        error_count: 1,
+        reason: 1,
+        text: 'old',
+        first_error_ms: 0,
+        last_error_ms: 0,
+        updated_ms: 0,
+      });
+      w.quarantineHistory.push({
+        t: 0,
+        address,
+        old_status: 'valid',
+        new_status: 'quarantine',
+        reason: 1,
+        text: 'old',
+        rule: null,
+        cause: 'initial',
+      });
       continue;
     }
     const t0 = Math.floor((id / N) * 10 * H);
@@ -97,141 +142,309 @@ async function generate(dir: string): Promise<void> {
     if (truth === 'valid' || truth === 'autoResponder' || truth === 'disabled') {
       if (outage) {
         const text = `550 5.1.1 <${address}>: user lookup success but no user record found`;
-        w.attempts.push(
-          t0,
-          1,
-          id,
-          1,
+        w.attempts.push({
+          t: t0,
+          delivery_id: 1,
+          recipient_id: id,
+          attempt: 1,
           domain,
-          ip,
-          '192.0.2.1',
-          'rcpt',
-          550,
-          '5.1.1',
+          local_ip: ip,
+          mx_ip: '192.0.2.1',
+          phase: 'rcpt',
+          code: 550,
+          enhanced: '5.1.1',
           text,
-          'hard',
-          1,
-          'quarantine',
-          'permanent',
-          'Momen_Code10_InvalidRecipient',
-          10,
-          'failed',
-        );
+          type: 'hard',
+          reason: 1,
+          impact: 'quarantine',
+          disposition: 'permanent',
+          rule: 'Momen_Code10_InvalidRecipient',
+          bounce_class: 10,
+          outcome: 'failed',
+        });
         count(t0, d, 3);
-        w.deliveryLog.push(1, id, address, domain, 'failed', 'hard', 1, false, text, 1, t0, t0, null);
-        w.quarantine.push(address, 'quarantine', 1, 1, text, t0, t0, t0);
-        w.quarantineHistory.push(
-          t0,
+        w.deliveryLog.push({
+          delivery_id: 1,
+          recipient_id: id,
           address,
-          'valid',
-          'quarantine',
-          1,
+          domain,
+          status: 'failed',
+          type: 'hard',
+          reason: 1,
+          excluded: false,
           text,
-          'Momen_Code10_InvalidRecipient',
-          'sync',
-        );
+          attempts: 1,
+          first_attempt_ms: t0,
+          last_attempt_ms: t0,
+          delivered_ms: null,
+        });
+        w.quarantine.push({
+          address,
+          status: 'quarantine',
+          error_count: 1,
+          reason: 1,
+          text,
+          first_error_ms: t0,
+          last_error_ms: t0,
+          updated_ms: t0,
+        });
+        w.quarantineHistory.push({
+          t: t0,
+          address,
+          old_status: 'valid',
+          new_status: 'quarantine',
+          reason: 1,
+          text,
+          rule: 'Momen_Code10_InvalidRecipient',
+          cause: 'sync',
+        });
       } else if (rnd() < 0.15) {
         const t1 = t0 + H + Math.floor(rnd() * 600_000);
-        w.attempts.push(
-          t0,
-          1,
-          id,
-          1,
+        w.attempts.push({
+          t: t0,
+          delivery_id: 1,
+          recipient_id: id,
+          attempt: 1,
           domain,
-          ip,
-          '192.0.2.1',
-          'rcpt',
-          421,
-          '4.7.0',
-          '421 4.7.0 [TSS04] Messages temporarily deferred',
-          'soft',
-          3,
-          'none',
-          'transient',
-          'Deferral',
-          null,
-          'retry',
-        );
+          local_ip: ip,
+          mx_ip: '192.0.2.1',
+          phase: 'rcpt',
+          code: 421,
+          enhanced: '4.7.0',
+          text: '421 4.7.0 [TSS04] Messages temporarily deferred',
+          type: 'soft',
+          reason: 3,
+          impact: 'none',
+          disposition: 'transient',
+          rule: 'Deferral',
+          bounce_class: null,
+          outcome: 'retry',
+        });
         count(t0, d, 2);
-        w.attempts.push(t1, 1, id, 2, domain, ip, '192.0.2.1', ...DELIVERED_250);
+        w.attempts.push({
+          t: t1,
+          delivery_id: 1,
+          recipient_id: id,
+          attempt: 2,
+          domain,
+          local_ip: ip,
+          mx_ip: '192.0.2.1',
+          ...replyFields(DELIVERED_250),
+        });
         count(t1, d, 1);
-        w.deliveryLog.push(1, id, address, domain, 'sent', null, null, false, '250 ok', 2, t0, t1, t1);
+        w.deliveryLog.push({
+          delivery_id: 1,
+          recipient_id: id,
+          address,
+          domain,
+          status: 'sent',
+          type: null,
+          reason: null,
+          excluded: false,
+          text: '250 ok',
+          attempts: 2,
+          first_attempt_ms: t0,
+          last_attempt_ms: t1,
+          delivered_ms: t1,
+        });
       } else {
-        w.attempts.push(t0, 1, id, 1, domain, ip, '192.0.2.1', ...DELIVERED_250);
+        w.attempts.push({
+          t: t0,
+          delivery_id: 1,
+          recipient_id: id,
+          attempt: 1,
+          domain,
+          local_ip: ip,
+          mx_ip: '192.0.2.1',
+          ...replyFields(DELIVERED_250),
+        });
         count(t0, d, 1);
-        w.deliveryLog.push(1, id, address, domain, 'sent', null, null, false, '250 ok', 1, t0, t0, t0);
+        w.deliveryLog.push({
+          delivery_id: 1,
+          recipient_id: id,
+          address,
+          domain,
+          status: 'sent',
+          type: null,
+          reason: null,
+          excluded: false,
+          text: '250 ok',
+          attempts: 1,
+          first_attempt_ms: t0,
+          last_attempt_ms: t0,
+          delivered_ms: t0,
+        });
       }
     } else if (truth === 'unknown' || (truth === 'disabledPermanent' && rnd() < 0.5)) {
       const text =
         truth === 'unknown' ? `550 5.1.1 <${address}>: no such user` : '550 5.2.1 account disabled';
-      w.attempts.push(
-        t0,
-        1,
-        id,
-        1,
+      w.attempts.push({
+        t: t0,
+        delivery_id: 1,
+        recipient_id: id,
+        attempt: 1,
         domain,
-        ip,
-        '192.0.2.1',
-        'rcpt',
-        550,
-        truth === 'unknown' ? '5.1.1' : '5.2.1',
+        local_ip: ip,
+        mx_ip: '192.0.2.1',
+        phase: 'rcpt',
+        code: 550,
+        enhanced: truth === 'unknown' ? '5.1.1' : '5.2.1',
         text,
-        'hard',
-        truth === 'unknown' ? 1 : 4,
-        'quarantine',
-        'permanent',
-        'UserUnknown',
-        null,
-        'failed',
-      );
+        type: 'hard',
+        reason: truth === 'unknown' ? 1 : 4,
+        impact: 'quarantine',
+        disposition: 'permanent',
+        rule: 'UserUnknown',
+        bounce_class: null,
+        outcome: 'failed',
+      });
       count(t0, d, 3);
-      w.deliveryLog.push(1, id, address, domain, 'failed', 'hard', 1, false, text, 1, t0, t0, null);
-      w.quarantine.push(address, 'quarantine', 1, 1, text, t0, t0, t0);
-      w.quarantineHistory.push(t0, address, 'valid', 'quarantine', 1, text, 'UserUnknown', 'sync');
+      w.deliveryLog.push({
+        delivery_id: 1,
+        recipient_id: id,
+        address,
+        domain,
+        status: 'failed',
+        type: 'hard',
+        reason: 1,
+        excluded: false,
+        text,
+        attempts: 1,
+        first_attempt_ms: t0,
+        last_attempt_ms: t0,
+        delivered_ms: null,
+      });
+      w.quarantine.push({
+        address,
+        status: 'quarantine',
+        error_count: 1,
+        reason: 1,
+        text,
+        first_error_ms: t0,
+        last_error_ms: t0,
+        updated_ms: t0,
+      });
+      w.quarantineHistory.push({
+        t: t0,
+        address,
+        old_status: 'valid',
+        new_status: 'quarantine',
+        reason: 1,
+        text,
+        rule: 'UserUnknown',
+        cause: 'sync',
+      });
     } else if (truth === 'mailboxFull' || truth === 'disabledPermanent') {
       for (let k = 0; k < 3; k++) {
         const t = t0 + k * H;
-        w.attempts.push(t, 1, id, k + 1, domain, ip, '192.0.2.1', ...MAILBOX_FULL_452);
+        w.attempts.push({
+          t,
+          delivery_id: 1,
+          recipient_id: id,
+          attempt: k + 1,
+          domain,
+          local_ip: ip,
+          mx_ip: '192.0.2.1',
+          ...replyFields(MAILBOX_FULL_452),
+        });
         count(t, d, 2);
       }
-      w.deliveryLog.push(
-        1,
-        id,
+      w.deliveryLog.push({
+        delivery_id: 1,
+        recipient_id: id,
         address,
         domain,
-        'pending',
-        'soft',
-        5,
-        false,
-        '452 4.2.2 mailbox full',
-        3,
-        t0,
-        t0 + 2 * H,
-        null,
-      );
-      w.quarantine.push(address, 'withErrors', 1, 5, '452 4.2.2 mailbox full', t0, t0, t0);
-      w.quarantineHistory.push(
-        t0,
+        status: 'pending',
+        type: 'soft',
+        reason: 5,
+        excluded: false,
+        text: '452 4.2.2 mailbox full',
+        attempts: 3,
+        first_attempt_ms: t0,
+        last_attempt_ms: t0 + 2 * H,
+        delivered_ms: null,
+      });
+      w.quarantine.push({
         address,
-        'valid',
-        'withErrors',
-        5,
-        '452 4.2.2 mailbox full',
-        'MailboxFull',
-        'sync',
-      );
+        status: 'withErrors',
+        error_count: 1,
+        reason: 5,
+        text: '452 4.2.2 mailbox full',
+        first_error_ms: t0,
+        last_error_ms: t0,
+        updated_ms: t0,
+      });
+      w.quarantineHistory.push({
+        t: t0,
+        address,
+        old_status: 'valid',
+        new_status: 'withErrors',
+        reason: 5,
+        text: '452 4.2.2 mailbox full',
+        rule: 'MailboxFull',
+        cause: 'sync',
+      });
     } else {
       const text = `DNS query failed for '${domain}'`;
-      w.attempts.push(t0, 1, id, 1, domain, null, null, ...dnsFailure(text, 'retry'));
-      w.attempts.push(t0 + 24 * H, 1, id, 2, domain, null, null, ...dnsFailure(text, 'expired'));
+      w.attempts.push({
+        t: t0,
+        delivery_id: 1,
+        recipient_id: id,
+        attempt: 1,
+        domain,
+        local_ip: null,
+        mx_ip: null,
+        ...replyFields(dnsFailure(text, 'retry')),
+      });
+      w.attempts.push({
+        t: t0 + 24 * H,
+        delivery_id: 1,
+        recipient_id: id,
+        attempt: 2,
+        domain,
+        local_ip: null,
+        mx_ip: null,
+        ...replyFields(dnsFailure(text, 'expired')),
+      });
       count(t0, d, 2);
       count(t0 + 24 * H, d, 3);
-      w.deliveryLog.push(1, id, address, domain, 'failed', 'soft', 2, false, text, 2, t0, t0 + 24 * H, null);
-      w.quarantine.push(address, 'withErrors', 1, 2, text, t0, t0, t0);
+      w.deliveryLog.push({
+        delivery_id: 1,
+        recipient_id: id,
+        address,
+        domain,
+        status: 'failed',
+        type: 'soft',
+        reason: 2,
+        excluded: false,
+        text,
+        attempts: 2,
+        first_attempt_ms: t0,
+        last_attempt_ms: t0 + 24 * H,
+        delivered_ms: null,
+      });
+      w.quarantine.push({
+        address,
+        status: 'withErrors',
+        error_count: 1,
+        reason: 2,
+        text,
+        first_error_ms: t0,
+        last_error_ms: t0,
+        updated_ms: t0,
+      });
     }
   }
   for (const [key, a] of [...tp].sort((x, y) => x[0] - y[0]))
-    w.throughput.push(Math.floor(key / 64) * SLICE, DOMAINS[key % 64]!, ip, a[0]!, a[1]!, a[2]!, a[3]!);
+    w.throughput.push({
+      slice_ms: Math.floor(key / 64) * SLICE,
+      domain: DOMAINS[key % 64]!,
+      local_ip: ip,
+      attempts: a[0]!,
+      delivered: a[1]!,
+      deferred: a[2]!,
+      failed: a[3]!,
+    });
   for (let k = 0; k < 500; k++)
     w.insertRows('qualification', [
       {
@@ -244,16 +457,16 @@ async function generate(dir: string): Promise<void> {
       },
     ]);
   for (let k = 0; k < 30; k++)
-    w.suspensions.push(
-      k % 2 ? 'suspend' : 'block',
-      DOMAINS[k % 10]!,
-      ip,
-      null,
-      k * H,
-      k * H + 2 * H,
-      'TSS04',
-      '421 4.7.0 [TSS04]',
-    );
+    w.suspensions.push({
+      kind: k % 2 ? 'suspend' : 'block',
+      domain: DOMAINS[k % 10]!,
+      local_ip: ip,
+      mx_ip: null,
+      start_ms: k * H,
+      end_ms: k * H + 2 * H,
+      rule: 'TSS04',
+      text: '421 4.7.0 [TSS04]',
+    });
   await w.close();
 }
 

@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { cliNodeFlags } from './cli-node-flags.ts';
+import { phasesOfTiming } from './run-phases.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const TARGETS = {
@@ -39,7 +40,7 @@ interface ChildResult {
   wallMs: number;
   cpuMs: number;
   maxRssMb: number;
-  /** run only: phases printed by the runner under MXLAB_TIMING */
+  /** run only: the run's phases (`RunResult.timing`) */
   phases?: Record<string, number>;
   /** run only: what the summary says, to check the run did the work */
   delivered?: number;
@@ -65,7 +66,7 @@ async function childEmail(n: number, seed: number): Promise<ChildResult> {
 
 async function childRun(scenario: string, n: number, seed: number | undefined): Promise<ChildResult> {
   const { resolveScenarioPath } = await import('../cli/commands/run.ts');
-  const { loadScenario, planOf, runPlan } = await import('../scenarios/index.ts');
+  const { loadScenario, planOf, runPlan } = await import('../runner/index.ts');
   const plan = planOf(loadScenario(resolveScenarioPath(scenario), { recipients: n, seed }));
   const out = mkdtempSync(join(tmpdir(), 'mxlab-bench-run-'));
   const c0 = process.cpuUsage();
@@ -81,6 +82,7 @@ async function childRun(scenario: string, n: number, seed: number | undefined): 
       wallMs,
       cpuMs: (c.user + c.system) / 1000,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      phases: phasesOfTiming(r.timing),
       delivered: m.delivered,
     };
   } finally {
@@ -94,7 +96,6 @@ function spawnChild(args: string[], nodeFlags: string[]): ChildResult & { stderr
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [...nodeFlags, ...process.execArgv, SELF, '--child', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, MXLAB_TIMING: '1' },
     maxBuffer: 64 << 20,
     timeout: 3_600_000,
   });
@@ -105,22 +106,8 @@ function spawnChild(args: string[], nodeFlags: string[]): ChildResult & { stderr
   }
   const last = r.stdout.trim().split('\n').at(-1)!;
   const res = JSON.parse(last) as ChildResult;
-  res.phases = phasesOf(r.stderr);
   res.processMs = performance.now() - t0;
   return { ...res, stderr: r.stderr };
-}
-
-/** `timing: setup 1666 ms, simulation 12224 ms, ...` lines → { setup: 1666, simulation: 12224, ... } */
-function phasesOf(stderr: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of stderr.split('\n')) {
-    if (!line.startsWith('timing:')) continue;
-    for (const part of line.slice(7).split(',')) {
-      const m = /^\s*([a-z][a-z ]*?)\s+(\d+)\s+ms\s*$/.exec(part);
-      if (m) out[m[1]!] = Number(m[2]);
-    }
-  }
-  return out;
 }
 
 function median(xs: readonly number[]): number {

@@ -2,7 +2,8 @@
  * Shaping checks per second: `nextSendAt` and `routeId` on many paths, legacy and enhanced, plus the
  * full send loop (route + onSend). Run: npx tsx scripts/bench-shaping.ts
  */
-import { createShaper, loadAdaptiveRules, loadMxRules, loadWarmup } from '../core/shaping/index.ts';
+import { createShaper } from '../core/shaping/index.ts';
+import { loadAdaptiveRules, loadMxRules, loadWarmup } from '../node/index.ts';
 
 const mxRules = loadMxRules();
 const N_DOMAINS = 1_000;

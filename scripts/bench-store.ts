@@ -302,26 +302,26 @@ await measure('E temporary CSV file + INSERT ... SELECT FROM read_csv', async ()
 await measure('F mxlab writer: interned ids + enum bytes, staged, list lookup', async () => {
   const w = await createRunStore(join(dir, 'f'), { bench: 'F' });
   for (let i = 0; i < N; i++) {
-    w.attempts.push(
-      d.t[i]!,
-      1,
-      d.rid[i]!,
-      1,
-      d.domain[i]!,
-      d.ip[i]!,
-      d.mx[i]!,
-      d.phase[i] as never,
-      d.code[i]!,
-      d.enh[i]!,
-      d.text[i]!,
-      d.type[i] as never,
-      d.reason[i]!,
-      d.impact[i] as never,
-      d.disp[i] as never,
-      d.rule[i]!,
-      null,
-      d.outcome[i] as never,
-    );
+    w.attempts.push({
+      t: d.t[i]!,
+      delivery_id: 1,
+      recipient_id: d.rid[i]!,
+      attempt: 1,
+      domain: d.domain[i]!,
+      local_ip: d.ip[i]!,
+      mx_ip: d.mx[i]!,
+      phase: d.phase[i] as never,
+      code: d.code[i]!,
+      enhanced: d.enh[i]!,
+      text: d.text[i]!,
+      type: d.type[i] as never,
+      reason: d.reason[i]!,
+      impact: d.impact[i] as never,
+      disposition: d.disp[i] as never,
+      rule: d.rule[i]!,
+      bounce_class: null,
+      outcome: d.outcome[i] as never,
+    });
   }
   await w.close();
 });
@@ -347,86 +347,103 @@ let peak = 0;
 const domainOf = (i: number) => `domain${i % 1000}.example`;
 for (let i = 0; i < RECIPIENTS; i++) {
   const addr = `user${i}@${domainOf(i)}`;
-  w.recipients.push(
-    i,
-    addr,
-    domainOf(i),
-    i % 50 === 0 ? 'unknown' : 'valid',
-    i % 997 === 0,
-    'valid',
-    i % 100 === 0,
-  );
+  w.recipients.push({
+    id: i,
+    address: addr,
+    domain: domainOf(i),
+    truth: i % 50 === 0 ? 'unknown' : 'valid',
+    complainer: i % 997 === 0,
+    initial_status: 'valid',
+    control_group: i % 100 === 0,
+  });
   const failed = i % 50 === 0;
-  w.deliveryLog.push(
-    1,
-    i,
-    addr,
-    domainOf(i),
-    failed ? 'failed' : 'sent',
-    failed ? 'hard' : null,
-    failed ? 1 : null,
-    false,
-    failed ? texts[i % 200]! : null,
-    1,
-    i * 10,
-    i * 10,
-    failed ? null : i * 10,
-  );
-  w.attempts.push(
-    i * 10,
-    1,
-    i,
-    1,
-    domainOf(i),
-    `10.0.0.${i & 7}`,
-    `192.0.2.${i % 250}`,
-    'rcpt',
-    failed ? 550 : 250,
-    failed ? '5.1.1' : '2.0.0',
-    failed ? texts[i % 200]! : '250 2.0.0 OK',
-    failed ? 'hard' : null,
-    failed ? 1 : null,
-    failed ? 'quarantine' : 'ok',
-    failed ? 'permanent' : null,
-    failed ? 'rule-1' : null,
-    null,
-    failed ? 'failed' : 'delivered',
-  );
+  w.deliveryLog.push({
+    delivery_id: 1,
+    recipient_id: i,
+    address: addr,
+    domain: domainOf(i),
+    status: failed ? 'failed' : 'sent',
+    type: failed ? 'hard' : null,
+    reason: failed ? 1 : null,
+    excluded: false,
+    text: failed ? texts[i % 200]! : null,
+    attempts: 1,
+    first_attempt_ms: i * 10,
+    last_attempt_ms: i * 10,
+    delivered_ms: failed ? null : i * 10,
+  });
+  w.attempts.push({
+    t: i * 10,
+    delivery_id: 1,
+    recipient_id: i,
+    attempt: 1,
+    domain: domainOf(i),
+    local_ip: `10.0.0.${i & 7}`,
+    mx_ip: `192.0.2.${i % 250}`,
+    phase: 'rcpt',
+    code: failed ? 550 : 250,
+    enhanced: failed ? '5.1.1' : '2.0.0',
+    text: failed ? texts[i % 200]! : '250 2.0.0 OK',
+    type: failed ? 'hard' : null,
+    reason: failed ? 1 : null,
+    impact: failed ? 'quarantine' : 'ok',
+    disposition: failed ? 'permanent' : null,
+    rule: failed ? 'rule-1' : null,
+    bounce_class: null,
+    outcome: failed ? 'failed' : 'delivered',
+  });
   if (i % 10 < 3) {
-    w.attempts.push(
-      i * 10 + 5,
-      1,
-      i,
-      2,
-      domainOf(i),
-      `10.0.0.${i & 7}`,
-      `192.0.2.${i % 250}`,
-      'rcpt',
-      452,
-      '4.2.2',
-      '452 4.2.2 mailbox full, try again later',
-      'soft',
-      5,
-      'count',
-      'transient',
-      'full',
-      null,
-      'retry',
-    );
-    w.quarantineHistory.push(
-      i * 10,
-      addr,
-      'valid',
-      'withErrors',
-      5,
-      '452 4.2.2 mailbox full',
-      'full',
-      'sync',
-    );
-    w.quarantine.push(addr, 'withErrors', 1, 5, '452 4.2.2 mailbox full', i * 10, i * 10, i * 10);
+    w.attempts.push({
+      t: i * 10 + 5,
+      delivery_id: 1,
+      recipient_id: i,
+      attempt: 2,
+      domain: domainOf(i),
+      local_ip: `10.0.0.${i & 7}`,
+      mx_ip: `192.0.2.${i % 250}`,
+      phase: 'rcpt',
+      code: 452,
+      enhanced: '4.2.2',
+      text: '452 4.2.2 mailbox full, try again later',
+      type: 'soft',
+      reason: 5,
+      impact: 'count',
+      disposition: 'transient',
+      rule: 'full',
+      bounce_class: null,
+      outcome: 'retry',
+    });
+    w.quarantineHistory.push({
+      t: i * 10,
+      address: addr,
+      old_status: 'valid',
+      new_status: 'withErrors',
+      reason: 5,
+      text: '452 4.2.2 mailbox full',
+      rule: 'full',
+      cause: 'sync',
+    });
+    w.quarantine.push({
+      address: addr,
+      status: 'withErrors',
+      error_count: 1,
+      reason: 5,
+      text: '452 4.2.2 mailbox full',
+      first_error_ms: i * 10,
+      last_error_ms: i * 10,
+      updated_ms: i * 10,
+    });
   }
   if (i % 20 === 0)
-    w.throughput.push(Math.floor(i / 20) * 300_000, domainOf(i), `10.0.0.${i & 7}`, 20, 18, 1, 1);
+    w.throughput.push({
+      slice_ms: Math.floor(i / 20) * 300_000,
+      domain: domainOf(i),
+      local_ip: `10.0.0.${i & 7}`,
+      attempts: 20,
+      delivered: 18,
+      deferred: 1,
+      failed: 1,
+    });
   if ((i & 0xffff) === 0) peak = Math.max(peak, process.memoryUsage().rss);
 }
 const tPush = performance.now();

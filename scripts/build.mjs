@@ -50,7 +50,7 @@ function dropEmpty(dir) {
   if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
 }
 dropEmpty(DIST);
-// beside each YAML data file its value as JSON (FILE.parsed, read by core/data-file.ts's
+// beside each YAML data file its value as JSON (FILE.parsed, read by node/data-file.ts's
 // loadDataFile when fresh): parsing the shipped rules is a third of `mxlab qualify`'s start. Written
 // only when the YAML parses (the loader then reports its errors) and survives JSON unchanged.
 let sidecars = 0;

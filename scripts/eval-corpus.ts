@@ -15,14 +15,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInMail, type InMailResult } from '../core/inmail/index.ts';
-import {
-  createQualifier,
-  defaultRuleSet,
-  mailFamily,
-  type RuleSet,
-  SISIMAI_MAP,
-  withoutFamily,
-} from '../core/qualification/index.ts';
+import { mailFamily, type RuleSet, SISIMAI_MAP, withoutFamily } from '../core/qualification/index.ts';
+import { createQualifier, defaultRuleSet } from '../node/index.ts';
 import type { ReplyFigures, Sum } from './eval-replies.ts';
 
 /** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */

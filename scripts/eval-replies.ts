@@ -13,10 +13,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  createQualifier,
-  defaultBounceRuleSet,
-  defaultRuleSet,
-  loadRuleSet,
   type Qualifier,
   type RuleSet,
   replyFamily,
@@ -24,6 +20,7 @@ import {
   withoutFamily,
 } from '../core/qualification/index.ts';
 import type { SmtpPhase } from '../core/types.ts';
+import { createQualifier, defaultBounceRuleSet, defaultRuleSet, loadRuleSet } from '../node/index.ts';
 
 /** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */
 const CORPUS_ROOT =

@@ -13,7 +13,7 @@
  * | `slice-limit` | no MX-rule bucket sends more in one slice than its rule allows (SPEC §7.1; needs `limits`) |
  *
  * The store does not hold the MX rules: `limits` (one row per (domain, MX IP) with its rule) comes
- * from the caller (scenarios/path-limits.ts derives them from the run's plan).
+ * from the caller (runner/path-limits.ts derives them from the run's plan).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

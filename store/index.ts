@@ -2,6 +2,13 @@
  * The run store: one DuckDB file per run that the run writes (`createRunStore`) and reports,
  * compare, remediation and users' SQL read (`openRunStore`). Schema: `schema.sql`, documented in README.md.
  */
+export {
+  type CheckOptions,
+  checkConsistency,
+  formatViolations,
+  type PathLimit,
+  type Violation,
+} from './consistency.ts';
 export { StoreError } from './errors.ts';
 export { STORE_FILE, storeFile } from './paths.ts';
 export { type OpenOptions, openRunStore, type RunStore, type SqlParams } from './reader.ts';
@@ -26,7 +33,13 @@ export type {
   TableRows,
   ThroughputRow,
 } from './rows.ts';
-export { ENUMS, SCHEMA_VERSION, TABLES, type TableName } from './tables.ts';
+export {
+  createRunSink,
+  type QualificationSource,
+  type QuarantineSource,
+  type RunStoreSink,
+} from './run-sink.ts';
+export { ENUMS, SCHEMA_VERSION, STORE_TABLES, TABLES, type TableName } from './tables.ts';
 export {
   createRunStore,
   type RunStoreOptions,

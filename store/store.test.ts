@@ -49,29 +49,6 @@ function attempt(i: number, over: Partial<AttemptRow> = {}): AttemptRow {
   };
 }
 
-function pushAttempt(w: Awaited<ReturnType<typeof createRunStore>>, a: AttemptRow): void {
-  w.attempts.push(
-    a.t,
-    a.delivery_id,
-    a.recipient_id,
-    a.attempt,
-    a.domain,
-    a.local_ip,
-    a.mx_ip,
-    a.phase,
-    a.code,
-    a.enhanced,
-    a.text,
-    a.type,
-    a.reason,
-    a.impact,
-    a.disposition,
-    a.rule,
-    a.bounce_class,
-    a.outcome,
-  );
-}
-
 describe('schema', () => {
   it('tables.ts mirrors schema.sql column by column', async () => {
     const dir = fresh();
@@ -112,7 +89,7 @@ describe('round trip', () => {
     const w = await createRunStore(dir, { seed: 42, scenario: 'round-trip' }, { flushRows: 7 });
     const rows = Array.from({ length: 50 }, (_, i) => attempt(i));
     rows.push(attempt(50, { t: Number.MAX_SAFE_INTEGER, text: '' }), attempt(51, { t: -5, text: 'neg' }));
-    for (const a of rows) pushAttempt(w, a);
+    for (const a of rows) w.attempts.push(a);
     const summary = await w.close();
     expect(summary.rows.attempts).toBe(rows.length);
     const r = await openRunStore(dir);
@@ -157,15 +134,15 @@ describe('round trip', () => {
     ];
     w.insertRows('recipients', recipients.slice(0, 1));
     const r2 = recipients[1]!;
-    w.recipients.push(
-      r2.id,
-      r2.address,
-      r2.domain,
-      r2.truth,
-      r2.complainer,
-      r2.initial_status,
-      r2.control_group,
-    );
+    w.recipients.push({
+      id: r2.id,
+      address: r2.address,
+      domain: r2.domain,
+      truth: r2.truth,
+      complainer: r2.complainer,
+      initial_status: r2.initial_status,
+      control_group: r2.control_group,
+    });
     w.insertRows('deliveries', [
       {
         id: 1,
@@ -176,7 +153,21 @@ describe('round trip', () => {
         mode: 'enhanced',
       },
     ]);
-    w.deliveryLog.push(1, 1, 'a@x.example', 'x.example', 'sent', null, null, false, null, 1, 10, 10, 11);
+    w.deliveryLog.push({
+      delivery_id: 1,
+      recipient_id: 1,
+      address: 'a@x.example',
+      domain: 'x.example',
+      status: 'sent',
+      type: null,
+      reason: null,
+      excluded: false,
+      text: null,
+      attempts: 1,
+      first_attempt_ms: 10,
+      last_attempt_ms: 10,
+      delivered_ms: 11,
+    });
     w.insertRows('delivery_log', [
       {
         delivery_id: 1,
@@ -189,8 +180,26 @@ describe('round trip', () => {
         attempts: 0,
       },
     ]);
-    w.quarantine.push('a@x.example', 'quarantine', 1, 1, '550 5.1.1', 5, 5, 5);
-    w.quarantineHistory.push(5, 'a@x.example', 'valid', 'quarantine', 1, '550 5.1.1', 'user-unknown', 'sync');
+    w.quarantine.push({
+      address: 'a@x.example',
+      status: 'quarantine',
+      error_count: 1,
+      reason: 1,
+      text: '550 5.1.1',
+      first_error_ms: 5,
+      last_error_ms: 5,
+      updated_ms: 5,
+    });
+    w.quarantineHistory.push({
+      t: 5,
+      address: 'a@x.example',
+      old_status: 'valid',
+      new_status: 'quarantine',
+      reason: 1,
+      text: '550 5.1.1',
+      rule: 'user-unknown',
+      cause: 'sync',
+    });
     w.insertRows('qualification', [
       {
         normalized: 'user unknown',
@@ -201,21 +210,38 @@ describe('round trip', () => {
         status: 'keep',
       },
     ]);
-    w.throughput.push(300_000, 'x.example', '10.0.0.1', 5, 4, 1, 0);
-    w.inmail.push(
-      20,
-      'a@x.example',
-      'dsn',
-      'hard',
-      1,
-      'quarantine',
-      '5.1.1',
-      'no such user',
-      'messageId',
-      1,
-      2,
-    );
-    w.suspensions.push('suspend', 'x.example', null, null, 0, 3_600_000, 'mx-rule', 'too many errors');
+    w.throughput.push({
+      slice_ms: 300_000,
+      domain: 'x.example',
+      local_ip: '10.0.0.1',
+      attempts: 5,
+      delivered: 4,
+      deferred: 1,
+      failed: 0,
+    });
+    w.inmail.push({
+      t: 20,
+      recipient: 'a@x.example',
+      kind: 'dsn',
+      type: 'hard',
+      reason: 1,
+      impact: 'quarantine',
+      status: '5.1.1',
+      text: 'no such user',
+      matched_by: 'messageId',
+      delivery_id: 1,
+      recipient_id: 2,
+    });
+    w.suspensions.push({
+      kind: 'suspend',
+      domain: 'x.example',
+      local_ip: null,
+      mx_ip: null,
+      start_ms: 0,
+      end_ms: 3_600_000,
+      rule: 'mx-rule',
+      text: 'too many errors',
+    });
     const s = await w.close();
     expect(s.rows).toMatchObject({
       recipients: 2,
@@ -282,7 +308,7 @@ describe('properties', () => {
             {},
             { flushRows, internLimit, listLookupMax: internLimit % 2 ? 0 : 4096 },
           );
-          for (const a of rows) pushAttempt(w, a);
+          for (const a of rows) w.attempts.push(a);
           await w.close();
           const r = await openRunStore(dir);
           const back = await r.all<AttemptRow>('SELECT * FROM attempts');
@@ -302,9 +328,18 @@ describe('properties', () => {
         for (const flushRows of [3, 1000]) {
           const dir = fresh();
           const w = await createRunStore(dir, { seed: 1 }, { flushRows });
-          for (const a of rows) pushAttempt(w, a);
+          for (const a of rows) w.attempts.push(a);
           for (const a of rows)
-            w.quarantineHistory.push(a.t, a.domain, 'valid', 'quarantine', a.reason, a.text, a.rule, 'sync');
+            w.quarantineHistory.push({
+              t: a.t,
+              address: a.domain,
+              old_status: 'valid',
+              new_status: 'quarantine',
+              reason: a.reason,
+              text: a.text,
+              rule: a.rule,
+              cause: 'sync',
+            });
           await w.close();
           const r = await openRunStore(dir);
           results.push([
@@ -327,21 +362,30 @@ describe('batching', () => {
     const dir = fresh();
     const w = await createRunStore(dir, {}, { flushRows: 5000 });
     const N = 12_345;
-    for (let i = 0; i < N; i++) w.throughput.push(i * 300_000, `d${i % 3}`, '10.0.0.1', i, i % 7, 0, 1);
     for (let i = 0; i < N; i++)
-      w.inmail.push(
-        i,
-        `u${i}@x`,
-        'dsn',
-        i < 2048 ? null : 'hard',
-        i >= 4096 && i < 6000 ? null : i,
-        'quarantine',
-        null,
-        `t${i}`,
-        i % 2 === 0 ? 'messageId' : 'none',
-        i % 2 === 0 ? 1 : null,
-        i % 2 === 0 ? i : null,
-      );
+      w.throughput.push({
+        slice_ms: i * 300_000,
+        domain: `d${i % 3}`,
+        local_ip: '10.0.0.1',
+        attempts: i,
+        delivered: i % 7,
+        deferred: 0,
+        failed: 1,
+      });
+    for (let i = 0; i < N; i++)
+      w.inmail.push({
+        t: i,
+        recipient: `u${i}@x`,
+        kind: 'dsn',
+        type: i < 2048 ? null : 'hard',
+        reason: i >= 4096 && i < 6000 ? null : i,
+        impact: 'quarantine',
+        status: null,
+        text: `t${i}`,
+        matched_by: i % 2 === 0 ? 'messageId' : 'none',
+        delivery_id: i % 2 === 0 ? 1 : null,
+        recipient_id: i % 2 === 0 ? i : null,
+      });
     const s = await w.close();
     expect(s.rows.throughput).toBe(N);
     const r = await openRunStore(dir);
@@ -397,13 +441,13 @@ describe('errors', () => {
   it('misuse names table.column: unknown enum value, NULL in NOT NULL, non-integer', async () => {
     const w = await createRunStore(fresh(), {});
     const a = attempt(1);
-    expect(() => pushAttempt(w, { ...a, phase: 'smtp' as never })).toThrow(
+    expect(() => w.attempts.push({ ...a, phase: 'smtp' as never })).toThrow(
       "attempts.phase: unknown value 'smtp' (expected dns | connect | ehlo | mail | rcpt | data | async)",
     );
-    expect(() => pushAttempt(w, { ...a, text: null as never })).toThrow(
+    expect(() => w.attempts.push({ ...a, text: null as never })).toThrow(
       'attempts.text: NULL in a NOT NULL column',
     );
-    expect(() => pushAttempt(w, { ...a, t: 1.5 })).toThrow(
+    expect(() => w.attempts.push({ ...a, t: 1.5 })).toThrow(
       'attempts.t: expected an integer number of ms, got 1.5',
     );
     expect(() => w.insertRows('qualification', [{ normalized: 'x' } as never])).toThrow(
@@ -430,17 +474,26 @@ describe('updates and exports', () => {
   it('a read-write store applies an update and reports the rows changed', async () => {
     const dir = fresh();
     const w = await createRunStore(dir, {});
-    w.quarantine.push(
-      'a@icloud.com',
-      'quarantine',
-      1,
-      1,
-      'user lookup success but no user record found',
-      5,
-      5,
-      5,
-    );
-    w.quarantine.push('b@gmail.com', 'quarantine', 1, 1, 'no such user', 5, 5, 5);
+    w.quarantine.push({
+      address: 'a@icloud.com',
+      status: 'quarantine',
+      error_count: 1,
+      reason: 1,
+      text: 'user lookup success but no user record found',
+      first_error_ms: 5,
+      last_error_ms: 5,
+      updated_ms: 5,
+    });
+    w.quarantine.push({
+      address: 'b@gmail.com',
+      status: 'quarantine',
+      error_count: 1,
+      reason: 1,
+      text: 'no such user',
+      first_error_ms: 5,
+      last_error_ms: 5,
+      updated_ms: 5,
+    });
     await w.close();
     const rw = await openRunStore(dir, { readonly: false });
     const changed = await rw.run(
@@ -461,7 +514,7 @@ describe('updates and exports', () => {
     const dir = fresh();
     const w = await createRunStore(dir, {});
     const rows = Array.from({ length: 40 }, (_, i) => attempt(i));
-    for (const a of rows) pushAttempt(w, a);
+    for (const a of rows) w.attempts.push(a);
     await w.close();
     const r = await openRunStore(dir);
     const csv = join(dir, 'attempts.csv');
@@ -510,14 +563,34 @@ describe('delivery_log addresses from recipients', () => {
             const opts = useIds ? { flushRows, worker, buildEvery } : { flushRows };
             const w = await createRunStore(dir, {}, opts);
             for (let i = 0; i < 20; i++)
-              w.recipients.push(i, address(i), `d${i % 3}.example`, 'valid', false, 'valid', false);
+              w.recipients.push({
+                id: i,
+                address: address(i),
+                domain: `d${i % 3}.example`,
+                truth: 'valid',
+                complainer: false,
+                initial_status: 'valid',
+                control_group: false,
+              });
             // a part reading recipients waits for it to be sealed
             if (sealRecipients) w.seal('recipients');
             rows.forEach((x, k) => {
-              const args = [x.status, null, null, false, x.text, x.attempts, x.first, null, null] as const;
-              if (useIds && x.fromRecipient)
-                w.deliveryLog.pushFromRecipient(k, x.recipient, `dom${k % 4}`, ...args);
-              else w.deliveryLog.push(k, x.recipient, address(x.recipient), `dom${k % 4}`, ...args);
+              const row = {
+                delivery_id: k,
+                recipient_id: x.recipient,
+                domain: `dom${k % 4}`,
+                status: x.status,
+                type: null,
+                reason: null,
+                excluded: false,
+                text: x.text,
+                attempts: x.attempts,
+                first_attempt_ms: x.first,
+                last_attempt_ms: null,
+                delivered_ms: null,
+              };
+              if (useIds && x.fromRecipient) w.deliveryLog.pushFromRecipient(row);
+              else w.deliveryLog.push({ ...row, address: address(x.recipient) });
             });
             await w.close();
             const r = await openRunStore(dir);
@@ -538,8 +611,29 @@ describe('delivery_log addresses from recipients', () => {
   it('a pushFromRecipient row whose recipient is missing fails the close with the table named', async () => {
     const dir = fresh();
     const w = await createRunStore(dir, {});
-    w.recipients.push(0, 'a@b.example', 'b.example', 'valid', false, 'valid', false);
-    w.deliveryLog.pushFromRecipient(1, 5, 'b.example', 'sent', null, null, false, null, 1, 0, 0, 0);
+    w.recipients.push({
+      id: 0,
+      address: 'a@b.example',
+      domain: 'b.example',
+      truth: 'valid',
+      complainer: false,
+      initial_status: 'valid',
+      control_group: false,
+    });
+    w.deliveryLog.pushFromRecipient({
+      delivery_id: 1,
+      recipient_id: 5,
+      domain: 'b.example',
+      status: 'sent',
+      type: null,
+      reason: null,
+      excluded: false,
+      text: null,
+      attempts: 1,
+      first_attempt_ms: 0,
+      last_attempt_ms: 0,
+      delivered_ms: 0,
+    });
     const err = await w.close().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect(String(err)).toMatch(/delivery_log/);
@@ -563,8 +657,25 @@ describe('recipients domains derived from the address', () => {
           const dir = fresh();
           const w = await createRunStore(dir, {}, { flushRows, listLookupMax, internLimit: 4 });
           rows.forEach(([a, derive], i) => {
-            if (derive) w.recipients.pushDomainFromAddress(i, a, 'valid', false, 'valid', false);
-            else w.recipients.push(i, a, `given${i % 3}`, 'valid', false, 'valid', false);
+            if (derive)
+              w.recipients.pushDomainFromAddress({
+                id: i,
+                address: a,
+                truth: 'valid',
+                complainer: false,
+                initial_status: 'valid',
+                control_group: false,
+              });
+            else
+              w.recipients.push({
+                id: i,
+                address: a,
+                domain: `given${i % 3}`,
+                truth: 'valid',
+                complainer: false,
+                initial_status: 'valid',
+                control_group: false,
+              });
           });
           await w.close();
           const r = await openRunStore(dir);
@@ -600,20 +711,20 @@ describe('on a worker thread (worker: true)', () => {
               { seed: 7 },
               { flushRows, internLimit, listLookupMax: internLimit % 2 ? 0 : 4096, worker, buildEvery },
             );
-            for (const a of rows) pushAttempt(w, a);
+            for (const a of rows) w.attempts.push(a);
             // a sealed table is built while the next one is written (worker) or at close
             if (seal) w.seal('attempts');
             for (const a of rows)
-              w.quarantineHistory.push(
-                a.t,
-                a.domain,
-                'valid',
-                'quarantine',
-                a.reason,
-                a.text,
-                a.rule,
-                'sync',
-              );
+              w.quarantineHistory.push({
+                t: a.t,
+                address: a.domain,
+                old_status: 'valid',
+                new_status: 'quarantine',
+                reason: a.reason,
+                text: a.text,
+                rule: a.rule,
+                cause: 'sync',
+              });
             const summary = await w.close();
             const r = await openRunStore(dir);
             results.push([
@@ -635,10 +746,10 @@ describe('on a worker thread (worker: true)', () => {
   it('a row pushed to a sealed table fails, on either thread', async () => {
     for (const worker of [false, true]) {
       const w = await createRunStore(fresh(), {}, { worker, flushRows: 2 });
-      pushAttempt(w, attempt(1));
+      w.attempts.push(attempt(1));
       w.seal('attempts');
-      pushAttempt(w, attempt(2));
-      expect(() => pushAttempt(w, attempt(3))).toThrow(/attempts: rows pushed after the table was sealed/);
+      w.attempts.push(attempt(2));
+      expect(() => w.attempts.push(attempt(3))).toThrow(/attempts: rows pushed after the table was sealed/);
       await w.abort();
     }
   });
@@ -647,7 +758,16 @@ describe('on a worker thread (worker: true)', () => {
     const dir = fresh();
     const w = await createRunStore(dir, {}, { flushRows: 3, worker: true });
     const N = 3000; // 1,000 batches against 16 in flight
-    for (let i = 0; i < N; i++) w.throughput.push(i * 300_000, `d${i % 3}`, '10.0.0.1', i, i % 7, 0, 1);
+    for (let i = 0; i < N; i++)
+      w.throughput.push({
+        slice_ms: i * 300_000,
+        domain: `d${i % 3}`,
+        local_ip: '10.0.0.1',
+        attempts: i,
+        delivered: i % 7,
+        deferred: 0,
+        failed: 1,
+      });
     expect((await w.close()).rows.throughput).toBe(N);
     const r = await openRunStore(dir);
     const back = await r.all<{ attempts: number }>('SELECT attempts FROM throughput');
@@ -658,8 +778,29 @@ describe('on a worker thread (worker: true)', () => {
   it('a failing close names the table, as on the calling thread', async () => {
     const dir = fresh();
     const w = await createRunStore(dir, {}, { worker: true });
-    w.recipients.push(0, 'a@b.example', 'b.example', 'valid', false, 'valid', false);
-    w.deliveryLog.pushFromRecipient(1, 5, 'b.example', 'sent', null, null, false, null, 1, 0, 0, 0);
+    w.recipients.push({
+      id: 0,
+      address: 'a@b.example',
+      domain: 'b.example',
+      truth: 'valid',
+      complainer: false,
+      initial_status: 'valid',
+      control_group: false,
+    });
+    w.deliveryLog.pushFromRecipient({
+      delivery_id: 1,
+      recipient_id: 5,
+      domain: 'b.example',
+      status: 'sent',
+      type: null,
+      reason: null,
+      excluded: false,
+      text: null,
+      attempts: 1,
+      first_attempt_ms: 0,
+      last_attempt_ms: 0,
+      delivered_ms: 0,
+    });
     const err = await w.close().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect(String(err)).toMatch(/delivery_log/);

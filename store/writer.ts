@@ -23,17 +23,17 @@ import {
   type StringBatch,
 } from './stage.ts';
 import { stageSqlType } from './table-buffer.ts';
+import { DERIVED, type TableWriter } from './table-writer.ts';
 import {
-  AttemptsWriter,
-  DERIVED,
+  type AttemptsWriter,
   DeliveryLogWriter,
-  InmailWriter,
-  QuarantineHistoryWriter,
-  QuarantineWriter,
+  type InmailWriter,
+  type QuarantineHistoryWriter,
+  type QuarantineWriter,
   RecipientsWriter,
-  SuspensionsWriter,
-  TableWriter,
-  ThroughputWriter,
+  type SuspensionsWriter,
+  type ThroughputWriter,
+  WRITERS,
 } from './table-writers.ts';
 import { SCHEMA_VERSION, TABLES, type TableName } from './tables.ts';
 import { openWorkerStage } from './worker-stage.ts';
@@ -206,23 +206,20 @@ export class RunStoreWriter {
     private readonly partTables: ReadonlySet<TableName> = new Set(),
   ) {
     const onFull = (w: TableWriter) => this.flushTable(w);
-    const make = <W extends TableWriter>(
-      table: TableName,
-      Ctor: new (t: TableName, i: number, f: number, o: (w: TableWriter) => void) => W,
-    ): W => {
-      const w = new Ctor(table, internLimit, flushRows, onFull);
+    const make = <T extends TableName>(table: T): InstanceType<(typeof WRITERS)[T]> => {
+      const w = new WRITERS[table](table, internLimit, flushRows, onFull);
       this.writers.set(table, w);
-      return w;
+      return w as InstanceType<(typeof WRITERS)[T]>;
     };
-    this.attempts = make('attempts', AttemptsWriter);
-    this.recipients = make('recipients', RecipientsWriter);
-    this.deliveryLog = make('delivery_log', DeliveryLogWriter);
-    this.quarantine = make('quarantine', QuarantineWriter);
-    this.quarantineHistory = make('quarantine_history', QuarantineHistoryWriter);
-    this.throughput = make('throughput', ThroughputWriter);
-    this.inmail = make('inmail', InmailWriter);
-    this.suspensions = make('suspensions', SuspensionsWriter);
-    for (const t of Object.keys(TABLES) as TableName[]) if (!this.writers.has(t)) make(t, TableWriter);
+    this.attempts = make('attempts');
+    this.recipients = make('recipients');
+    this.deliveryLog = make('delivery_log');
+    this.quarantine = make('quarantine');
+    this.quarantineHistory = make('quarantine_history');
+    this.throughput = make('throughput');
+    this.inmail = make('inmail');
+    this.suspensions = make('suspensions');
+    for (const t of Object.keys(TABLES) as TableName[]) if (!this.writers.has(t)) make(t);
     for (const w of this.writers.values())
       w.interners.forEach((interner, c) => {
         if (interner) this.dictionaries.push({ table: w.table, column: w.specs[c]!.name, interner });

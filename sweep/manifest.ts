@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadDataFile } from '../core/data-file.ts';
+import { loadDataFile } from '../node/index.ts';
 import type { GridValue, SweepLayout } from '../reports/sweep/index.ts';
 import type { Shard, SweepPlan } from './plan-sweep.ts';
 

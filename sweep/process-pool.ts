@@ -24,6 +24,8 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 export const CHILD_EXEC_ARGV: readonly string[] = [
   ...(FROM_SOURCE ? ['--import', 'tsx'] : []),
   '--single-threaded-gc',
+  // the runner collects garbage between its phases only when gc is exposed (runner/run-scenario.ts)
+  '--expose-gc',
 ];
 
 /** What a child sends back for one task. */

@@ -5,10 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { planOf } from '../runner/plan-of.ts';
+import { runPlan } from '../runner/run-scenario.ts';
 import { defineScenario } from '../scenarios/define-scenario.ts';
 import { applyOverrides } from '../scenarios/load-scenario.ts';
-import { planOf } from '../scenarios/plan-of.ts';
-import { runPlan } from '../scenarios/run-scenario.ts';
 import type { ScenarioInput } from '../scenarios/schema.ts';
 import { TABLES } from '../store/index.ts';
 

@@ -13,7 +13,7 @@ import { buildStore } from '../ingest/build-store.ts';
 import { exportPostfixLog } from '../ingest/export-postfix.ts';
 import { readFiles } from '../ingest/read-files.ts';
 import type { Summary } from '../reports/summary/summary.ts';
-import { CATALOG_DIR, loadScenario, planOf, runPlan } from '../scenarios/index.ts';
+import { CATALOG_DIR, loadScenario, planOf, runPlan } from '../runner/index.ts';
 import { openRunStore } from '../store/index.ts';
 import { expectConsistentStore } from './consistency.ts';
 

@@ -56,6 +56,33 @@ describe('mxlab', () => {
     expect(c.code).toBe(0);
   }, 120_000); // two mxlab processes
 
+  it('run --timing FILE writes the phase profile as JSON, and logs nothing', async () => {
+    const file = join(dir, 'timing', 'tiny.json');
+    const r = await mxlab(
+      'run',
+      scenario('timed', GOOD),
+      '--out',
+      join(dir, 'timed'),
+      '--no-progress',
+      '--timing',
+      file,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const t = JSON.parse(readFileSync(file, 'utf8')) as Record<string, number>;
+    const phases = ['setupMs', 'simulationMs', 'finalTablesMs', 'storeCloseMs', 'summaryMs'];
+    expect(Object.keys(t).sort()).toEqual([...phases, 'events', 'wallMs'].sort());
+    for (const v of Object.values(t)) expect(Number.isSafeInteger(v) && v >= 0).toBe(true);
+    expect(t.events).toBeGreaterThan(50); // 50 recipients: at least a send each
+    expect(t.wallMs).toBeGreaterThan(0);
+    // the phases are parts of the run (each rounded to a whole ms)
+    expect(phases.reduce((n, k) => n + t[k]!, 0)).toBeLessThanOrEqual(t.wallMs + phases.length);
+    // a folder is not a file: one line naming the flag, exit 2, before the run
+    const bad = await mxlab('run', scenario('timed2', GOOD), '--no-progress', '--timing', dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe(`mxlab: --timing: ${dir} is a folder; expected a file`);
+  });
+
   it('check names a tampered summary figure and exits 1', async () => {
     await mxlab('run', scenario('good3', GOOD), '--out', join(dir, 'tampered'), '--no-progress');
     const f = join(dir, 'tampered', 'summary.json');

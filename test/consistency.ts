@@ -1,11 +1,11 @@
 /**
  * `expectConsistentStore(dir, plan?)`: every test that produces a run store calls this on it, so a
  * run whose tables disagree with each other or with its summary.json fails the test that made it
- * (store/consistency.ts lists the checks; scenarios/check-run.ts adds the MX-rule limits of the plan).
+ * (store/consistency.ts lists the checks; runner/check-run.ts adds the MX-rule limits of the plan).
  */
 import { expect } from 'vitest';
-import { checkRun } from '../scenarios/check-run.ts';
-import type { RunPlan } from '../scenarios/run-plan.ts';
+import { checkRun } from '../runner/check-run.ts';
+import type { RunPlan } from '../runner/run-plan.ts';
 import { type CheckName, formatViolations, type Violation } from '../store/consistency.ts';
 
 /**

@@ -2,7 +2,9 @@
  * The layer rules (.dependency-cruiser.cjs, run by `npm run lint:layers` in `npm test`) catch a wrong
  * import: a scratch tree laid out like the repository, with one deliberately wrong import per rule,
  * is cruised with the project's own configuration, and each rule must name its offender. A right
- * import in the same tree must pass, so the rules are not simply rejecting everything.
+ * import in the same tree must pass, so the rules are not simply rejecting everything. Two stand-in
+ * npm packages sit in its node_modules/, one (yaml) with its entry under dist/ as the real one has:
+ * the cruise's `exclude` must not hide it.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,22 +46,41 @@ async function cruise(...dirs: string[]): Promise<{ code: number; out: string }>
 describe('layer rules', () => {
   copyFileSync(join(ROOT, 'tsconfig.json'), join(tree, 'tsconfig.json'));
   write('engine/index.ts', 'export const e = 1;\n');
-  write('core/index.ts', 'export const c = 1;\n');
+  write('node_modules/zod/package.json', '{"name":"zod","version":"4.0.0","main":"index.js"}\n');
+  write('node_modules/zod/index.js', 'export const z = 1;\n');
+  write('node_modules/yaml/package.json', '{"name":"yaml","version":"2.0.0","main":"dist/index.js"}\n');
+  write('node_modules/yaml/dist/index.js', 'export const parse = 1;\n');
+  write('core/index.ts', "import { z } from 'zod';\nexport const c = z;\n");
+  write('node/index.ts', "import { c } from '../core/index.ts';\nexport const n = c;\n");
   write('core/ports.ts', "import { c } from './index.ts';\nexport const p = c;\n");
-  write('simulators/index.ts', "import { c } from '../core/index.ts';\nexport const s = c;\n");
+  write('simulators/index.ts', "import { n } from '../node/index.ts';\nexport const s = n;\n");
   write('store/index.ts', "import { c } from '../core/index.ts';\nexport const st = c;\n");
   write('reports/index.ts', "import { st } from '../store/index.ts';\nexport const r = st;\n");
+  write('core/inmail/index.ts', "import { c } from '../index.ts';\nexport const i = c;\n");
   write('scenarios/index.ts', "import { s } from '../simulators/index.ts';\nexport const sc = s;\n");
+  write('runner/index.ts', "import { sc } from '../scenarios/index.ts';\nexport const ru = sc;\n");
   write('reports/sweep/index.ts', "import { r } from '../index.ts';\nexport const rs = r;\n");
   write('sweep/plan.ts', "import { rs } from '../reports/sweep/index.ts';\nexport const pl = rs;\n");
   write('sweep/index.ts', "import { pl } from './plan.ts';\nexport const sw = pl;\n");
+  // the CLI may use a folder's index.ts and a sub-folder's
   write(
     'cli/main.ts',
-    "import { sc } from '../scenarios/index.ts';\nimport { sw } from '../sweep/index.ts';\nexport const m = [sc, sw];\n",
+    "import { i } from '../core/inmail/index.ts';\nimport { ru } from '../runner/index.ts';\nimport { sw } from '../sweep/index.ts';\nexport const m = [ru, i, sw];\n",
   );
 
   it('passes a tree whose imports follow the layers', async () => {
-    const r = await cruise('engine', 'core', 'simulators', 'store', 'reports', 'scenarios', 'sweep', 'cli');
+    const r = await cruise(
+      'engine',
+      'core',
+      'node',
+      'simulators',
+      'store',
+      'reports',
+      'scenarios',
+      'runner',
+      'sweep',
+      'cli',
+    );
     expect(r.out).toContain('no dependency violations found');
     expect(r.code).toBe(0);
   });
@@ -76,6 +97,26 @@ describe('layer rules', () => {
       "import { sc } from '../scenarios/index.ts';\nexport const w = sc;\n",
     ],
     [
+      'core-and-engine-environment-free',
+      'core/wrong.ts',
+      "import { readFileSync } from 'node:fs';\nexport const w = readFileSync;\n",
+    ],
+    [
+      'core-and-engine-environment-free',
+      'engine/wrong.ts',
+      "import { parse } from 'yaml';\nexport const w = parse;\n",
+    ],
+    [
+      'node-only-core-and-engine',
+      'node/wrong.ts',
+      "import { sc } from '../scenarios/index.ts';\nexport const w = sc;\n",
+    ],
+    [
+      'core-imports-nothing-of-ours',
+      'core/dist/wrong.ts',
+      "import { sc } from '../../scenarios/index.ts';\nexport const w = sc;\n",
+    ],
+    [
       'simulators-only-core-and-engine',
       'simulators/wrong.ts',
       "import { st } from '../store/index.ts';\nexport const w = st;\n",
@@ -86,9 +127,15 @@ describe('layer rules', () => {
       "import { r } from '../reports/index.ts';\nexport const w = r;\n",
     ],
     [
+      'scenarios-never-the-runner',
+      'scenarios/wrong.ts',
+      "import { ru } from '../runner/index.ts';\nexport const w = ru;\n",
+    ],
+    ['runner-never-the-cli', 'runner/wrong.ts', "import { m } from '../cli/main.ts';\nexport const w = m;\n"],
+    [
       'reports-never-the-runner',
       'reports/wrong.ts',
-      "import { sc } from '../scenarios/index.ts';\nexport const w = sc;\n",
+      "import { ru } from '../runner/index.ts';\nexport const w = ru;\n",
     ],
     [
       'reports-never-sweep',

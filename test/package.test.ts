@@ -55,8 +55,10 @@ it('packs, installs into a scratch project, and runs the README examples and the
     files: { path: string }[];
   }[];
   const paths = files.map((f) => f.path);
+  expect(paths).toContain('dist/runner/index.js');
+  expect(paths).toContain('dist/runner/index.d.ts');
+  expect(paths).toContain('dist/runner/vitest/index.js');
   expect(paths).toContain('dist/scenarios/index.js');
-  expect(paths).toContain('dist/scenarios/index.d.ts');
   expect(paths).toContain('dist/store/schema.sql');
   expect(paths).toContain('dist/scenarios/catalog/rules/apple-outage-fix/60-phrases/20-user-unknown.yaml');
   expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);

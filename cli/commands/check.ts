@@ -6,10 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { checkRun } from '../../scenarios/check-run.ts';
-import { loadAnyScenario } from '../../scenarios/define-scenario.ts';
-import { planOf } from '../../scenarios/plan-of.ts';
-import { formatViolations } from '../../store/consistency.ts';
+import { checkRun, loadAnyScenario, planOf } from '../../runner/index.ts';
+import { formatViolations } from '../../store/index.ts';
 import { CliError, ExitCode } from '../errors.ts';
 import { resolveScenarioPath } from '../flags.ts';
 

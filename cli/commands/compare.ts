@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildStore, readStoreLog } from '../../ingest/index.ts';
 import { compareRuns, renderCompareJson, renderCompareMarkdown } from '../../reports/index.ts';
-import { loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
+import { loadScenario, planOf, runPlan } from '../../runner/index.ts';
 import { openRunStore, storeFile } from '../../store/index.ts';
 import { CliError, ExitCode } from '../errors.ts';
 import { intFlag, outDirFlag, resolveScenarioPath } from '../flags.ts';

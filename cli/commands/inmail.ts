@@ -5,15 +5,9 @@
  * same code for in-process callers (scripts/eval-corpus.ts).
  */
 import type { Command } from 'commander';
-import {
-  createInMail,
-  type InMail,
-  type InMailResult,
-  isNotAMail,
-  readMailbox,
-} from '../../core/inmail/index.ts';
-import { createQualifier } from '../../core/qualification/qualifier.ts';
-import { type QualificationMode, reasonName } from '../../core/types.ts';
+import { type QualificationMode, reasonName } from '../../core/index.ts';
+import { createInMail, type InMail, type InMailResult, isNotAMail } from '../../core/inmail/index.ts';
+import { createQualifier, readMailbox } from '../../node/index.ts';
 import { CliError } from '../errors.ts';
 
 /** Options of `runInMail` and the command. */

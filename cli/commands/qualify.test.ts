@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from '../../core/qualification/index.ts';
 import { REASON_NAMES } from '../../core/types.ts';
+import { createQualifier } from '../../node/index.ts';
 import { qualifyLine } from './qualify.ts';
 
 describe('mxlab qualify lines', () => {

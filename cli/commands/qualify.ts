@@ -16,10 +16,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { createQualifier, parseDiagnostic, type Qualifier } from '../../core/qualification/index.ts';
-import { PHASES } from '../../core/qualification/rule-schema.ts';
-import { parseReply } from '../../core/reply/parse-reply.ts';
-import { type ParsedReply, type Qualification, reasonName, type SmtpPhase } from '../../core/types.ts';
+import { type ParsedReply, type Qualification, reasonName, type SmtpPhase } from '../../core/index.ts';
+import { PHASES, parseDiagnostic, type Qualifier } from '../../core/qualification/index.ts';
+import { parseReply } from '../../core/reply/index.ts';
+import { createQualifier } from '../../node/index.ts';
 import { CliError } from '../errors.ts';
 import { type LogReply, readLogLine } from '../mta-log-line.ts';
 

@@ -1,16 +1,17 @@
 /**
- * `mxlab run SCENARIO [--seed N] [--out DIR] [--recipients N] [--table FILE] [--json]`: runs a scenario
- * (a file, or a catalog name such as `isp-outage`) in virtual time, writes the run store and
- * `summary.json` to DIR, and prints the headline figures. A progress bar on a terminal, plain progress
- * lines otherwise.
+ * `mxlab run SCENARIO [--seed N] [--out DIR] [--recipients N] [--table FILE] [--timing FILE] [--json]`:
+ * runs a scenario (a file, or a catalog name such as `isp-outage`) in virtual time, writes the run
+ * store and `summary.json` to DIR, and prints the headline figures. A progress bar on a terminal,
+ * plain progress lines otherwise. `--timing FILE` writes where the wall time went (the runner's
+ * `RunTiming`: setupMs, simulationMs, events, finalTablesMs, storeCloseMs, summaryMs, wallMs) as JSON.
  */
-import { basename, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { headlineLines, type Summary } from '../../reports/index.ts';
-import { loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
-import { wirePorts } from '../../scenarios/wire.ts';
-import { intFlag, outDirFlag, resolveScenarioPath } from '../flags.ts';
+import { loadScenario, planOf, runPlan, wirePorts } from '../../runner/index.ts';
+import { intFlag, outDirFlag, outFileFlag, resolveScenarioPath } from '../flags.ts';
 
 /** Kept here too for scripts that import them from the run command (scripts/bench-run.ts). */
 export { intFlag, resolveScenarioPath };
@@ -23,6 +24,7 @@ interface RunFlags {
   progress?: boolean;
   wire?: boolean;
   table?: string;
+  timing?: string;
 }
 
 export function register(program: Command): void {
@@ -37,6 +39,7 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress output')
     .option('--table <file>', 'qualification table CSV: loaded before the run if it exists, saved after it')
     .option('--wire', 'real SMTP and DNS on loopback: fake MX servers on 127.x.y.z, dns2 on 127.0.0.1')
+    .option('--timing <file>', "write the run's phase profile (wall ms of each phase, events) as JSON")
     .action(async (arg: string, flags: RunFlags) => {
       const file = resolveScenarioPath(arg);
       const scenario = loadScenario(file, {
@@ -45,6 +48,7 @@ export function register(program: Command): void {
       });
       const plan = planOf(scenario);
       const out = outDirFlag('out', flags.out ?? join('out', plan.name || basename(file)));
+      const timing = flags.timing === undefined ? undefined : outFileFlag('timing', flags.timing);
       const progress = flags.progress === false ? null : makeProgress(plan.horizonMs);
       try {
         const result = await runPlan(plan, {
@@ -55,6 +59,10 @@ export function register(program: Command): void {
           table: flags.table,
         });
         progress?.stop();
+        if (timing) {
+          mkdirSync(dirname(timing), { recursive: true });
+          writeFileSync(timing, `${JSON.stringify(result.timing, null, 2)}\n`);
+        }
         if (flags.json) process.stdout.write(result.summaryJson);
         else process.stdout.write(headline(result.summary, out, result.wallMs));
       } finally {

@@ -15,8 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { CATALOG_DIR, loadScenario, planOf } from '../../scenarios/index.ts';
-import { planPopulation, planProfiles } from '../../scenarios/wire.ts';
+import { CATALOG_DIR, loadScenario, planOf, planPopulation, planProfiles } from '../../runner/index.ts';
 import {
   type IspProfile,
   loadIspProfile,

@@ -177,7 +177,7 @@ describe('delivery log properties', () => {
 
 describe('settings schemas', () => {
   it('validate overrides from data files', async () => {
-    const { parseDataText } = await import('../data-file.ts');
+    const { parseDataText } = await import('../../node/data-file.ts');
     const { kpiSettingsSchema } = await import('./kpis.ts');
     const { successSeriesSettingsSchema } = await import('./success-series.ts');
     expect(parseDataText('softReasons: [2, 5]\n', 'k.yaml', kpiSettingsSchema)).toEqual({

@@ -5,9 +5,10 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
+import { retryPolicy } from '../../node/index.ts';
 import { DeliveryPreparation, SEND } from '../preparation/index.ts';
 import { QuarantineTable } from '../quarantine/index.ts';
-import { decideRetry, GIVE_UP_PERMANENT, giveUpLogStatus, isRetry, retryPolicy } from '../retry/index.ts';
+import { decideRetry, GIVE_UP_PERMANENT, giveUpLogStatus, isRetry } from '../retry/index.ts';
 import { AddressStatus, LogStatus, type Qualification, Reason } from '../types.ts';
 import { DeliveryLog } from './delivery-log.ts';
 import { computeKpis } from './kpis.ts';

@@ -5,7 +5,7 @@
  * languages).
  */
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from '../qualification/index.ts';
+import { createQualifier } from '../../node/index.ts';
 import { decodeCharset } from './fast-mime.ts';
 import { createInMail } from './index.ts';
 

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from '../qualification/qualifier.ts';
+import { createQualifier } from '../../node/index.ts';
 import { recipientAddress } from './addresses.ts';
 import { decodeRawHeader } from './fast-mime.ts';
 import { parseDsnGroups } from './header-block.ts';

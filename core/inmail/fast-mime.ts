@@ -4,7 +4,6 @@
  * `text/rfc822-headers`) as text. About ten times faster than mailparser's simpleParser on the bounce
  * corpus (measured in scripts/bench-inmail.ts); mailparser remains the fallback when this throws.
  */
-import { TextDecoder } from 'node:util';
 import { type FieldBlock, field, parseHeaderBlock } from './header-block.ts';
 import { toLf } from './line-ends.ts';
 
@@ -56,8 +55,8 @@ const CP1252_BROKEN = new TextDecoder('windows-1252').decode(Buffer.from([0x92])
 const fixCp1252 = (s: string): string =>
   s.replace(/[\u0080-\u009f]/g, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]!);
 
-const decoders = new Map<string, TextDecoder | null>();
-function decoderFor(charset: string): TextDecoder | null {
+const decoders = new Map<string, InstanceType<typeof TextDecoder> | null>();
+function decoderFor(charset: string): InstanceType<typeof TextDecoder> | null {
   const key = charset.toLowerCase();
   let d = decoders.get(key);
   if (d === undefined) {

@@ -4,7 +4,7 @@
  * `wasn&#39;t` (issue #20: prose bounces with no code).
  */
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from '../qualification/index.ts';
+import { createQualifier } from '../../node/index.ts';
 import { createInMail } from './index.ts';
 
 const htmlBounce = (body: string) =>

@@ -1,9 +1,10 @@
 /**
  * inMail: reads bounce mails, complaints and auto-replies from the technical mailbox and qualifies
- * each failed recipient (SPEC §1, §5, §6). Entry points: `createInMail`, `readMailbox`.
+ * each failed recipient (SPEC §1, §5, §6). Entry point: `createInMail` (node/read-mailbox.ts reads mailboxes).
  */
 
 export { createInMail, INMAIL_DEFAULTS, type InMail, type InMailOptions, isNotAMail } from './inmail.ts';
+export { isMbox, splitMbox } from './mbox.ts';
 export { type MailOrigin, messageIdOf, readOrigin } from './origin.ts';
 export {
   AUTOREPLY_QUALIFICATION,
@@ -12,5 +13,10 @@ export {
   POSTMASTER_QUALIFICATION,
   UNKNOWN_QUALIFICATION,
 } from './outcomes.ts';
-export { isMbox, MailboxReadError, readMailbox, splitMbox } from './read-mailbox.ts';
-export type { InMailKind, InMailQualifier, InMailResult, QualifyContext } from './types.ts';
+export {
+  INMAIL_KINDS,
+  type InMailKind,
+  type InMailQualifier,
+  type InMailResult,
+  type QualifyContext,
+} from './types.ts';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from '../qualification/qualifier.ts';
+import { createQualifier } from '../../node/index.ts';
 import { createInMail } from './inmail.ts';
 import type { InMailResult } from './types.ts';
 

@@ -17,10 +17,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createQualifier } from '../qualification/qualifier.ts';
+import { createQualifier, readMailbox } from '../../node/index.ts';
 import { createInMail } from './inmail.ts';
 import { toLf } from './line-ends.ts';
-import { isMbox, readMailbox, splitMbox } from './read-mailbox.ts';
+import { isMbox, splitMbox } from './mbox.ts';
 import type { InMailResult } from './types.ts';
 
 /** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */

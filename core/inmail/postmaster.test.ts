@@ -3,7 +3,7 @@
  * erreur technique, par exemple si l'expéditeur est de type postmaster".
  */
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from '../qualification/qualifier.ts';
+import { createQualifier } from '../../node/index.ts';
 import { createInMail } from './inmail.ts';
 import { POSTMASTER_QUALIFICATION } from './outcomes.ts';
 

@@ -10,7 +10,8 @@ import type { MailOrigin } from './origin.ts';
  * auto-reply (RFC 3834), a success notice (DSN Action delivered/relayed/expanded), or something inMail
  * could not read (`text` says why).
  */
-export type InMailKind = 'dsn' | 'arf' | 'autoreply' | 'delivered' | 'unknown';
+export const INMAIL_KINDS = ['dsn', 'arf', 'autoreply', 'delivered', 'unknown'] as const;
+export type InMailKind = (typeof INMAIL_KINDS)[number];
 
 /** One result per failed (or reported) recipient of one mail. */
 export interface InMailResult {

@@ -19,4 +19,12 @@ export {
   type StopOutcome,
 } from './mta.ts';
 export { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
-export { type AttemptOutcome, type MtaSink, NULL_SINK } from './sink.ts';
+export {
+  ATTEMPT_OUTCOMES,
+  type AttemptEvent,
+  type AttemptOutcome,
+  type InmailEvent,
+  type MtaSink,
+  NULL_SINK,
+  type ThroughputEvent,
+} from './sink.ts';

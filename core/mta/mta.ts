@@ -59,7 +59,7 @@ import { IntQueue } from './int-queue.ts';
 import { LivenessError } from './liveness.ts';
 import { ReplyCache } from './reply-cache.ts';
 import { DEFAULT_MTA_SETTINGS, type MtaSettings } from './settings.ts';
-import type { AttemptOutcome, MtaSink } from './sink.ts';
+import type { AttemptEvent, AttemptOutcome, MtaSink } from './sink.ts';
 
 /** Event kinds the MTA registers on its scheduler (offset by `settings.kindBase`). */
 const K = {
@@ -245,6 +245,22 @@ export class Mta {
   // the async match's scratch: the token parsed and how the last mail matched (no object per mail)
   private readonly token: TokenParts = { deliveryId: 0, recipientId: 0, messageId: 0 };
   private readonly how: { by: MatchByCode } = { by: MatchBy.None };
+  // the attempt event reported to the sink, filled again for every attempt (no object per attempt)
+  private readonly attemptEvent: AttemptEvent = {
+    t: 0,
+    deliveryId: 0,
+    recipientId: 0,
+    attempt: 0,
+    domain: '',
+    localIp: null,
+    mxIp: null,
+    phase: 'dns',
+    code: null,
+    enhanced: null,
+    text: '',
+    q: null,
+    outcome: 'delivered',
+  };
 
   constructor(options: MtaOptions) {
     this.o = options;
@@ -1003,21 +1019,21 @@ export class Mta {
     const del = this.deliveries[this.msgDelivery[id]!]!;
     const d = this.msgDomain[id]!;
     const log = this.o.log;
-    this.o.sink.attempt(
-      t,
-      del.id,
-      log.recipientId(id),
-      log.attempts(id),
-      this.domainNames[d]!,
-      localIp,
-      mxIp,
-      reply.phase,
-      code,
-      enhanced,
-      text,
-      outcome === 'delivered' ? null : q,
-      outcome,
-    );
+    const e = this.attemptEvent;
+    e.t = t;
+    e.deliveryId = del.id;
+    e.recipientId = log.recipientId(id);
+    e.attempt = log.attempts(id);
+    e.domain = this.domainNames[d]!;
+    e.localIp = localIp;
+    e.mxIp = mxIp;
+    e.phase = reply.phase;
+    e.code = code;
+    e.enhanced = enhanced;
+    e.text = text;
+    e.q = outcome === 'delivered' ? null : q;
+    e.outcome = outcome;
+    this.o.sink.attempt(e);
     this.countSlice(t, d, localIp, outcome);
   }
 
@@ -1047,15 +1063,15 @@ export class Mta {
     for (const key of keys) {
       const c = this.sliceCounts.get(key)!;
       const ip = key % 256;
-      this.o.sink.throughput(
-        this.slice * this.settings.sliceMs,
-        this.domainNames[Math.floor(key / 256)]!,
-        ip === 255 ? '' : this.o.localIps[ip]!,
-        c[0]!,
-        c[1]!,
-        c[2]!,
-        c[3]!,
-      );
+      this.o.sink.throughput({
+        sliceMs: this.slice * this.settings.sliceMs,
+        domain: this.domainNames[Math.floor(key / 256)]!,
+        localIp: ip === 255 ? '' : this.o.localIps[ip]!,
+        attempts: c[0]!,
+        delivered: c[1]!,
+        deferred: c[2]!,
+        failed: c[3]!,
+      });
     }
     this.sliceCounts.clear();
   }
@@ -1139,17 +1155,17 @@ export class Mta {
     const id = this.matchAsync(r, this.how);
     const by = this.how.by;
     let q = r.qualification;
-    o.sink.inmail(
+    o.sink.inmail({
       t,
-      r.recipient,
-      r.kind,
+      recipient: r.recipient,
+      kind: r.kind,
       q,
-      r.status,
-      r.text,
-      by,
-      id < 0 ? null : o.log.deliveryId(id),
-      id < 0 ? null : o.log.recipientId(id),
-    );
+      status: r.status,
+      text: r.text,
+      matchedBy: by,
+      deliveryId: id < 0 ? null : o.log.deliveryId(id),
+      recipientId: id < 0 ? null : o.log.recipientId(id),
+    });
     if (id < 0) {
       this.counters.inmailUnmatched++;
       return;

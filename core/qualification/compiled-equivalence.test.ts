@@ -8,13 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { createInMail, readMailbox } from '../inmail/index.ts';
+import { createQualifier, defaultBounceRuleSet, defaultRuleSet, readMailbox } from '../../node/index.ts';
+import { createInMail } from '../inmail/index.ts';
 import { parseReply } from '../reply/parse-reply.ts';
 import type { ParsedReply, SmtpPhase } from '../types.ts';
 import { CompiledRules, codeRange, splitEnhanced } from './compile-rules.ts';
 import { requiredLiterals, topLevelAlternatives } from './literal-prefilter.ts';
-import { defaultBounceRuleSet, defaultRuleSet } from './load-rules.ts';
-import { createQualifier, parseDiagnostic, type Qualifier } from './qualifier.ts';
+import { parseDiagnostic, type Qualifier } from './qualifier.ts';
 import { PHASES, type Rule } from './rule-schema.ts';
 
 /** The labelled corpus in ../shared beside the repository (MXLAB_CORPUS overrides). */

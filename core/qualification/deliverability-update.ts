@@ -5,8 +5,8 @@
  * already qualify as the entry says becomes a rule, placed before the existing ones; To qualify and
  * Ignore entries are never used (seed 000 lines 256, 258).
  */
-import { parseDataText } from '../data-file.ts';
-import { entriesToRuleYaml, type TableEntry } from './qualification-table.ts';
+import { validateData } from '../data-file.ts';
+import { entriesToRuleFile, type TableEntry } from './qualification-table.ts';
 import type { Qualifier } from './qualifier.ts';
 import { inboundRuleFileSchema, type RuleSet, toRule } from './rule-schema.ts';
 
@@ -28,7 +28,7 @@ export function deliverabilityUpdate(
     return q.type !== e.type || q.reason !== e.reason;
   });
   if (added.length === 0) return { ruleSet: current.ruleSet, added };
-  const file = parseDataText(entriesToRuleYaml(added, 'kept'), source, inboundRuleFileSchema);
+  const file = validateData(entriesToRuleFile(added, 'kept'), source, inboundRuleFileSchema);
   const rules = file.rules.map((r, i) => toRule(r, `${source}#rules[${i}]`));
   return {
     ruleSet: { rules: [...rules, ...current.ruleSet.rules], sources: [source, ...current.ruleSet.sources] },

@@ -1,25 +1,15 @@
 /**
  * Qualification: what a remote server said → Campaign type, reason, address impact and disposition
- * (SPEC §2, §3, §6, §11). Rules are data (`rules/`), compiled once per qualifier.
+ * (SPEC §2, §3, §6, §11). Rules are data (`rules/`, read by node/), compiled once per qualifier.
  */
 export { AhoCorasick } from './aho-corasick.ts';
 export { CompiledRules, codeRange, PHASE_BIT, splitEnhanced } from './compile-rules.ts';
 export { requiredLiterals } from './literal-prefilter.ts';
 export {
-  DEFAULT_RULES_DIR,
-  defaultBounceRuleSet,
-  defaultRuleSet,
-  loadRuleSet,
-  MOMENTUM_BOUNCE_RULES_FILE,
-  RULES_DIR,
-  ruleFiles,
-} from './load-rules.ts';
-export {
-  defaultMomentumClasses,
-  loadMomentumClasses,
-  MOMENTUM_CLASSES_FILE,
   type MomentumClass,
   type MomentumClassMap,
+  momentumClassFileSchema,
+  momentumClassMap,
   momentumRuleName,
 } from './momentum-classes.ts';
 export {

@@ -1,15 +1,10 @@
 /**
  * Momentum (Enhanced MTA) bounce classes (SPEC §6.2) and their mapping to Campaign types, reasons
- * and address impact (SPEC §6.2, §11). Data: `rules/momentum-classes.yaml`, which a user may replace.
+ * and address impact (SPEC §6.2, §11). Data: `rules/momentum-classes.yaml`, which a user may replace
+ * (node/momentum-classes.ts reads it).
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import { loadDataFile } from '../data-file.ts';
 import type { FailureType, Impact } from '../types.ts';
-import { RULES_DIR } from './load-rules.ts';
-
-/** The shipped class map. */
-export const MOMENTUM_CLASSES_FILE = join(RULES_DIR, 'momentum-classes.yaml');
 
 const classSchema = z.strictObject({
   class: z.number().int().min(1).max(999),
@@ -19,7 +14,8 @@ const classSchema = z.strictObject({
   reason: z.number().int().min(0).max(255),
   impact: z.enum(['quarantine', 'count', 'none', 'denylist']).optional(),
 });
-const classFileSchema = z.strictObject({
+/** zod schema of a class map file. */
+export const momentumClassFileSchema = z.strictObject({
   description: z.string().optional(),
   classes: z
     .array(classSchema)
@@ -53,17 +49,9 @@ export interface MomentumClass {
 /** class number → definition */
 export type MomentumClassMap = ReadonlyMap<number, MomentumClass>;
 
-/** Loads a class map file; errors name file, line and `classes[i].field`. */
-export function loadMomentumClasses(file: string = MOMENTUM_CLASSES_FILE): MomentumClassMap {
-  const data = loadDataFile(file, classFileSchema);
-  return new Map(data.classes.map((c) => [c.class, c]));
-}
-
-let shipped: MomentumClassMap | null = null;
-/** The shipped class map, loaded once. */
-export function defaultMomentumClasses(): MomentumClassMap {
-  shipped ??= loadMomentumClasses();
-  return shipped;
+/** The class map a validated class map file describes. */
+export function momentumClassMap(file: z.output<typeof momentumClassFileSchema>): MomentumClassMap {
+  return new Map(file.classes.map((c) => [c.class, c]));
 }
 
 /** The rule name Campaign shows for a class: `Momen_Code10_InvalidRecipient`. */

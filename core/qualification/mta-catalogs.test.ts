@@ -5,8 +5,7 @@
  * qualify the same for mail from MTAs no corpus text came from. No text here comes from the corpus.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultRuleSet } from './load-rules.ts';
-import { createQualifier } from './qualifier.ts';
+import { createQualifier, defaultRuleSet } from '../../node/index.ts';
 
 type Phase = 'async' | 'rcpt' | 'mail';
 const CATALOG: [catalog: string, phase: Phase, text: string, reason: number][] = [

@@ -1,15 +1,13 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { parseDataText } from '../data-file.ts';
+import { createQualifier, entriesToRuleYaml, parseDataText } from '../../node/index.ts';
 import type { Qualification } from '../types.ts';
 import {
   entriesFromCsv,
   entriesFromJson,
-  entriesToRuleYaml,
   QualificationTable,
   TableImportError,
 } from './qualification-table.ts';
-import { createQualifier } from './qualifier.ts';
 import { inboundRuleFileSchema, toRule } from './rule-schema.ts';
 
 const hard: Qualification = Object.freeze({

@@ -4,15 +4,16 @@
  * `toQualify` (nothing matched: an operator must qualify it), `keep` (qualified, fed to the rules),
  * `ignore` (never touches the address). The MTA calls `record()` after each qualification; it returns
  * the qualification to apply (impact forced to none for an `ignore` entry).
- * Export/import as JSON and CSV (store/schema.sql `qualification` columns) and `entriesToRuleYaml`
- * turn reviewed entries into a rule file.
+ * Export/import as JSON and CSV (store/schema.sql `qualification` columns) and `entriesToRuleFile`
+ * turn reviewed entries into a rule file (node/rule-yaml.ts writes it as YAML).
  */
-import { stringify } from 'yaml';
-import type { FailureType, Qualification } from '../types.ts';
+import { FAILURE_TYPES, type FailureType, type Qualification } from '../types.ts';
 import { NormalizeCache } from './normalize-cache.ts';
 import { normalizeText, VARIABLE } from './normalize-text.ts';
 
-export type TableStatus = 'toQualify' | 'keep' | 'ignore';
+import { TABLE_STATUSES, type TableStatus } from './table-status.ts';
+
+export { TABLE_STATUSES, type TableStatus };
 
 /** One entry; field names follow the run store's `qualification` table. */
 export interface TableEntry {
@@ -37,8 +38,8 @@ export const DEFAULT_OCCURRENCE_CAP = 100_000;
 /** The default size of the normalisation memo. */
 export const DEFAULT_NORMALIZE_CACHE_SIZE = 20_000;
 
-const STATUSES: readonly TableStatus[] = ['toQualify', 'keep', 'ignore'];
-const TYPES: readonly FailureType[] = ['hard', 'soft', 'ignored', 'undefined'];
+const STATUSES: readonly TableStatus[] = TABLE_STATUSES;
+const TYPES: readonly FailureType[] = FAILURE_TYPES;
 
 /** The qualification table of a run. */
 export class QualificationTable {
@@ -274,12 +275,18 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** An inbound rule file's value as `entriesToRuleFile` builds it (the rule file schema validates it). */
+export interface TableRuleFile {
+  description: string;
+  rules: Record<string, unknown>[];
+}
+
 /**
  * Turns reviewed entries (status `keep` with a type other than `undefined`, or `ignore`) into an
  * inbound rule file: the normalised text after its codes, with `#xxx#` and `*` as wildcards.
  * `ignore` entries become Ignored rules with impact none.
  */
-export function entriesToRuleYaml(entries: readonly TableEntry[], prefix = 'table'): string {
+export function entriesToRuleFile(entries: readonly TableEntry[], prefix = 'table'): TableRuleFile {
   const rules = entries
     .filter((e) => (e.status === 'keep' && e.type !== 'undefined') || e.status === 'ignore')
     .map((e, i) => {
@@ -295,8 +302,5 @@ export function entriesToRuleYaml(entries: readonly TableEntry[], prefix = 'tabl
       else Object.assign(rule, { type: e.type, reason: e.reason });
       return rule;
     });
-  return stringify(
-    { description: 'Rules made from reviewed qualification table entries', rules },
-    { lineWidth: 0 },
-  );
+  return { description: 'Rules made from reviewed qualification table entries', rules };
 }

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from './qualifier.ts';
+import { createQualifier } from '../../node/index.ts';
 import type { RuleSet } from './rule-schema.ts';
 
 const SEEDS: [

@@ -18,8 +18,7 @@ import type {
   SmtpPhase,
 } from '../types.ts';
 import { CompiledRules, readEnhancedParts } from './compile-rules.ts';
-import { defaultBounceRuleSet, defaultRuleSet, loadRuleSet } from './load-rules.ts';
-import { defaultMomentumClasses, type MomentumClassMap, momentumRuleName } from './momentum-classes.ts';
+import { type MomentumClassMap, momentumRuleName } from './momentum-classes.ts';
 import { codeDisposition, DEFAULT_NO_IMPACT_REASONS, legacyDisposition, resolveImpact } from './outcome.ts';
 import type { Rule, RuleSet } from './rule-schema.ts';
 import { SlotCache } from './slot-cache.ts';
@@ -45,11 +44,11 @@ export type MessageReplyLike = Pick<MessageReply, 'reply'> &
 /** Settings of a qualifier. Every default of SPEC §6 is here. */
 export interface QualifierOptions {
   mode: QualificationMode;
-  /** inbound email rules: a rule set, a file or a directory; default: the shipped `rules/default/` */
-  rules?: RuleSet | string;
-  /** enhanced mode: bounce-class rules; default: the shipped `rules/momentum-bounce-rules.yaml` */
-  bounceRules?: RuleSet | string;
-  /** enhanced mode: class → Campaign mapping; default: the shipped `rules/momentum-classes.yaml` */
+  /** inbound email rules (node/qualifier.ts's `createQualifier` defaults them to the shipped `rules/default/`) */
+  rules: RuleSet;
+  /** enhanced mode (required there): bounce-class rules, e.g. the shipped `rules/momentum-bounce-rules.yaml` */
+  bounceRules?: RuleSet;
+  /** enhanced mode (required there): class → Campaign mapping, e.g. the shipped `rules/momentum-classes.yaml` */
   classes?: MomentumClassMap;
   /**
    * Soft reasons whose impact is none when a rule gives none (SPEC §5 turn 2, §6.3); default [20]
@@ -141,20 +140,23 @@ export function parseDiagnostic(text: string): ParsedReply {
   return p;
 }
 
-function resolveSet(
-  v: RuleSet | string | undefined,
-  fallback: () => RuleSet,
-  kind: 'inbound' | 'bounceClass',
-): RuleSet {
-  if (v === undefined) return fallback();
-  return typeof v === 'string' ? loadRuleSet(v, kind) : v;
+/** The enhanced-mode data a qualifier cannot do without. */
+function required<T>(v: T | undefined, what: string): T {
+  if (v === undefined)
+    throw Object.assign(new Error(`MXLAB_QUALIFIER: enhanced mode needs ${what}`), {
+      code: 'MXLAB_QUALIFIER',
+    });
+  return v;
 }
 
-/** Builds a qualifier; rule files are read and compiled here, once. Throws `DataFileError` on bad files. */
+/**
+ * Builds a qualifier from rule sets already read; the rules are compiled here, once.
+ * node/qualifier.ts's `createQualifier` reads the shipped or named rule files first.
+ */
 export function createQualifier(options: QualifierOptions): Qualifier {
   const mode = options.mode;
   const noImpact = options.noImpactReasons ?? DEFAULT_NO_IMPACT_REASONS;
-  const ruleSet = resolveSet(options.rules, defaultRuleSet, 'inbound');
+  const ruleSet = options.rules;
   const inbound = new CompiledRules(ruleSet.rules);
   const inboundResults: Pair[] = ruleSet.rules.map((r) => {
     const type = r.type ?? 'undefined';
@@ -186,8 +188,8 @@ export function createQualifier(options: QualifierOptions): Qualifier {
   let bounceResults: Pair[] = [];
   let undetermined: Pair = pair('undefined', 0, 'count', undefined, null, null);
   if (mode === 'enhanced') {
-    const classes = options.classes ?? defaultMomentumClasses();
-    bounceRuleSet = resolveSet(options.bounceRules, defaultBounceRuleSet, 'bounceClass');
+    const classes = required(options.classes, 'a bounce class map (classes)');
+    bounceRuleSet = required(options.bounceRules, 'bounce-class rules (bounceRules)');
     bounce = new CompiledRules(bounceRuleSet.rules);
     bounceResults = bounceRuleSet.rules.map((r: Rule) => {
       const c = classes.get(r.bounceClass!);

@@ -8,8 +8,12 @@
 import { relative } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_DIR, defaultBounceRuleSet, defaultRuleSet } from './load-rules.ts';
-import { createQualifier } from './qualifier.ts';
+import {
+  createQualifier,
+  DEFAULT_RULES_DIR,
+  defaultBounceRuleSet,
+  defaultRuleSet,
+} from '../../node/index.ts';
 import { mailFamily, replyFamily, withoutFamily } from './rule-families.ts';
 import type { RuleSet } from './rule-schema.ts';
 

@@ -6,7 +6,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from '../qualification/qualifier.ts';
+import { createQualifier } from '../../node/index.ts';
 import type { Rule, RuleSet } from '../qualification/rule-schema.ts';
 import { DAY, type FailureType, type Impact, Reason } from '../types.ts';
 import { QuarantineTable } from './quarantine-table.ts';

@@ -2,6 +2,7 @@
 export { StringInterner } from './interner.ts';
 export {
   type ErrorOutcome,
+  type LoadedQuarantineRow,
   type QuarantineEvent,
   type QuarantineInput,
   type QuarantineListener,
@@ -18,5 +19,6 @@ export {
   ALLOWED_TRANSITIONS,
   describeTransition,
   isAllowedTransition,
+  QUARANTINE_CAUSES,
   type QuarantineCause,
 } from './transitions.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDataText } from '../data-file.ts';
-import { AddressStatus, DAY, HOUR, type Qualification, Reason } from '../types.ts';
+import { parseDataText } from '../../node/index.ts';
+import { AddressStatus, type AddressStatusCode, DAY, HOUR, type Qualification, Reason } from '../types.ts';
 import { type QuarantineEvent, QuarantineTable } from './quarantine-table.ts';
 import { quarantineSettingsSchema } from './settings.ts';
 
@@ -193,6 +193,35 @@ describe('QuarantineTable', () => {
       cause: 'remediation',
       rule: 'Momen_Code10_InvalidRecipient',
     });
+  });
+
+  it('loads a stored row as it is, without an event, and refuses a row it could not hold', () => {
+    const { q, events } = table();
+    const row = {
+      address: 'me@icloud.com',
+      status: AddressStatus.Quarantine,
+      errorCount: 1,
+      reason: Reason.UserUnknown,
+      text: '550 5.1.1 user lookup success',
+      firstErrorMs: 7 * HOUR,
+      lastErrorMs: 7 * HOUR,
+      updatedMs: 7 * HOUR,
+    };
+    const id = q.load(row);
+    expect(events).toEqual([]);
+    expect(q.row(id)).toEqual({ id, ...row, rule: null, lastCountedErrorMs: null });
+    expect(q.restore(id, DAY)).toBe(true);
+    expect(q.row(id)).toMatchObject({
+      status: AddressStatus.Valid,
+      errorCount: 0,
+      updatedMs: DAY,
+      text: row.text,
+    });
+    expect(() => q.load({ ...row, status: 7 as AddressStatusCode })).toThrow(
+      /load\(me@icloud\.com\): unknown status 7/,
+    );
+    expect(() => q.load({ ...row, errorCount: -1 })).toThrow(/errorCount/);
+    expect(() => q.load({ ...row, reason: 255 })).toThrow(/reason/);
   });
 
   it('grows past its initial capacity and exports rows in id order', () => {

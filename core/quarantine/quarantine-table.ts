@@ -57,6 +57,13 @@ export interface QuarantineRow {
   updatedMs: Millis | null;
 }
 
+/** A row to {@link QuarantineTable.load}: an exported row without its id; fields an export lacks may be left out. */
+export type LoadedQuarantineRow = Omit<
+  QuarantineRow,
+  'id' | 'rule' | 'firstErrorMs' | 'lastErrorMs' | 'lastCountedErrorMs' | 'updatedMs'
+> &
+  Partial<Pick<QuarantineRow, 'rule' | 'firstErrorMs' | 'lastErrorMs' | 'lastCountedErrorMs' | 'updatedMs'>>;
+
 /**
  * What {@link QuarantineTable.onError} decided. The table returns the SAME object on every call (no
  * allocation on the hot path): copy the fields you keep before the next call.
@@ -297,6 +304,38 @@ export class QuarantineTable {
       return;
     }
     this.transition(id, status, t, 'initial');
+  }
+
+  /**
+   * Sets an address's row exactly as an export of this table holds it ({@link row}'s fields; a field
+   * the export lacks, like the run store's rule and last counted error, is null), with no transition
+   * and no event: how a table written out after a run is read back in to apply the table's own rules
+   * to it (remediation, {@link restore}). Loading {@link rows} into an empty table gives the same rows.
+   * Returns the address's id.
+   */
+  load(row: LoadedQuarantineRow): number {
+    const { status, errorCount, reason } = row;
+    if (!(Number.isInteger(status) && status >= Valid && status <= Allowlisted))
+      throw new RangeError(`quarantine: load(${row.address}): unknown status ${status}`);
+    if (!(Number.isInteger(errorCount) && errorCount >= 0))
+      throw new RangeError(
+        `quarantine: load(${row.address}): errorCount: expected an integer >= 0, got ${errorCount}`,
+      );
+    if (reason !== null && !(Number.isInteger(reason) && reason >= 0 && reason < NO_REASON))
+      throw new RangeError(
+        `quarantine: load(${row.address}): reason: expected an integer 0..254, got ${reason}`,
+      );
+    const id = this.idOf(row.address);
+    const m = id << 2;
+    this.meta[m] = status | ((reason ?? NO_REASON) << 8);
+    this.meta[m + 1] = errorCount;
+    this.meta[m + 2] = row.text === null ? -1 : this.texts.idOf(row.text);
+    this.meta[m + 3] = row.rule == null ? -1 : this.rules.idOf(row.rule);
+    this.times[m] = row.firstErrorMs ?? Number.NaN;
+    this.times[m + 1] = row.lastErrorMs ?? Number.NaN;
+    this.times[m + 2] = row.lastCountedErrorMs ?? Number.NaN;
+    this.times[m + 3] = row.updatedMs ?? Number.NaN;
+    return id;
   }
 
   /** Remediation (SPEC §9): any non-Valid status back to Valid with counter 0. Returns false if already Valid. */

@@ -6,7 +6,8 @@
 import { ADDRESS_STATUS_NAMES, AddressStatus, type AddressStatusCode } from '../types.ts';
 
 /** What caused a transition: a sync reply, an async bounce, a complaint, the cleanup job, a remediation query, or initial import. */
-export type QuarantineCause = 'sync' | 'async' | 'complaint' | 'cleanup' | 'remediation' | 'initial';
+export const QUARANTINE_CAUSES = ['sync', 'async', 'complaint', 'cleanup', 'remediation', 'initial'] as const;
+export type QuarantineCause = (typeof QUARANTINE_CAUSES)[number];
 
 const { Valid: V, WithErrors: W, Quarantine: Q, Denylisted: D, Allowlisted: A } = AddressStatus;
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { retryPolicy } from '../../node/index.ts';
 import { DAY, HOUR, MINUTE } from '../types.ts';
 import { ATTEMPT_BOUND_CAP, attemptBound } from './bound.ts';
 import { EnhancedRetryPolicy } from './enhanced.ts';
 import { LegacyRetryPolicy } from './legacy.ts';
 import type { RetryPolicy } from './policy.ts';
-import { retryPolicy } from './presets.ts';
 
 describe('attemptBound (liveness)', () => {
   it('legacy: 1 + 5 hourly + 4 daily attempts in 5 days, plus the last attempt before a deadline', () => {

@@ -1,7 +1,6 @@
 /** Retry policies and validity (SPEC §4): presets as data, the one retry decision, suspension exit spreading. */
 export { ATTEMPT_BOUND_CAP, attemptBound } from './bound.ts';
 export { decideRetry, GIVE_UP_EXPIRED, GIVE_UP_PERMANENT, giveUpLogStatus, isRetry } from './decide.ts';
-export { durationSchema, parseDuration, positiveDurationSchema } from './duration.ts';
 export {
   DEFAULT_ENHANCED_RETRY_SETTINGS,
   domainMatches,
@@ -19,7 +18,7 @@ export {
   PeerRetryPolicy,
 } from './peer.ts';
 export { DelayRetryPolicy, LOWEST_DRAW, type RetryPolicy, withinValidity } from './policy.ts';
-export { loadRetryPolicyFile, RETRY_PRESETS_FILE, retryPolicy, retryPresets } from './presets.ts';
+export { namedRetryPolicy } from './presets.ts';
 export {
   createRetryPolicy,
   type RetryPolicySpec,

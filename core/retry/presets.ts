@@ -1,35 +1,18 @@
 /**
- * The shipped retry presets (`presets.yaml`, SPEC §4) and loading user policy files. Both go through
- * core/data-file.ts, so a bad entry names its file, line and field.
+ * Retry policies by name from a table of named specs (the shipped `presets.yaml`, SPEC §4, which
+ * node/retry.ts reads, or a user's policy file).
  */
-import { fileURLToPath } from 'node:url';
-import { loadDataFile } from '../data-file.ts';
 import type { RetryPolicy } from './policy.ts';
-import { createRetryPolicy, type RetryPolicySpec, retryPolicyFileSchema } from './spec.ts';
+import { createRetryPolicy, type RetryPolicySpec } from './spec.ts';
 
-/** Path of the shipped presets file. */
-export const RETRY_PRESETS_FILE = fileURLToPath(new URL('./presets.yaml', import.meta.url));
-
-let presets: Readonly<Record<string, RetryPolicySpec>> | null = null;
-
-/** Loads a file of named policy specs (`policies: { name: spec }`). */
-export function loadRetryPolicyFile(file: string): Record<string, RetryPolicySpec> {
-  return loadDataFile(file, retryPolicyFileSchema).policies;
-}
-
-/** The shipped presets by name: legacy, enhanced, kumomta, momentum, sparkpost, haraka, postal, mailgun, powermta. */
-export function retryPresets(): Readonly<Record<string, RetryPolicySpec>> {
-  presets ??= Object.freeze(loadRetryPolicyFile(RETRY_PRESETS_FILE));
-  return presets;
-}
-
-/** A policy from a preset name; an unknown name throws an error listing the known ones. */
-export function retryPolicy(name: string): RetryPolicy {
-  const spec = retryPresets()[name];
+/** A policy from a name in `presets`; an unknown name throws an error listing the known ones. */
+export function namedRetryPolicy(
+  presets: Readonly<Record<string, RetryPolicySpec>>,
+  name: string,
+): RetryPolicy {
+  const spec = presets[name];
   if (!spec) {
-    const err = new Error(
-      `unknown retry policy "${name}" (known: ${Object.keys(retryPresets()).join(', ')})`,
-    );
+    const err = new Error(`unknown retry policy "${name}" (known: ${Object.keys(presets).join(', ')})`);
     (err as Error & { code: string }).code = 'MXLAB_RETRY_POLICY';
     throw err;
   }

@@ -1,13 +1,12 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { createQualifier } from '../qualification/qualifier.ts';
+import { createQualifier, retryPolicy, retryPresets } from '../../node/index.ts';
 import type { Rule } from '../qualification/rule-schema.ts';
 import { DAY, type FailureType, HOUR, type Qualification } from '../types.ts';
 import { decideRetry, GIVE_UP_EXPIRED, GIVE_UP_PERMANENT, isRetry } from './decide.ts';
 import { EnhancedRetryPolicy } from './enhanced.ts';
 import { LegacyRetryPolicy } from './legacy.ts';
 import type { RetryPolicy } from './policy.ts';
-import { retryPolicy, retryPresets } from './presets.ts';
 import { resumeAfterSuspension } from './suspension.ts';
 
 const names = Object.keys(retryPresets());

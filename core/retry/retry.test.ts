@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseDataText } from '../data-file.ts';
+import { parseDataText, retryPolicy, retryPresets } from '../../node/index.ts';
+import { parseDuration } from '../duration.ts';
 import type { RandomSource } from '../ports.ts';
 import { DAY, HOUR, LogStatus, MINUTE, type Qualification, Reason } from '../types.ts';
 import { decideRetry, GIVE_UP_EXPIRED, GIVE_UP_PERMANENT, giveUpLogStatus } from './decide.ts';
-import { parseDuration } from './duration.ts';
 import { EnhancedRetryPolicy } from './enhanced.ts';
 import { LegacyRetryPolicy } from './legacy.ts';
 import type { RetryPolicy } from './policy.ts';
-import { retryPolicy, retryPresets } from './presets.ts';
 import { retryPolicyFileSchema } from './spec.ts';
 import { resumeAfterSuspension } from './suspension.ts';
 

@@ -3,7 +3,7 @@
  * factory that turns a spec into a {@link RetryPolicy}. Durations accept `20m`, `4d12h` or ms.
  */
 import { z } from 'zod';
-import { durationSchema, positiveDurationSchema } from './duration.ts';
+import { durationSchema, positiveDurationSchema } from '../duration.ts';
 import { EnhancedRetryPolicy } from './enhanced.ts';
 import { ExponentialRetryPolicy } from './exponential.ts';
 import { IntervalListRetryPolicy } from './interval-list.ts';

@@ -3,6 +3,7 @@ export { createMxRuleSync, type MxRuleSyncOptions, mxSyncPayloadSchema } from '.
 export {
   createRuleSync,
   createSyncClient,
+  type DataTextParser,
   RULE_SYNC_DEFAULTS,
   type RuleHolder,
   type RuleSync,

@@ -7,7 +7,7 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_MX_RULES_FILE, loadMxRules } from '../shaping/mx-rules.ts';
+import { DEFAULT_MX_RULES_FILE, loadMxRules } from '../../node/shaping.ts';
 import { createMxRuleSync } from './mx-rule-sync.ts';
 
 const URL = 'http://deliverability.test/mx-rules.json';

@@ -6,7 +6,7 @@
  * level) and builds what goes in force (e.g. the level applied over the fetched set).
  */
 import { z } from 'zod';
-import { parseDataText } from '../data-file.ts';
+import { parseJsonData } from '../data-file.ts';
 import { type MxRuleSet, mxRuleFileSchema, resolveMxRules } from '../shaping/mx-rules.ts';
 import { createSyncClient, type RuleSync, type RuleSyncOptions } from './rule-sync.ts';
 
@@ -24,10 +24,11 @@ export interface MxRuleSyncOptions<Q> extends Omit<RuleSyncOptions<Q>, 'build'> 
 
 /** Creates an MX-rule sync client around the MX rules in force. */
 export function createMxRuleSync<Q>(options: MxRuleSyncOptions<Q>): RuleSync<Q> {
+  const parse = options.parse ?? parseJsonData;
   return createSyncClient<MxRuleSet, Q>({
     ...options,
     decode(text, url) {
-      const payload = parseDataText(text, url, mxSyncPayloadSchema);
+      const payload = parse(text, url, mxSyncPayloadSchema);
       const set = resolveMxRules(payload.mxRules);
       return { value: set, version: payload.version, count: set.rules.length };
     },

@@ -1,9 +1,10 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseDataText } from '../../node/data-file.ts';
 import { createQualifier } from '../qualification/qualifier.ts';
 import type { RuleSet } from '../qualification/rule-schema.ts';
-import { createRuleSync, type Timer } from './rule-sync.ts';
+import { createRuleSync, type DataTextParser, type Timer } from './rule-sync.ts';
 
 const URL = 'http://deliverability.test/rules.json';
 const GOOD = {
@@ -52,7 +53,9 @@ function manualTimer(): Timer & { pending: number; fire(): void } {
   };
 }
 
-function make(opts: { mode?: 'sync' | 'custom'; timeoutMs?: number; timer?: Timer } = {}) {
+function make(
+  opts: { mode?: 'sync' | 'custom'; timeoutMs?: number; timer?: Timer; parse?: DataTextParser } = {},
+) {
   let now = 1000;
   return {
     sync: createRuleSync({
@@ -63,6 +66,7 @@ function make(opts: { mode?: 'sync' | 'custom'; timeoutMs?: number; timer?: Time
       mode: opts.mode,
       timeoutMs: opts.timeoutMs ?? 2000,
       timer: opts.timer,
+      parse: opts.parse,
     }),
     tick: (ms: number) => {
       now += ms;
@@ -83,6 +87,23 @@ describe('rule sync', () => {
     expect(st.lastSuccessAt).toBe(1000);
     expect(st.ruleCount).toBe(1);
     expect(reasonOf(sync.holder.current)).toBe(1);
+  });
+
+  it('reads JSON by default; a YAML payload needs the parser the runner injects (node/)', async () => {
+    const yaml =
+      'version: "2024-05-02"\nrules:\n  - { name: central_unknown, contains: nobody here, type: hard, reason: 1 }\n';
+    server.use(http.get(URL, () => new HttpResponse(yaml)));
+    const json = make();
+    const st = await json.sync.refresh();
+    expect(st.lastError).toMatch(
+      /^invalid rule set: http:\/\/deliverability\.test\/rules\.json: syntax error/,
+    );
+    expect(reasonOf(json.sync.holder.current)).toBe(5);
+    const withYaml = make({ parse: parseDataText });
+    const st2 = await withYaml.sync.refresh();
+    expect(st2.lastError).toBeNull();
+    expect(st2.version).toBe('2024-05-02');
+    expect(reasonOf(withYaml.sync.holder.current)).toBe(1);
   });
 
   it('keeps the rules in force on a 500', async () => {

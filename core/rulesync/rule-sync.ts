@@ -3,16 +3,20 @@
  * over HTTP on a schedule, validates them with the rule-file schema and swaps the compiled qualifier
  * in atomically. The refresh replaces the whole rule set, user rules included, as Campaign does;
  * `custom` mode turns the refresh off. A failed refresh (unreachable server, HTTP error, timeout,
- * invalid payload) keeps the rules in force and says why in `status()`.
+ * invalid payload) keeps the rules in force and says why in `status()`. The payload is JSON unless
+ * the caller injects another text parser (the runner passes node/data-file.ts's YAML one).
  */
 import { z } from 'zod';
-import { DataFileError, parseDataText } from '../data-file.ts';
+import { DataFileError, parseJsonData } from '../data-file.ts';
 import type { Clock } from '../ports.ts';
 import { inboundRuleFileSchema, type RuleSet, toRule } from '../qualification/rule-schema.ts';
 import { DAY, type Millis } from '../types.ts';
 
 /** What the deliverability instance serves: a rule file plus a version label. */
 export const syncPayloadSchema = inboundRuleFileSchema.extend({ version: z.string().min(1) });
+
+/** Parses a payload's text and validates it with `schema`; throws `DataFileError` naming `source`. */
+export type DataTextParser = <S extends z.ZodType>(text: string, source: string, schema: S) => z.output<S>;
 
 /** `sync`: refresh on schedule; `custom`: never refresh (the user's rules stay). */
 export type RuleSyncMode = 'sync' | 'custom';
@@ -51,8 +55,10 @@ export interface RuleSyncStatus {
 }
 
 export interface RuleSyncOptions<Q> {
-  /** URL of the deliverability instance's rule set (JSON or YAML) */
+  /** URL of the deliverability instance's rule set (JSON; YAML too with a YAML `parse`) */
   url: string;
+  /** reads the fetched text; default: JSON (`parseJsonData`) */
+  parse?: DataTextParser;
   mode?: RuleSyncMode;
   /** the compiled rules in force before the first refresh */
   initial: Q;
@@ -86,10 +92,11 @@ export interface RuleSync<Q> {
 
 /** Creates a rule sync client around the inbound email rules in force. */
 export function createRuleSync<Q>(options: RuleSyncOptions<Q>): RuleSync<Q> {
+  const parse = options.parse ?? parseJsonData;
   return createSyncClient<RuleSet, Q>({
     ...options,
     decode(text, url) {
-      const payload = parseDataText(text, url, syncPayloadSchema);
+      const payload = parse(text, url, syncPayloadSchema);
       const rules: RuleSet = {
         rules: payload.rules.map((r, i) => toRule(r, `${url}#${i}`)),
         sources: [url],

@@ -6,11 +6,10 @@
  * - rate rules: a ratio of two per-(IP, domain) metrics over a sliding window with a minimum volume;
  * - bounds of the tuned values, and the positive adjustment back up after clean hours.
  */
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadDataFile, parseDataText } from '../data-file.ts';
+import { durationSchema } from '../duration.ts';
 import { maskToRegExp } from './mask.ts';
-import { durationSchema, type Rate, rateSchema } from './units.ts';
+import { type Rate, rateSchema } from './rate.ts';
 
 /** What a rule does to the (sending IP, domain) pair. Several fields may combine. */
 export interface ShapingAction {
@@ -166,12 +165,8 @@ export const adaptiveRulesSchema = z.strictObject({
     .default([]),
 });
 
-/** Path of the adaptive rules shipped with mxlab. */
-export const DEFAULT_ADAPTIVE_RULES_FILE = fileURLToPath(
-  new URL('./data/adaptive-rules.default.yaml', import.meta.url),
-);
-
-function resolve(file: z.output<typeof adaptiveRulesSchema>): AdaptiveRules {
+/** The rules a validated adaptive rule file describes (node/shaping.ts reads it from disk). */
+export function resolveAdaptiveRules(file: z.output<typeof adaptiveRulesSchema>): AdaptiveRules {
   return {
     bounds: file.bounds,
     positiveAdjustment: { everyMs: file.positiveAdjustment.every, factor: file.positiveAdjustment.factor },
@@ -193,14 +188,4 @@ function resolve(file: z.output<typeof adaptiveRulesSchema>): AdaptiveRules {
       action: r.action,
     })),
   };
-}
-
-/** Loads and validates an adaptive rule file. */
-export function loadAdaptiveRules(file: string = DEFAULT_ADAPTIVE_RULES_FILE): AdaptiveRules {
-  return resolve(loadDataFile(file, adaptiveRulesSchema));
-}
-
-/** Parses adaptive rules from text. */
-export function parseAdaptiveRules(text: string, file = '<adaptive-rules>'): AdaptiveRules {
-  return resolve(parseDataText(text, file, adaptiveRulesSchema));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadMxRules } from '../../node/index.ts';
 import { hourlyCapacity, measureHourlyCapacity } from './capacity.ts';
-import { loadMxRules } from './mx-rules.ts';
 
 const set = loadMxRules();
 const general = set.rules.at(-1)!;

@@ -6,21 +6,17 @@
 export {
   type AdaptiveRules,
   adaptiveRulesSchema,
-  DEFAULT_ADAPTIVE_RULES_FILE,
-  loadAdaptiveRules,
   METRICS,
   type Metric,
-  parseAdaptiveRules,
   type RateRule,
   type ResponseRule,
+  resolveAdaptiveRules,
   type ShapingAction,
 } from './adaptive-rules.ts';
 export { bucketCount, hourlyCapacity, measureHourlyCapacity } from './capacity.ts';
 export { ConnectionPool } from './connection-pool.ts';
 export { maskToRegExp, matchMask } from './mask.ts';
 export {
-  DEFAULT_MX_RULES_FILE,
-  loadMxRules,
   type MxRule,
   type MxRuleFile,
   type MxRuleSet,
@@ -28,10 +24,10 @@ export {
   makeMxRuleSet,
   matchMxRule,
   mxRuleFileSchema,
-  parseMxRules,
   resolveMxRules,
   type TlsMode,
 } from './mx-rules.ts';
+export { parseRate, perHour, type Rate, rateSchema } from './rate.ts';
 export { RollingCounter } from './rolling-counter.ts';
 export {
   createShaper,
@@ -43,6 +39,7 @@ export {
 } from './shaper.ts';
 export { SliceLimiter, type SliceRounding } from './slice-limiter.ts';
 export {
+  SUSPENSION_KINDS,
   type Suspension,
   type SuspensionKind,
   type SuspensionListener,
@@ -50,22 +47,17 @@ export {
 } from './suspensions.ts';
 export {
   applyThroughputLevel,
-  DEFAULT_LEVELS_FILE,
   type LevelPreset,
   type LevelTable,
-  loadThroughputLevels,
-  parseThroughputLevels,
+  resolveThroughputLevels,
   THROUGHPUT_LEVELS,
   type ThroughputLevel,
   throughputLevelsSchema,
 } from './throughput-levels.ts';
-export { durationSchema, parseDuration, parseRate, perHour, type Rate, rateSchema } from './units.ts';
 export {
-  DEFAULT_WARMUP_FILE,
   findWarmupCurve,
   ipDay,
-  loadWarmup,
-  parseWarmup,
+  resolveWarmup,
   type WarmupCurve,
   type WarmupCurves,
   type WarmupStep,

@@ -4,11 +4,9 @@
  * fields out: they are inherited from the `*` rule, which must set them all. The file also carries the
  * settings of the slices, the error-rate block, path unavailability and the site-wide delay.
  */
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadDataFile, parseDataText } from '../data-file.ts';
+import { durationSchema } from '../duration.ts';
 import { maskToRegExp, stripDot } from './mask.ts';
-import { durationSchema } from './units.ts';
 
 /** TLS use on a path: never, when offered (STARTTLS), or required (fail the session without it). */
 export type TlsMode = 'off' | 'opportunistic' | 'required';
@@ -154,23 +152,10 @@ export const mxRuleFileSchema = z
     }
   });
 
-/** An MX rule file as validated (before its rules inherit from `*`). */
+/** An MX rule file's value after validation (node/shaping.ts reads it from disk). */
 export type MxRuleFile = z.output<typeof mxRuleFileSchema>;
 
-/** Path of the rule set shipped with mxlab. */
-export const DEFAULT_MX_RULES_FILE = fileURLToPath(new URL('./data/mx-rules.default.yaml', import.meta.url));
-
-/** Loads and validates an MX rule file (YAML or JSON). Throws DataFileError naming file:line:col and field. */
-export function loadMxRules(file: string = DEFAULT_MX_RULES_FILE): MxRuleSet {
-  return resolveMxRules(loadDataFile(file, mxRuleFileSchema));
-}
-
-/** Parses MX rules from text; `file` names the source in errors. */
-export function parseMxRules(text: string, file = '<mx-rules>'): MxRuleSet {
-  return resolveMxRules(parseDataText(text, file, mxRuleFileSchema));
-}
-
-/** The rule set of a validated MX rule file (e.g. one inside a rule-sync payload). */
+/** The rule set of a validated MX rule file (node/shaping.ts reads one from disk; a rule-sync payload holds one): every rule's missing fields taken from the `*` rule. */
 export function resolveMxRules(file: MxRuleFile): MxRuleSet {
   const g = file.rules[file.rules.length - 1]!;
   const rules = file.rules.map(

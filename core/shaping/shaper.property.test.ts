@@ -1,7 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { loadAdaptiveRules } from './adaptive-rules.ts';
-import { loadMxRules, parseMxRules } from './mx-rules.ts';
+import { loadAdaptiveRules, loadMxRules, parseMxRules } from '../../node/index.ts';
 import { createShaper } from './shaper.ts';
 import { failure } from './test-helpers.ts';
 

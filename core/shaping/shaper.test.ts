@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadAdaptiveRules } from './adaptive-rules.ts';
-import { loadMxRules } from './mx-rules.ts';
+import { loadAdaptiveRules, loadMxRules, loadWarmup } from '../../node/index.ts';
 import { createShaper } from './shaper.ts';
 import type { Suspension } from './suspensions.ts';
 import { failure, hosts } from './test-helpers.ts';
-import { loadWarmup } from './warmup.ts';
 
 const H = 3_600_000;
 const MIN = 60_000;

@@ -8,7 +8,8 @@
  */
 
 /** Kinds, as the run store's `suspensions.kind` column spells them. */
-export type SuspensionKind = 'suspend' | 'block' | 'throttle' | 'pathDown' | 'delayQueue';
+export const SUSPENSION_KINDS = ['suspend', 'block', 'throttle', 'pathDown', 'delayQueue'] as const;
+export type SuspensionKind = (typeof SUSPENSION_KINDS)[number];
 
 /** One shaping decision. Times are run ms; `endMs` becomes the cancel time when cancelled. */
 export interface Suspension {

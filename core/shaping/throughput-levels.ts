@@ -2,9 +2,7 @@
  * Throughput levels Slow, Normal, Fast, Very Fast, Boost, Custom (SPEC §7.1) as data: multipliers
  * applied over an MX rule set. Custom keeps the user's rules as they are and turns off the daily sync.
  */
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadDataFile, parseDataText } from '../data-file.ts';
 import { type MxRule, type MxRuleSet, makeMxRuleSet } from './mx-rules.ts';
 
 /** The six level names. */
@@ -43,10 +41,8 @@ export const throughputLevelsSchema = z.strictObject({
 
 export type LevelTable = Readonly<Record<ThroughputLevel, LevelPreset>>;
 
-/** Path of the level presets shipped with mxlab. */
-export const DEFAULT_LEVELS_FILE = fileURLToPath(new URL('./data/throughput-levels.yaml', import.meta.url));
-
-function toTable(file: z.output<typeof throughputLevelsSchema>): LevelTable {
+/** The level table a validated level file describes (node/shaping.ts reads it from disk). */
+export function resolveThroughputLevels(file: z.output<typeof throughputLevelsSchema>): LevelTable {
   const out = {} as Record<ThroughputLevel, LevelPreset>;
   for (const name of THROUGHPUT_LEVELS) {
     const p = file.levels[name];
@@ -56,16 +52,6 @@ function toTable(file: z.output<typeof throughputLevelsSchema>): LevelTable {
         : { ...p, custom: false };
   }
   return out;
-}
-
-/** Loads the level presets (YAML/JSON). */
-export function loadThroughputLevels(file: string = DEFAULT_LEVELS_FILE): LevelTable {
-  return toTable(loadDataFile(file, throughputLevelsSchema));
-}
-
-/** Parses level presets from text. */
-export function parseThroughputLevels(text: string, file = '<throughput-levels>'): LevelTable {
-  return toTable(parseDataText(text, file, throughputLevelsSchema));
 }
 
 const scale = (v: number, f: number): number => Math.max(1, Math.floor(v * f));

@@ -4,7 +4,8 @@
  * swap release their slots where they took them, and the new paths carry the new rule's settings.
  */
 import { describe, expect, it } from 'vitest';
-import { loadMxRules, type MxRule, makeMxRuleSet } from './mx-rules.ts';
+import { loadMxRules } from '../../node/index.ts';
+import { type MxRule, makeMxRuleSet } from './mx-rules.ts';
 import { createShaper } from './shaper.ts';
 
 const MIN = 60_000;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findWarmupCurve, ipDay, loadWarmup, parseWarmup, warmupRate } from './warmup.ts';
+import { loadWarmup, parseWarmup } from '../../node/index.ts';
+import { findWarmupCurve, ipDay, warmupRate } from './warmup.ts';
 
 const w = loadWarmup();
 const curve = (domain: string) => w.curves[findWarmupCurve(w, domain)]!;

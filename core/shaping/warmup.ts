@@ -4,11 +4,9 @@
  * has a rate (`10000/h`, `50000/d`), optionally growing by `increasePerDay` each day of the step; a
  * step without a rate ends the warm-up (no warm-up limit from that day on).
  */
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadDataFile, parseDataText } from '../data-file.ts';
 import { maskToRegExp } from './mask.ts';
-import { type Rate, rateSchema } from './units.ts';
+import { type Rate, rateSchema } from './rate.ts';
 
 export interface WarmupStep {
   fromDay: number;
@@ -67,10 +65,8 @@ export const warmupSchema = z.strictObject({
   ),
 });
 
-/** Path of the warm-up curves shipped with mxlab. */
-export const DEFAULT_WARMUP_FILE = fileURLToPath(new URL('./data/warmup.default.yaml', import.meta.url));
-
-function resolve(file: z.output<typeof warmupSchema>): WarmupCurves {
+/** The curves a validated warm-up file describes (node/shaping.ts reads it from disk). */
+export function resolveWarmup(file: z.output<typeof warmupSchema>): WarmupCurves {
   return {
     curves: file.curves.map((c) => ({
       name: c.name,
@@ -82,16 +78,6 @@ function resolve(file: z.output<typeof warmupSchema>): WarmupCurves {
       })),
     })),
   };
-}
-
-/** Loads and validates a warm-up file. */
-export function loadWarmup(file: string = DEFAULT_WARMUP_FILE): WarmupCurves {
-  return resolve(loadDataFile(file, warmupSchema));
-}
-
-/** Parses warm-up curves from text. */
-export function parseWarmup(text: string, file = '<warmup>'): WarmupCurves {
-  return resolve(parseDataText(text, file, warmupSchema));
 }
 
 /** Index of the first curve for `domain`, or -1. */

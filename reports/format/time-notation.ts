@@ -19,7 +19,7 @@ export function formatTimeNotation(ms: Millis): string {
 
 /**
  * A duration in short human form for tables, rounded to two units: `45s`, `12m`, `3h05m`, `2d04h`.
- * The exact form that parses back is the engine's `formatDurationExact`.
+ * The exact form that parses back is core/duration.ts's `formatDurationExact`.
  */
 export function formatDurationShort(ms: Millis): string {
   const t = Math.max(0, Math.round(ms));

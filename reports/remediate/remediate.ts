@@ -2,9 +2,12 @@
  * SPEC §9 remediation over a run's quarantine history: select addresses whose CURRENT status is
  * quarantine and whose last transition into quarantine has a text containing TEXT (case-insensitive)
  * or was made by a rule (name equal, or named in the text), optionally in a list of domains, inside
- * [from, to] (ms, inclusive). Report what it would restore against ground truth; `apply` writes it.
+ * [from, to] (ms, inclusive). Report what it would restore against ground truth; `apply` restores it
+ * with core's quarantine table (the owner of the rule) and writes the result back.
  * `remediationSql` gives the same selection as plain SQL with the parameters inlined.
  */
+import { type QuarantineEvent, QuarantineTable } from '../../core/quarantine/index.ts';
+import { ADDRESS_STATUS_NAMES, type AddressStatusCode, type AddressStatusName } from '../../core/types.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings, sqlList } from '../settings.ts';
 import { COMPLETED_AT } from '../sql.ts';
 import { num, one, type ReportStore, rows, type SqlParam, sqlString } from '../store-port.ts';
@@ -145,10 +148,34 @@ export async function planRemediation(
   };
 }
 
+/** A stored quarantine row as remediation reads it. */
+interface StoredQuarantineRow {
+  address: string;
+  status: string;
+  error_count: number;
+  reason: number | null;
+  text: string | null;
+  first_error_ms: number | null;
+  last_error_ms: number | null;
+  updated_ms: number;
+}
+
+/** Rows per INSERT / UPDATE statement when writing the restored rows back. */
+const WRITE_BATCH = 500;
+
+function statusCode(name: string, address: string): AddressStatusCode {
+  const code = ADDRESS_STATUS_NAMES.indexOf(name as AddressStatusName);
+  if (code < 0) throw new Error(`remediation: ${address}: unknown quarantine status ${JSON.stringify(name)}`);
+  return code as AddressStatusCode;
+}
+
 /**
- * Applies the remediation: each selected address goes back to valid (error count 0) and gets a
- * quarantine_history row with cause 'remediation' at `atMs` (default: the run's last event).
- * Needs a store opened read-write. Returns how many addresses were restored.
+ * Applies the remediation through core's quarantine table, which owns the rule (SPEC §9,
+ * `QuarantineTable.restore`: back to valid, error count 0, updated at `atMs`, an allowed transition):
+ * the selected rows of the stored table are loaded into a `QuarantineTable`, restored there at `atMs`
+ * (default: the run's last event), and written back; each transition becomes a quarantine_history row
+ * with cause 'remediation' whose text is the remediation's note. Needs a store opened read-write.
+ * Returns how many addresses were restored.
  */
 export async function applyRemediation(
   store: ReportStore,
@@ -158,29 +185,84 @@ export async function applyRemediation(
   check(q);
   const sel = selection(q, false);
   const body = sel.sql.replace(/\nORDER BY q\.address$/, '');
+  const stored = await rows<StoredQuarantineRow>(
+    store,
+    `SELECT address, status::VARCHAR AS status, error_count, reason, text, first_error_ms, last_error_ms, updated_ms
+     FROM quarantine WHERE address IN (SELECT address FROM (${body})) ORDER BY rowid`,
+    sel.params,
+  );
+  if (stored.length === 0) return 0;
   const at = atMs ?? num((await one<{ t: number }>(store, COMPLETED_AT)).t);
   const note = `remediation: ${[q.contains ? `text contains '${q.contains}'` : '', q.rule ? `rule ${q.rule}` : ''].filter(Boolean).join(' or ')}`;
-  const n = num(
-    (await one<{ n: number }>(store, `WITH sel AS (${body}) SELECT count(*) AS n FROM sel`, sel.params)).n,
+
+  const table = new QuarantineTable();
+  const ids = stored.map((r) =>
+    table.load({
+      address: r.address,
+      status: statusCode(r.status, r.address),
+      errorCount: r.error_count,
+      reason: r.reason,
+      text: r.text,
+      firstErrorMs: r.first_error_ms,
+      lastErrorMs: r.last_error_ms,
+      updatedMs: r.updated_ms,
+    }),
   );
-  if (n === 0) return 0;
+  const events: QuarantineEvent[] = [];
+  table.setListener((e) => events.push(e));
+  for (const id of ids) table.restore(id, at);
+  if (events.length === 0) return 0;
+
+  const history = events.map((e): SqlParam[] => [
+    e.t,
+    e.address,
+    ADDRESS_STATUS_NAMES[e.oldStatus]!,
+    ADDRESS_STATUS_NAMES[e.newStatus]!,
+    e.reason,
+    note,
+    null,
+    e.cause,
+  ]);
+  const changed = events.map((e): SqlParam[] => {
+    const r = table.row(e.id)!;
+    return [
+      r.address,
+      ADDRESS_STATUS_NAMES[r.status]!,
+      r.errorCount,
+      r.reason,
+      r.text,
+      r.firstErrorMs,
+      r.lastErrorMs,
+      r.updatedMs,
+    ];
+  });
   await store.run('BEGIN TRANSACTION');
   try {
-    await store.run(
-      `INSERT INTO quarantine_history (t, address, old_status, new_status, reason, text, rule, cause)
-       SELECT ?, q.address, 'quarantine', 'valid', q.reason, ?, NULL, 'remediation'
-       FROM quarantine q WHERE q.address IN (SELECT address FROM (${body}))`,
-      [at, note, ...sel.params],
-    );
-    await store.run(
-      `UPDATE quarantine SET status = 'valid', error_count = 0, updated_ms = ?
-       WHERE address IN (SELECT address FROM (${body}))`,
-      [at, ...sel.params],
-    );
+    for (let i = 0; i < history.length; i += WRITE_BATCH) {
+      const batch = history.slice(i, i + WRITE_BATCH);
+      await store.run(
+        `INSERT INTO quarantine_history (t, address, old_status, new_status, reason, text, rule, cause)
+         VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        batch.flat(),
+      );
+    }
+    for (let i = 0; i < changed.length; i += WRITE_BATCH) {
+      const batch = changed.slice(i, i + WRITE_BATCH);
+      await store.run(
+        `UPDATE quarantine SET status = CAST(v.status AS mx_address_status), error_count = CAST(v.error_count AS INTEGER),
+           reason = CAST(v.reason AS INTEGER), text = CAST(v.text AS VARCHAR),
+           first_error_ms = CAST(v.first_error_ms AS BIGINT), last_error_ms = CAST(v.last_error_ms AS BIGINT),
+           updated_ms = CAST(v.updated_ms AS BIGINT)
+         FROM (VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')})
+           AS v(address, status, error_count, reason, text, first_error_ms, last_error_ms, updated_ms)
+         WHERE quarantine.address = v.address`,
+        batch.flat(),
+      );
+    }
     await store.run('COMMIT');
   } catch (err) {
     await store.run('ROLLBACK');
     throw err;
   }
-  return n;
+  return events.length;
 }

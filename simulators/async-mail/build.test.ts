@@ -1,7 +1,7 @@
 import { type AddressObject, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { createInMail } from '../../core/inmail/index.ts';
-import { createQualifier } from '../../core/qualification/index.ts';
+import { createQualifier } from '../../node/index.ts';
 import type { FollowUp } from '../isp/follow-up.ts';
 import { fastArf, fastDsn } from '../transport/fast-report.ts';
 import { buildArf, buildAutoReply, buildDsn, buildFollowUpMail } from './build.ts';

@@ -6,7 +6,7 @@
  * block of an unknown recipient, `550 5.4.1 ... Access denied`, so it was quarantined at once).
  */
 import { describe, expect, it } from 'vitest';
-import { createQualifier } from '../../core/qualification/index.ts';
+import { createQualifier } from '../../node/index.ts';
 import { fill } from './brain.ts';
 import { loadIspProfiles } from './profiles-load.ts';
 

@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadDataFile, parseDataText } from '../../core/data-file.ts';
+import { loadDataFile, parseDataText } from '../../node/index.ts';
 import { hashString } from '../population/hash.ts';
 import { type IspProfile, ispProfileSchema } from './profile-schema.ts';
 

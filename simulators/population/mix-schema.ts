@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { loadDataFile } from '../../core/data-file.ts';
+import { loadDataFile } from '../../node/index.ts';
 
 const domainName = z
   .string()

@@ -1,7 +1,7 @@
 /**
  * The wire world's entry for `mxlab serve`: the fake ISP fleet over real SMTP and DNS on loopback,
  * its routing maps for a real MTA, the follow-ups' return path, address truths and the control API.
- * (Wire-mode runs are built by scenarios/wire.ts.)
+ * (Wire-mode runs are built by runner/wire-ports.ts.)
  */
 export { startControlApi } from './control-api.ts';
 export { parseReturnTarget } from './follow-up-return.ts';

@@ -2,8 +2,8 @@
 
 import type { Qualifier } from '../../core/qualification/index.ts';
 import type { ReferenceOptions } from '../../core/reference/run.ts';
-import { loadScenario, planOf } from '../../scenarios/index.ts';
-import type { RunPlan } from '../../scenarios/run-plan.ts';
+import { loadScenario, planOf } from '../../runner/index.ts';
+import type { RunPlan } from '../../runner/run-plan.ts';
 import { runCoreInMemory } from './core-run.ts';
 import { type Comparable, comparableRef, qualifierOf, runRef } from './run-both.ts';
 import { mxRulesOf, type Params, writeScenario } from './scenario.ts';

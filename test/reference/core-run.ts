@@ -1,5 +1,5 @@
 /**
- * The fast core wired exactly as `scenarios/run-scenario.ts` wires it (same population, world,
+ * The fast core wired exactly as `runner/run-scenario.ts` wires it (same population, world,
  * qualifier, quarantine table, shaper, delivery log, MTA loop on the engine), but with an in-memory
  * sink instead of the DuckDB store: a real run costs 2-3 s of store setup, close and summary on this
  * machine, too much for 1,000 cases. The differential test checks on a few cases that this gives the
@@ -12,19 +12,19 @@ import { Mta, type MtaDelivery, type MtaSink } from '../../core/mta/index.ts';
 import type { Qualifier } from '../../core/qualification/index.ts';
 import { QualificationTable } from '../../core/qualification/qualification-table.ts';
 import { QuarantineTable } from '../../core/quarantine/index.ts';
-import { createRetryPolicy, retryPolicy } from '../../core/retry/index.ts';
+import { createRetryPolicy } from '../../core/retry/index.ts';
+import { applyThroughputLevel, createShaper } from '../../core/shaping/index.ts';
+import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../../core/types.ts';
+import { RandomStreams, Simulation } from '../../engine/index.ts';
 import {
-  applyThroughputLevel,
-  createShaper,
   loadAdaptiveRules,
   loadMxRules,
   loadThroughputLevels,
   loadWarmup,
-} from '../../core/shaping/index.ts';
-import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../../core/types.ts';
-import { RandomStreams, Simulation } from '../../engine/index.ts';
-import { planPopulation, planProfiles } from '../../scenarios/plan-world.ts';
-import type { RunPlan } from '../../scenarios/run-plan.ts';
+  retryPolicy,
+} from '../../node/index.ts';
+import { planPopulation, planProfiles } from '../../runner/plan-world.ts';
+import type { RunPlan } from '../../runner/run-plan.ts';
 import { createInProcessWorld, populationAddressBook } from '../../simulators/index.ts';
 import type { Comparable } from './run-both.ts';
 
@@ -61,32 +61,18 @@ export async function runCoreInMemory(plan: RunPlan, qualifier: Qualifier): Prom
   const attempts: Record<string, unknown>[] = [];
   const history: Record<string, unknown>[] = [];
   const sink: MtaSink = {
-    attempt(
-      t,
-      deliveryId,
-      recipientId,
-      attempt,
-      domain,
-      _localIp,
-      _mxIp,
-      phase,
-      _code,
-      _enh,
-      text,
-      q,
-      outcome,
-    ) {
+    attempt(e) {
       attempts.push({
-        t,
-        delivery_id: deliveryId,
-        recipient_id: recipientId,
-        attempt,
-        domain,
-        phase,
-        text,
-        type: q?.type ?? null,
-        reason: q?.reason ?? null,
-        outcome,
+        t: e.t,
+        delivery_id: e.deliveryId,
+        recipient_id: e.recipientId,
+        attempt: e.attempt,
+        domain: e.domain,
+        phase: e.phase,
+        text: e.text,
+        type: e.q?.type ?? null,
+        reason: e.q?.reason ?? null,
+        outcome: e.outcome,
       });
     },
     inmail() {},

@@ -20,7 +20,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadScenario, planOf } from '../../scenarios/index.ts';
+import { loadScenario, planOf } from '../../runner/index.ts';
 import { cleanupRuns, tempDir } from '../simulation/helpers.ts';
 import {
   activeKnown,

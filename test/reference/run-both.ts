@@ -4,7 +4,7 @@
  * both results in the same shape for the differential property.
  */
 import { createInMail } from '../../core/inmail/index.ts';
-import { createQualifier, type Qualifier } from '../../core/qualification/index.ts';
+import type { Qualifier } from '../../core/qualification/index.ts';
 import { REF_MODES } from '../../core/reference/delivery-log.ts';
 import type { RefMxRules } from '../../core/reference/mx-rules.ts';
 import { REF_QUARANTINE_DEFAULTS, type RefStatus } from '../../core/reference/quarantine.ts';
@@ -15,9 +15,10 @@ import {
   type RefTarget,
   runReference,
 } from '../../core/reference/run.ts';
-import { planPopulation, planProfiles } from '../../scenarios/plan-world.ts';
-import type { RunPlan } from '../../scenarios/run-plan.ts';
-import { runPlan } from '../../scenarios/run-scenario.ts';
+import { createQualifier } from '../../node/index.ts';
+import { planPopulation, planProfiles } from '../../runner/plan-world.ts';
+import type { RunPlan } from '../../runner/run-plan.ts';
+import { runPlan } from '../../runner/run-scenario.ts';
 import { createInProcessWorld } from '../../simulators/index.ts';
 
 const DAY = 86_400_000;

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { headline } from '../../cli/commands/run.ts';
-import { defineScenario, planOf } from '../../scenarios/index.ts';
+import { defineScenario, planOf } from '../../runner/index.ts';
 import type { RunStore } from '../../store/index.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
 

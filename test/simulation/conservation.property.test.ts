@@ -8,8 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { localIps, type RunPlan } from '../../scenarios/run-plan.ts';
-import { runPlan } from '../../scenarios/run-scenario.ts';
+import { localIps, type RunPlan } from '../../runner/run-plan.ts';
+import { runPlan } from '../../runner/run-scenario.ts';
 import { expectConsistentStore } from '../consistency.ts';
 import { cleanupRuns, count, tempDir } from './helpers.ts';
 

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kpiCurves } from '../../reports/metrics/kpi.ts';
 import { DEFAULT_REPORT_SETTINGS } from '../../reports/settings.ts';
-import { defineScenario, planOf } from '../../scenarios/index.ts';
+import { defineScenario, planOf } from '../../runner/index.ts';
 import { cleanupRuns, run } from './helpers.ts';
 
 afterAll(cleanupRuns);

@@ -4,7 +4,7 @@
  * rebond, puis renvoie ces informations à Campaign"). Setting `mta.webhooks`, default true.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineScenario, planOf } from '../../scenarios/index.ts';
+import { defineScenario, planOf } from '../../runner/index.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
 
 afterAll(cleanupRuns);

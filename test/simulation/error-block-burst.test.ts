@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseScenario, planOf } from '../../scenarios/index.ts';
+import { parseScenario, planOf } from '../../runner/index.ts';
 import { cleanupRuns, count, run, tempDir } from './helpers.ts';
 
 afterAll(cleanupRuns);

@@ -5,7 +5,7 @@
  * pending in the headline, not delivered.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineScenario, planOf } from '../../scenarios/index.ts';
+import { defineScenario, planOf } from '../../runner/index.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
 
 afterAll(cleanupRuns);

@@ -9,7 +9,7 @@ import {
   type RunPlan,
   type RunResult,
   runPlan,
-} from '../../scenarios/index.ts';
+} from '../../runner/index.ts';
 import type { RunStore } from '../../store/index.ts';
 import { expectConsistentStore, type KnownDefect } from '../consistency.ts';
 

@@ -9,12 +9,12 @@ import type { LogQualification } from '../../core/delivery-log/index.ts';
 import { DeliveryLog, LogEvent } from '../../core/delivery-log/index.ts';
 import { Mta, type MtaSettings, NULL_SINK } from '../../core/mta/index.ts';
 import type { MxResolution, SessionRequest, SessionResult } from '../../core/ports.ts';
-import { createQualifier } from '../../core/qualification/index.ts';
 import { QuarantineTable } from '../../core/quarantine/index.ts';
-import { type RetryPolicy, retryPolicy } from '../../core/retry/index.ts';
-import { createShaper, loadAdaptiveRules, loadMxRules } from '../../core/shaping/index.ts';
+import type { RetryPolicy } from '../../core/retry/index.ts';
+import { createShaper } from '../../core/shaping/index.ts';
 import { DAY, HOUR } from '../../core/types.ts';
 import { RandomStreams, Simulation } from '../../engine/index.ts';
+import { createQualifier, loadAdaptiveRules, loadMxRules, retryPolicy } from '../../node/index.ts';
 
 export { DAY, HOUR };
 

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Phase } from '../../core/delivery-log/index.ts';
-import { createQualifier } from '../../core/qualification/index.ts';
 import type { DelayRetryPolicy } from '../../core/retry/index.ts';
+import { createQualifier } from '../../node/index.ts';
 import { DAY, HOUR, REPLIES, runHarness } from './mta-harness.ts';
 
 describe('a hold over the validity deadline (defect 1: the run never ended)', () => {

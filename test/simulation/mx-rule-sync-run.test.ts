@@ -16,9 +16,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MX_RULES_FILE } from '../../core/shaping/index.ts';
-import { parseScenario, planOf, type RunPlan, runPlan } from '../../scenarios/index.ts';
-import { wirePorts } from '../../scenarios/wire.ts';
+import { DEFAULT_MX_RULES_FILE } from '../../node/index.ts';
+import { parseScenario, planOf, type RunPlan, runPlan, wirePorts } from '../../runner/index.ts';
 import type { RunStore } from '../../store/index.ts';
 import { cleanupRuns, run, tempDir } from './helpers.ts';
 

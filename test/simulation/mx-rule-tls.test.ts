@@ -3,7 +3,8 @@
  * rule matches carries it in its request (wire mode acts on it: test/wire/tls-required.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { loadMxRules, makeMxRuleSet } from '../../core/shaping/index.ts';
+import { makeMxRuleSet } from '../../core/shaping/index.ts';
+import { loadMxRules } from '../../node/index.ts';
 import { HOUR, runHarness } from './mta-harness.ts';
 
 describe('MX rule tls in the session requests', () => {

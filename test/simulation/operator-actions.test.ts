@@ -9,7 +9,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataFileError } from '../../core/data-file.ts';
-import { defineScenario, parseScenario, planOf } from '../../scenarios/index.ts';
+import { defineScenario, parseScenario, planOf } from '../../runner/index.ts';
 import type { ScenarioInput } from '../../scenarios/schema.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
 

@@ -6,7 +6,7 @@
  * address is quarantined for them.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineScenario, planOf } from '../../scenarios/index.ts';
+import { defineScenario, planOf } from '../../runner/index.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
 
 afterAll(cleanupRuns);

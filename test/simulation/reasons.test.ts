@@ -6,7 +6,7 @@
  * line 206: "Les adresses de ces utilisateurs figurent sur la liste bloquée".
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineScenario, planOf } from '../../scenarios/index.ts';
+import { defineScenario, planOf } from '../../runner/index.ts';
 import { catalogPlan, cleanupRuns, count, run } from './helpers.ts';
 
 afterAll(cleanupRuns);

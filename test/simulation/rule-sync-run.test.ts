@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG_DIR, parseScenario, planOf } from '../../scenarios/index.ts';
+import { CATALOG_DIR, parseScenario, planOf } from '../../runner/index.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
 
 const FILE = join(CATALOG_DIR, 'rule-sync-overwrite.yaml');

@@ -9,7 +9,7 @@
  * those already handed over where they are.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineScenario, planOf } from '../../scenarios/index.ts';
+import { defineScenario, planOf } from '../../runner/index.ts';
 import type { ScenarioInput } from '../../scenarios/schema.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
 

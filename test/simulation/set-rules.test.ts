@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOUR, MINUTE } from '../../core/types.ts';
-import { CATALOG_DIR, parseScenario, planOf } from '../../scenarios/index.ts';
+import { CATALOG_DIR, parseScenario, planOf } from '../../runner/index.ts';
 import { cleanupRuns, count, run } from './helpers.ts';
 
 afterAll(cleanupRuns);

@@ -7,8 +7,14 @@
  * verify every message with mailauth against both published keys.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineScenario, planOf, runPlan } from '../../scenarios/index.ts';
-import { DKIM_SELECTORS, type DkimSigner, wirePorts } from '../../scenarios/wire.ts';
+import {
+  DKIM_SELECTORS,
+  type DkimSigner,
+  defineScenario,
+  planOf,
+  runPlan,
+  wirePorts,
+} from '../../runner/index.ts';
 import type { FakeMxStats, ReceivedMessage } from '../../simulators/wire/fake-mx.ts';
 import { cleanupRuns, tempDir } from '../simulation/helpers.ts';
 

@@ -7,8 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CATALOG_DIR, loadScenario, planOf, runPlan } from '../../scenarios/index.ts';
-import { wirePorts } from '../../scenarios/wire.ts';
+import { CATALOG_DIR, loadScenario, planOf, runPlan, wirePorts } from '../../runner/index.ts';
 import type { FakeMxStats } from '../../simulators/wire/fake-mx.ts';
 import { expectConsistentStore } from '../consistency.ts';
 

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMail } from '../../core/inmail/index.ts';
-import { createQualifier } from '../../core/qualification/index.ts';
+import { createQualifier } from '../../node/index.ts';
 import { createInProcessWorld, type IspProfile, loadIspProfiles } from '../../simulators/index.ts';
 import { type ServeHandle, startServe } from '../../simulators/wire/serve.ts';
 import { formatRoutingMap } from '../../simulators/wire/serve-maps.ts';

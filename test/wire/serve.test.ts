@@ -13,9 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMail } from '../../core/inmail/index.ts';
-import { createQualifier } from '../../core/qualification/index.ts';
-import { loadScenario, planOf } from '../../scenarios/index.ts';
-import { planPopulation } from '../../scenarios/wire.ts';
+import { createQualifier } from '../../node/index.ts';
+import { loadScenario, planOf, planPopulation } from '../../runner/index.ts';
 import { WireResolver } from '../../simulators/wire/dns-resolver.ts';
 import {
   parseSwaks,

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionRequest } from '../../core/ports.ts';
-import { createQualifier } from '../../core/qualification/index.ts';
 import { Reason } from '../../core/types.ts';
+import { createQualifier } from '../../node/index.ts';
 import { createInProcessWorld, createPopulation, loadDomainMix } from '../../simulators/index.ts';
 import { WireResolver } from '../../simulators/wire/dns-resolver.ts';
 import { WireDnsServer } from '../../simulators/wire/dns-server.ts';

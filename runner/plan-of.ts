@@ -1,7 +1,7 @@
 /** `planOf`: a validated scenario → the run plan the runner consumes (series of deliveries expanded). */
-import { deliveryNamesOf } from './resolve-actions.ts';
+import { deliveryNamesOf } from '../scenarios/resolve-actions.ts';
+import type { Scenario } from '../scenarios/schema.ts';
 import type { PlannedAction, RunPlan } from './run-plan.ts';
-import type { Scenario } from './schema.ts';
 
 export function planOf(s: Scenario): RunPlan {
   const deliveries: RunPlan['deliveries'] = [];

@@ -1,16 +1,22 @@
 /**
- * Loading rule sets from data files. A directory is the ordered union of its `*.yaml`, `*.yml` and
+ * Loading rule sets from data files on disk (the shipped ones live in core/qualification/rules/). A directory is the ordered union of its `*.yaml`, `*.yml` and
  * `*.json` files sorted by file name (KumoMTA style: `10-...`, `20-...`, `90-...`), so another module
  * can drop its own file in between without touching ours.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataFileError, loadDataFile } from '../data-file.ts';
-import { bounceRuleFileSchema, inboundRuleFileSchema, type RuleSet, toRule } from './rule-schema.ts';
+import { DataFileError } from '../core/data-file.ts';
+import {
+  bounceRuleFileSchema,
+  inboundRuleFileSchema,
+  type RuleSet,
+  toRule,
+} from '../core/qualification/rule-schema.ts';
+import { loadDataFile } from './data-file.ts';
 
 /** Folder of the shipped rule files. */
-export const RULES_DIR = fileURLToPath(new URL('./rules/', import.meta.url));
+export const RULES_DIR = fileURLToPath(new URL('../core/qualification/rules/', import.meta.url));
 /** Folder of the default inbound email rules. */
 export const DEFAULT_RULES_DIR = join(RULES_DIR, 'default');
 /** The shipped Momentum bounce-class rules. */

@@ -11,12 +11,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_RULES_DIR, ruleFiles, type SwitchableQualifier } from '../core/qualification/index.ts';
+import type { SwitchableQualifier } from '../core/qualification/index.ts';
 import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { createMxRuleSync, createRuleSync, type RuleSyncStatus } from '../core/rulesync/index.ts';
 import {
   applyThroughputLevel,
-  DEFAULT_MX_RULES_FILE,
   type LevelTable,
   type MxRuleSet,
   type Shaper,
@@ -24,8 +23,9 @@ import {
 } from '../core/shaping/index.ts';
 import { DAY } from '../core/types.ts';
 import type { Simulation } from '../engine/index.ts';
+import { DEFAULT_MX_RULES_FILE, DEFAULT_RULES_DIR, parseDataText, ruleFiles } from '../node/index.ts';
+import type { ScenarioRuleSync } from '../scenarios/rule-sync-schema.ts';
 import type { ActionRow } from '../store/index.ts';
-import type { ScenarioRuleSync } from './rule-sync-schema.ts';
 
 /** The simulation event kind of a refresh (the MTA uses 1..7, actions 100). */
 export const RULE_SYNC_EVENT_KIND = 101;
@@ -86,6 +86,8 @@ export function scheduleRuleSync(
     initial: qualifier.current(),
     build: (rules) => qualifierFor(rules),
     clock: sim.clock,
+    // the instance may serve YAML: read it with the located errors of a data file
+    parse: parseDataText,
     timeoutMs: config.timeoutMs,
     fetch,
   });
@@ -127,6 +129,7 @@ function mxRefresh(
     initial: mx.shaper.rules,
     build: (set) => applyThroughputLevel(set, mx.level, mx.levels),
     clock: sim.clock,
+    parse: parseDataText,
     timeoutMs: config.timeoutMs,
     fetch,
   });

@@ -8,14 +8,17 @@
  * timeouts), exactly as in-process, so a wire run and an in-process run with the same seed give
  * the same outcomes; latencies are also slept for `latency × latencyScale` (default 0) and a
  * stall lasts `max(minTimeoutMs, timeout × timeoutScale)` of wall time.
+ *
+ * The wire modules (smtp-server, nodemailer, dns2, mailauth behind them) are loaded when a wire run
+ * starts, not when the runner is imported: an in-process run, `mxlab check` or `mxlab compare` never
+ * needs them.
  */
 import type { InProcessWorld } from '../simulators/index.ts';
-import { WireResolver } from '../simulators/wire/dns-resolver.ts';
-import { WireDnsServer } from '../simulators/wire/dns-server.ts';
-import { Fleet } from '../simulators/wire/fleet.ts';
-import { type DkimKey, dkimChecker, generateDkimKey } from '../simulators/wire/message.ts';
-import { WireTransport } from '../simulators/wire/smtp-transport.ts';
-import { planPopulation, planProfiles } from './plan-world.ts';
+import type { WireResolver } from '../simulators/wire/dns-resolver.ts';
+import type { WireDnsServer } from '../simulators/wire/dns-server.ts';
+import type { Fleet } from '../simulators/wire/fleet.ts';
+import type { DkimKey } from '../simulators/wire/message.ts';
+import type { WireTransport } from '../simulators/wire/smtp-transport.ts';
 import type { RunPlan } from './run-plan.ts';
 import type { RunOptions, WorldPorts } from './run-scenario.ts';
 
@@ -71,6 +74,19 @@ export interface WireRun {
 /** A `ports` hook for `runPlan` (see the file comment). */
 export function wirePorts(options: WireOptions = {}): NonNullable<RunOptions['ports']> {
   return async (world: InProcessWorld, plan: RunPlan): Promise<WorldPorts> => {
+    const [
+      { WireResolver },
+      { WireDnsServer },
+      { Fleet },
+      { dkimChecker, generateDkimKey },
+      { WireTransport },
+    ] = await Promise.all([
+      import('../simulators/wire/dns-resolver.ts'),
+      import('../simulators/wire/dns-server.ts'),
+      import('../simulators/wire/fleet.ts'),
+      import('../simulators/wire/message.ts'),
+      import('../simulators/wire/smtp-transport.ts'),
+    ]);
     const clock = world.clock;
     const signer = dkimSignerOf(plan, options.dkimSigner);
     const keys =
@@ -117,5 +133,3 @@ export function wirePorts(options: WireOptions = {}): NonNullable<RunOptions['po
     };
   };
 }
-
-export { planPopulation, planProfiles };

@@ -8,9 +8,9 @@ import type { QuarantineSettings } from '../core/quarantine/index.ts';
 import type { RetryPolicySpec } from '../core/retry/index.ts';
 import type { ThroughputLevel } from '../core/shaping/index.ts';
 import type { QualificationMode } from '../core/types.ts';
+import type { ScenarioAction } from '../scenarios/action-schema.ts';
+import type { ScenarioRuleSync } from '../scenarios/rule-sync-schema.ts';
 import type { IspProfile, PopulationSettingsInput } from '../simulators/index.ts';
-import type { ScenarioAction } from './action-schema.ts';
-import type { ScenarioRuleSync } from './rule-sync-schema.ts';
 
 /** An operator action of the plan; `stopDelivery` lists the planned sends its name stands for. */
 export type PlannedAction =

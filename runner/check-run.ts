@@ -6,9 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAnyScenario } from '../scenarios/define-scenario.ts';
 import { type CheckOptions, checkConsistency, type Violation } from '../store/consistency.ts';
 import { openRunStore } from '../store/index.ts';
-import { loadAnyScenario } from './define-scenario.ts';
 import { pathLimits } from './path-limits.ts';
 import { planOf } from './plan-of.ts';
 import type { RunPlan } from './run-plan.ts';

@@ -7,34 +7,27 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { DeliveryLog } from '../core/delivery-log/index.ts';
 import { createInMail } from '../core/inmail/index.ts';
-import { effectiveValidity, MATCH_BY_NAMES, Mta, type MtaDelivery, type MtaSink } from '../core/mta/index.ts';
+import { effectiveValidity, Mta, type MtaDelivery } from '../core/mta/index.ts';
 import type { MxResolver, Transport } from '../core/ports.ts';
 import type { PreparationTarget } from '../core/preparation/index.ts';
-import { createQualifier, SwitchableQualifier } from '../core/qualification/index.ts';
+import { SwitchableQualifier } from '../core/qualification/index.ts';
 import { entriesFromCsv, QualificationTable } from '../core/qualification/qualification-table.ts';
 import type { RuleSet } from '../core/qualification/rule-schema.ts';
 import { QuarantineTable, resolveQuarantineSettings } from '../core/quarantine/index.ts';
+import { createRetryPolicy, type RetryPolicy, type RetryPolicySpec } from '../core/retry/index.ts';
+import { applyThroughputLevel, createShaper } from '../core/shaping/index.ts';
+import { AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
+import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
 import {
-  createRetryPolicy,
-  type RetryPolicy,
-  type RetryPolicySpec,
-  retryPolicy,
-} from '../core/retry/index.ts';
-import {
-  applyThroughputLevel,
-  createShaper,
+  createQualifier,
   loadAdaptiveRules,
   loadMxRules,
   loadThroughputLevels,
   loadWarmup,
-  type Suspension,
-} from '../core/shaping/index.ts';
-import { ADDRESS_STATUS_NAMES, AddressStatus, LOG_STATUS_NAMES } from '../core/types.ts';
-import { formatDayTime, RandomStreams, Simulation } from '../engine/index.ts';
+  retryPolicy,
+} from '../node/index.ts';
 // the summary module alone: the reports barrel also loads the HTML renderer's echarts (0.85 s per process)
 import { buildSummary, type Summary, stringifySummary } from '../reports/summary/summary.ts';
 import {
@@ -48,7 +41,9 @@ import {
 } from '../simulators/index.ts';
 import {
   type ActionRow,
+  createRunSink,
   createRunStore,
+  type DeliveryLogRow,
   type DeliveryRow,
   openRunStore,
   type RunStore,
@@ -127,18 +122,49 @@ export interface RunResult {
   /** query handle on the run store (SQL); close it when done */
   store: RunStore | null;
   wallMs: number;
+  /** where the wall time went (`mxlab run --timing FILE` writes it) */
+  timing: RunTiming;
 }
+
+/** The wall time of each phase of a run, whole ms, and the engine events it processed. */
+export interface RunTiming {
+  /** from the start to the simulation's: population, world, core, rules, the store opened */
+  setupMs: number;
+  /** the simulation, to the horizon */
+  simulationMs: number;
+  /** engine events the simulation processed */
+  events: number;
+  /** the final tables handed to the store: deliveries, actions, delivery log, quarantine, qualification */
+  finalTablesMs: number;
+  /** the store's close: DuckDB builds and writes the tables */
+  storeCloseMs: number;
+  /** the store read back into summary.json */
+  summaryMs: number;
+  /** the whole run */
+  wallMs: number;
+}
+
+const msSince = (t: number) => Math.round(performance.now() - t);
 
 /** Runs a planned scenario and writes its run store and summary. */
 export async function runPlan(plan: RunPlan, options: RunOptions): Promise<RunResult> {
   const wall0 = performance.now();
+  const timing: RunTiming = {
+    setupMs: 0,
+    simulationMs: 0,
+    events: 0,
+    finalTablesMs: 0,
+    storeCloseMs: 0,
+    summaryMs: 0,
+    wallMs: 0,
+  };
   mkdirSync(options.out, { recursive: true });
-  const { store, ports } = await simulatePlan(plan, options, wall0);
+  const { store, ports } = await simulatePlan(plan, options, wall0, timing);
   try {
     // the simulation's world, core and per-message arrays are garbage now: hand their memory back
     // before DuckDB builds the final tables, the run's peak (10M baseline: about 1.5 GB of typed arrays)
     collectGarbage();
-    return await closeAndSummarize(store, options, wall0);
+    return await closeAndSummarize(store, options, wall0, timing);
   } finally {
     await ports?.stop();
   }
@@ -152,6 +178,7 @@ async function simulatePlan(
   plan: RunPlan,
   options: RunOptions,
   wall0: number,
+  timing: RunTiming,
 ): Promise<{ store: RunStoreWriter; ports: WorldPorts | null }> {
   const streams = new RandomStreams(plan.seed);
   let mta: Mta | null = null;
@@ -206,8 +233,21 @@ async function simulatePlan(
   try {
     ports = options.ports ? await options.ports(world, plan) : null;
     store = await opening;
-    await runWorld(plan, options, sim, streams, population, world, profiles, store, ports, wall0, (m) => {
-      mta = m;
+    await runWorld({
+      plan,
+      options,
+      sim,
+      streams,
+      population,
+      world,
+      profiles,
+      store,
+      ports,
+      wall0,
+      timing,
+      onMta: (m) => {
+        mta = m;
+      },
     });
     return { store, ports };
   } catch (err) {
@@ -241,19 +281,30 @@ function openStore(plan: RunPlan, options: RunOptions): Promise<RunStoreWriter> 
   );
 }
 
-async function runWorld(
-  plan: RunPlan,
-  options: RunOptions,
-  sim: Simulation,
-  streams: RandomStreams,
-  population: Population,
-  world: InProcessWorld,
-  profiles: IspProfile[],
-  store: RunStoreWriter,
-  ports: WorldPorts | null,
-  wall0: number,
-  set: (m: Mta) => void,
-): Promise<void> {
+/** What `runWorld` builds the core on and runs: the world, its engine, its store. */
+interface WorldRun {
+  plan: RunPlan;
+  options: RunOptions;
+  sim: Simulation;
+  streams: RandomStreams;
+  population: Population;
+  world: InProcessWorld;
+  /** the world's ISP profiles (the operator actions start and end their windows) */
+  profiles: IspProfile[];
+  store: RunStoreWriter;
+  /** wire mode's ports, or null for the world's in-process ones */
+  ports: WorldPorts | null;
+  /** the run's start (performance.now()), for the setup phase */
+  wall0: number;
+  /** filled: setupMs, simulationMs, events, finalTablesMs */
+  timing: RunTiming;
+  /** given the core's MTA once it exists (progress reads its counters) */
+  onMta: (m: Mta) => void;
+}
+
+/** Builds the core on the world, runs the simulation to the horizon and writes the final tables. */
+async function runWorld(run: WorldRun): Promise<void> {
+  const { plan, options, sim, streams, population, world, profiles, store, ports, timing } = run;
   const transport = ports?.transport ?? world.transport;
   const resolver = ports?.resolver ?? world.resolver;
 
@@ -289,7 +340,7 @@ async function runWorld(
   const ipAges: Record<string, number> = {};
   for (const ip of plan.mta.localIps) ipAges[ip] = plan.mta.ipAgeDays;
 
-  const sink = storeSink(store);
+  const sink = createRunSink(store);
   const shaper = createShaper({
     mode,
     mxRules: applyThroughputLevel(mxRules, plan.mta.throughputLevel, levels),
@@ -335,7 +386,7 @@ async function runWorld(
       stopAfterHandover: mode !== 'enhanced',
     },
   });
-  set(mta);
+  run.onMta(mta);
   const deliveryRows: DeliveryRow[] = [];
   const mtaDeliveries: MtaDelivery[] = [];
   for (let i = 0; i < plan.deliveries.length; i++) {
@@ -415,6 +466,7 @@ async function runWorld(
     mta,
   ]);
   const tSim = performance.now();
+  timing.setupMs = Math.round(tSim - run.wall0);
   await sim.runAsyncUntil(plan.horizonMs);
   mta.finish();
   sink.writeSuspensions();
@@ -422,10 +474,8 @@ async function runWorld(
   // every core (the rest of the run mostly waits for the store: 10M final tables + close 25 -> 16 s)
   store.seal('attempts', 'quarantine_history', 'inmail', 'suspensions', 'throughput');
   store.useAllThreads();
-  if (process.env.MXLAB_TIMING)
-    console.error(
-      `timing: setup ${Math.round(tSim - wall0)} ms, simulation ${Math.round(performance.now() - tSim)} ms, ${sim.eventsProcessed} events`,
-    );
+  timing.simulationMs = msSince(tSim);
+  timing.events = sim.eventsProcessed;
 
   // final tables
   const tFinal = performance.now();
@@ -433,32 +483,10 @@ async function runWorld(
   store.insertRows('actions', actionRows);
   writeDeliveryLog(store, log, mta, population);
   store.seal('delivery_log');
-  for (const r of quarantine.rows()) {
-    store.quarantine.push(
-      r.address,
-      ADDRESS_STATUS_NAMES[r.status],
-      r.errorCount,
-      r.reason,
-      r.text,
-      r.firstErrorMs,
-      r.lastErrorMs,
-      r.updatedMs ?? 0,
-    );
-  }
+  sink.writeQuarantine(quarantine);
   if (options.table) writeFileSync(options.table, qualificationTable.toCsv());
-  store.insertRows(
-    'qualification',
-    qualificationTable.list().map((e) => ({
-      normalized: e.normalized,
-      first_text: e.firstText,
-      occurrences: e.occurrences,
-      type: e.type,
-      reason: e.reason,
-      status: e.status,
-    })),
-  );
-  if (process.env.MXLAB_TIMING)
-    console.error(`timing: final tables ${Math.round(performance.now() - tFinal)} ms`);
+  sink.writeQualification(qualificationTable);
+  timing.finalTablesMs = msSince(tFinal);
 }
 
 /** Closes the store (final tables built by DuckDB), then reads it back for summary.json. */
@@ -466,42 +494,34 @@ async function closeAndSummarize(
   store: RunStoreWriter,
   options: RunOptions,
   wall0: number,
+  timing: RunTiming,
 ): Promise<RunResult> {
   const tClose = performance.now();
   await store.close();
-  if (process.env.MXLAB_TIMING)
-    console.error(`timing: store close ${Math.round(performance.now() - tClose)} ms`);
+  timing.storeCloseMs = msSince(tClose);
   const tSum = performance.now();
 
   const reader = await openRunStore(options.out, { readonly: true, threads: options.storeThreads });
   const summary = await buildSummary(reader);
   const summaryJson = stringifySummary(summary);
   writeFileSync(join(options.out, 'summary.json'), summaryJson);
-  if (process.env.MXLAB_TIMING) console.error(`timing: summary ${Math.round(performance.now() - tSum)} ms`);
+  timing.summaryMs = msSince(tSum);
   const keep = options.openStore ?? true;
   if (!keep) await reader.close();
-  return {
-    summary,
-    summaryJson,
-    out: options.out,
-    store: keep ? reader : null,
-    wallMs: performance.now() - wall0,
-  };
+  const wallMs = performance.now() - wall0;
+  timing.wallMs = Math.round(wallMs);
+  return { summary, summaryJson, out: options.out, store: keep ? reader : null, wallMs, timing };
 }
 
 /**
  * A full garbage collection, so memory the run no longer references is returned before the next
  * phase: V8 collects only when JavaScript allocates, and DuckDB's close allocates outside its heap.
- * Uses `gc` when node runs with --expose-gc, else exposes it for this process (a V8 flag, no effect on
- * results).
+ * Only when node runs with --expose-gc (`mxlab` and the sweep's worker processes do): a library sets
+ * no process-wide V8 flag behind its caller's back; without it the run's results are the same.
  */
 function collectGarbage(): void {
-  let gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== 'function') {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
-  }
-  gc();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function') gc();
 }
 
 function policyOf(spec: string | RetryPolicySpec | null, mode: 'legacy' | 'enhanced'): RetryPolicy {
@@ -549,14 +569,14 @@ function writeRecipients(store: RunStoreWriter, population: Population, quaranti
     const address = missing ? '' : population.canonicalAddress(owner);
     const status = population.initialStatusOf(owner);
     // domain: address.slice(address.lastIndexOf('@') + 1), '' when missing, computed by the store
-    w.pushDomainFromAddress(
-      i,
+    w.pushDomainFromAddress({
+      id: i,
       address,
-      population.kindOf(owner),
-      population.isComplainer(owner),
-      status,
-      population.inControlGroup(owner),
-    );
+      truth: population.kindOf(owner),
+      complainer: population.isComplainer(owner),
+      initial_status: status,
+      control_group: population.inControlGroup(owner),
+    });
     if (address !== '' && owner === i && status !== 'valid')
       quarantine.setInitial(quarantine.idOf(address), initial[status], 0);
   }
@@ -565,6 +585,22 @@ function writeRecipients(store: RunStoreWriter, population: Population, quaranti
 function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta, population: Population): void {
   // accessors, not log.row(id): one object per message would cost more than the push itself
   const w = store.deliveryLog;
+  // one row filled again per message (push copies it into the column buffers)
+  const row: DeliveryLogRow = {
+    delivery_id: 0,
+    recipient_id: 0,
+    address: '',
+    domain: '',
+    status: 'pending',
+    type: null,
+    reason: null,
+    excluded: false,
+    text: null,
+    attempts: 0,
+    first_attempt_ms: null,
+    last_attempt_ms: null,
+    delivered_ms: null,
+  };
   for (let id = 0; id < log.size; id++) {
     const recipientId = log.recipientId(id);
     const addressId = mta.messageAddressId(id);
@@ -574,123 +610,22 @@ function writeDeliveryLog(store: RunStoreWriter, log: DeliveryLog, mta: Mta, pop
       recipientId >= 0 &&
       recipientId < population.size &&
       (population.isMissing(recipientId) ? addressId < 0 : addressId === population.ownerOf(recipientId));
-    if (sameAsRecipient)
-      w.pushFromRecipient(
-        log.deliveryId(id),
-        recipientId,
-        mta.messageDomain(id),
-        LOG_STATUS_NAMES[log.status(id)],
-        log.type(id),
-        log.reason(id),
-        log.excluded(id),
-        log.text(id),
-        log.attempts(id),
-        log.firstAttemptMs(id),
-        log.lastAttemptMs(id),
-        log.deliveredMs(id),
-      );
-    else
-      w.push(
-        log.deliveryId(id),
-        recipientId,
-        mta.messageAddress(id),
-        mta.messageDomain(id),
-        LOG_STATUS_NAMES[log.status(id)],
-        log.type(id),
-        log.reason(id),
-        log.excluded(id),
-        log.text(id),
-        log.attempts(id),
-        log.firstAttemptMs(id),
-        log.lastAttemptMs(id),
-        log.deliveredMs(id),
-      );
+    row.delivery_id = log.deliveryId(id);
+    row.recipient_id = recipientId;
+    row.domain = mta.messageDomain(id);
+    row.status = LOG_STATUS_NAMES[log.status(id)];
+    row.type = log.type(id);
+    row.reason = log.reason(id);
+    row.excluded = log.excluded(id);
+    row.text = log.text(id);
+    row.attempts = log.attempts(id);
+    row.first_attempt_ms = log.firstAttemptMs(id);
+    row.last_attempt_ms = log.lastAttemptMs(id);
+    row.delivered_ms = log.deliveredMs(id);
+    if (sameAsRecipient) w.pushFromRecipient(row);
+    else {
+      row.address = mta.messageAddress(id);
+      w.push(row);
+    }
   }
-}
-
-/**
- * The MTA's events into the run store's tables. A suspension can still be extended or cancelled
- * after it is first reported: the last state of each is kept and written once, by `writeSuspensions`
- * at the end of the run (one row per suspension; one cancelled at its start never held: no row).
- */
-function storeSink(store: RunStoreWriter): MtaSink & { writeSuspensions(): void } {
-  const suspensions = new Map<number, Suspension>();
-  return {
-    writeSuspensions() {
-      for (const s of [...suspensions.values()].sort((a, b) => a.id - b.id)) {
-        if (s.cancelled && s.endMs <= s.startMs) continue;
-        store.suspensions.push(s.kind, s.domain, s.localIp, s.mxIp, s.startMs, s.endMs, s.rule, s.text);
-      }
-      suspensions.clear();
-    },
-    attempt(
-      t,
-      deliveryId,
-      recipientId,
-      attempt,
-      domain,
-      localIp,
-      mxIp,
-      phase,
-      code,
-      enhanced,
-      text,
-      q,
-      outcome,
-    ) {
-      store.attempts.push(
-        t,
-        deliveryId,
-        recipientId,
-        attempt,
-        domain,
-        localIp,
-        mxIp,
-        phase === 'async' ? 'data' : phase,
-        code,
-        enhanced,
-        text,
-        q ? q.type : null,
-        q ? q.reason : null,
-        q ? q.impact : 'ok',
-        q ? q.disposition : null,
-        q ? q.rule : null,
-        q ? q.bounceClass : null,
-        outcome,
-      );
-    },
-    inmail(t, recipient, kind, q, status, text, matchedBy, deliveryId, recipientId) {
-      store.inmail.push(
-        t,
-        recipient,
-        kind as 'dsn',
-        q.type,
-        q.reason,
-        q.impact,
-        status,
-        text,
-        MATCH_BY_NAMES[matchedBy] ?? 'none',
-        deliveryId,
-        recipientId,
-      );
-    },
-    quarantine(e) {
-      store.quarantineHistory.push(
-        e.t,
-        e.address,
-        ADDRESS_STATUS_NAMES[e.oldStatus],
-        ADDRESS_STATUS_NAMES[e.newStatus],
-        e.reason,
-        e.text,
-        e.rule,
-        e.cause,
-      );
-    },
-    suspension(s) {
-      suspensions.set(s.id, { ...s });
-    },
-    throughput(sliceMs, domain, localIp, attempts, delivered, deferred, failed) {
-      store.throughput.push(sliceMs, domain, localIp, attempts, delivered, deferred, failed);
-    },
-  };
 }

@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base } from 'vitest';
+import { applyOverrides, loadScenario } from '../../scenarios/load-scenario.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
 import { CATALOG_DIR, runScenario as run } from '../index.ts';
-import { applyOverrides, loadScenario } from '../load-scenario.ts';
 import type { RunResult } from '../run-scenario.ts';
-import type { Scenario } from '../schema.ts';
 
 export interface FixtureRunOptions {
   /** overrides the scenario's population size */

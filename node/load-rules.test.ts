@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DataFileError } from '../data-file.ts';
+import { DataFileError } from '../core/data-file.ts';
+import { momentumRuleName } from '../core/qualification/momentum-classes.ts';
 import { DEFAULT_RULES_DIR, defaultBounceRuleSet, defaultRuleSet, loadRuleSet } from './load-rules.ts';
-import { defaultMomentumClasses, momentumRuleName } from './momentum-classes.ts';
+import { defaultMomentumClasses } from './momentum-classes.ts';
 
 describe('rule files', () => {
   it('loads the default set as the ordered union of its files, a folder in its place', () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { DataFileError, loadDataFile, PARSED_SIDECAR } from './data-file.ts';
+import { DataFileError } from '../core/data-file.ts';
+import { loadDataFile, PARSED_SIDECAR } from './data-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mxlab-data-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,14 +6,9 @@
  * `store/consistency.ts` gets them from here for its `slice-limit` check.
  */
 
-import {
-  applyThroughputLevel,
-  loadMxRules,
-  loadThroughputLevels,
-  type MxRuleSet,
-  matchMxRule,
-} from '../core/shaping/index.ts';
+import { applyThroughputLevel, type MxRuleSet, matchMxRule } from '../core/shaping/index.ts';
 import { HOUR } from '../core/types.ts';
+import { loadMxRules, loadThroughputLevels } from '../node/index.ts';
 import { createInProcessWorld, mxHostsOf } from '../simulators/index.ts';
 import type { PathLimit } from '../store/consistency.ts';
 import { planProfiles } from './plan-world.ts';
