@@ -4,16 +4,10 @@
  * lines that trees before it (up to fe4c886) print under `MXLAB_TIMING=1`, so that
  * scripts/bench-compare.ts can set this tree beside such a reference.
  */
+import type { RunTiming } from '../runner/index.ts';
 
 /** `RunResult.timing` (runner/run-scenario.ts), as far as the benchmarks read it. */
-export interface RunTimingLike {
-  setupMs: number;
-  simulationMs: number;
-  events: number;
-  finalTablesMs: number;
-  storeCloseMs: number;
-  summaryMs: number;
-}
+export type RunTimingLike = Omit<RunTiming, 'wallMs'>;
 
 /** Phases by label, in ms: setup, simulation, final tables, store close, summary. */
 export type Phases = Record<string, number>;
