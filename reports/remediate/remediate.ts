@@ -8,6 +8,7 @@
  */
 import { type QuarantineEvent, QuarantineTable } from '../../core/quarantine/index.ts';
 import { ADDRESS_STATUS_NAMES, type AddressStatusCode, type AddressStatusName } from '../../core/types.ts';
+import type { QuarantineRow } from '../../store/index.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings, sqlList } from '../settings.ts';
 import { COMPLETED_AT } from '../sql.ts';
 import { num, one, type ReportStore, rows, type SqlParam, sqlString } from '../store-port.ts';
@@ -148,18 +149,6 @@ export async function planRemediation(
   };
 }
 
-/** A stored quarantine row as remediation reads it. */
-interface StoredQuarantineRow {
-  address: string;
-  status: string;
-  error_count: number;
-  reason: number | null;
-  text: string | null;
-  first_error_ms: number | null;
-  last_error_ms: number | null;
-  updated_ms: number;
-}
-
 /** Rows per INSERT / UPDATE statement when writing the restored rows back. */
 const WRITE_BATCH = 500;
 
@@ -185,7 +174,7 @@ export async function applyRemediation(
   check(q);
   const sel = selection(q, false);
   const body = sel.sql.replace(/\nORDER BY q\.address$/, '');
-  const stored = await rows<StoredQuarantineRow>(
+  const stored = await rows<QuarantineRow>(
     store,
     `SELECT address, status::VARCHAR AS status, error_count, reason, text, first_error_ms, last_error_ms, updated_ms
      FROM quarantine WHERE address IN (SELECT address FROM (${body})) ORDER BY rowid`,
