@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { DAY, HOUR, MINUTE, type Millis } from './types.ts';
 
 const SECOND = 1000;
-const UNIT_MS: Readonly<Record<string, number>> = {
+/** ms of each duration unit (lower case); core/shaping/rate.ts's periods are the same units */
+export const UNIT_MS: Readonly<Record<string, number>> = {
   ms: 1,
   s: SECOND,
   m: MINUTE,

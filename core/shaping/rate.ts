@@ -3,15 +3,8 @@
  * integers. Durations are core/duration.ts's.
  */
 import { z } from 'zod';
-
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
+import { UNIT_MS } from '../duration.ts';
+import { HOUR } from '../types.ts';
 
 const RATE_RE = /^(\d+)\s*\/\s*(s|m|min|h|d)$/;
 
@@ -33,7 +26,7 @@ export const rateSchema = z.union([z.number(), z.string()]).transform((v, ctx): 
   const r =
     typeof v === 'number'
       ? Number.isInteger(v) && v >= 0
-        ? { count: v, periodMs: UNIT_MS.h! }
+        ? { count: v, periodMs: HOUR }
         : null
       : parseRate(v);
   if (r === null) {
@@ -48,5 +41,5 @@ export const rateSchema = z.union([z.number(), z.string()]).transform((v, ctx): 
 
 /** Messages per hour equivalent of a rate (may be fractional). */
 export function perHour(rate: Rate): number {
-  return (rate.count * UNIT_MS.h!) / rate.periodMs;
+  return (rate.count * HOUR) / rate.periodMs;
 }
