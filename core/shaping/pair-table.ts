@@ -152,6 +152,14 @@ export class PairTable {
     this.recheckAt[q] = 0;
   }
 
+  /**
+   * The rule set in force was replaced (`Shaper.useMxRules`): every pair reads its limits again at its
+   * next check, also one whose rule kept its place in the set but not its numbers.
+   */
+  rulesReplaced(): void {
+    this.recheckAt.fill(0, 0, this.size);
+  }
+
   /** Messages per hour of the pair: its ceiling (MX rule, warm-up) times its throttle factor. */
   hourly(q: number): number {
     const a = this.ctx.adaptive;

@@ -170,6 +170,7 @@ export class Shaper {
   useMxRules(set: MxRuleSet): number {
     this.rules = set;
     this.pairCtx.rules = set;
+    this.pairs.rulesReplaced();
     const sites = this.domains.sites;
     let n = 0;
     for (let d = 0; d < sites.length; d++) {

@@ -63,4 +63,23 @@ describe('Shaper.useMxRules', () => {
     expect(s.openConnections(old).bucket).toBe(0);
     expect(s.openConnections(now).bucket).toBe(1);
   });
+
+  it('enhanced mode: a refreshed rule at the same place gives the pair the limits a shaper made with the new set has', () => {
+    const before = setOf(rule({ messagesPerHour: 600, maxConnections: 2 }));
+    const after = setOf(rule({ messagesPerHour: 60, maxConnections: 5 }));
+    const s = createShaper({ mode: 'enhanced', mxRules: before });
+    const d = s.registerSite('example.org', HOSTS, IP);
+    const p0 = s.routeId(d, 0).pathId;
+    expect(s.pairMaxConnections(p0, 0)).toBe(2);
+    s.useMxRules(after);
+    // the oracle: a shaper that had the new set from the start
+    const fresh = createShaper({ mode: 'enhanced', mxRules: after });
+    const fd = fresh.registerSite('example.org', HOSTS, IP);
+    const p = s.routeId(d, 1).pathId;
+    const fp = fresh.routeId(fd, 1).pathId;
+    expect(s.pairMaxConnections(p, 1)).toBe(fresh.pairMaxConnections(fp, 1));
+    expect(s.pairRate(p, 1)).toEqual(fresh.pairRate(fp, 1));
+    // the next hour (a new bucket slice for both): the pair's limiter holds the new rate
+    expect(sendFor(s, d, 60 * MIN, 60 * MIN)).toBe(sendFor(fresh, fd, 60 * MIN, 60 * MIN));
+  });
 });
