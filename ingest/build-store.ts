@@ -16,7 +16,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AttemptOutcome, ThroughputEvent } from '../core/mta/index.ts';
+import { type AttemptOutcome, DEFAULT_MTA_SETTINGS, type ThroughputEvent } from '../core/mta/index.ts';
 import { parseDiagnostic } from '../core/qualification/index.ts';
 import { QualificationTable } from '../core/qualification/qualification-table.ts';
 import {
@@ -43,7 +43,8 @@ import { domainOf, type IngestRecord, type InitialStatus } from './record.ts';
 
 /** Truth written for every ingested recipient: a log knows none. */
 export const UNKNOWN_TRUTH = DEFAULT_REPORT_SETTINGS.noTruth;
-const SLICE_MS = 300_000;
+/** the throughput table's slice: the MTA's own (SPEC: 5-minute slices), so an ingested log and a run chart alike */
+const SLICE_MS = DEFAULT_MTA_SETTINGS.sliceMs;
 
 export interface BuildOptions {
   mode: QualificationMode;

@@ -5,7 +5,7 @@ import { ATTEMPT_OUTCOMES } from '../core/mta/sink.ts';
 import { QUARANTINE_CAUSES } from '../core/quarantine/transitions.ts';
 import { SUSPENSION_KINDS } from '../core/shaping/suspensions.ts';
 import { FAILURE_TYPES } from '../core/types.ts';
-import { generatedFiles, schemaSql, tableWritersTs } from './generate.ts';
+import { ddl, generatedFiles, tableWritersTs } from './generate.ts';
 import { ENUMS, STORE_TABLES } from './tables.ts';
 
 describe('the files generated from store/tables.ts', () => {
@@ -23,7 +23,7 @@ describe('the files generated from store/tables.ts', () => {
     expect(ENUMS.mx_inmail_kind).toBe(INMAIL_KINDS);
     expect(ENUMS.mx_failure_type).toBe(FAILURE_TYPES);
     // what a value core gains changes: the DDL (a stale schema.sql fails the test above)
-    expect(schemaSql()).toContain(
+    expect(ddl()).toContain(
       `CREATE TYPE IF NOT EXISTS mx_cause AS ENUM (${QUARANTINE_CAUSES.map((v) => `'${v}'`).join(', ')});`,
     );
   });

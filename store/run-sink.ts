@@ -10,6 +10,7 @@
  */
 import { MATCH_BY_NAMES } from '../core/mta/async-match.ts';
 import type { MtaSink } from '../core/mta/sink.ts';
+import type { TableEntry } from '../core/qualification/qualification-table.ts';
 import type { QuarantineRow as CoreQuarantineRow } from '../core/quarantine/quarantine-table.ts';
 import type { Suspension } from '../core/shaping/suspensions.ts';
 import { ADDRESS_STATUS_NAMES } from '../core/types.ts';
@@ -28,14 +29,7 @@ export interface QuarantineSource {
 
 /** What the `qualification` table is written from: core's QualificationTable gives it. */
 export interface QualificationSource {
-  list(): Iterable<{
-    normalized: string;
-    firstText: string;
-    occurrences: number;
-    type: QualificationRow['type'];
-    reason: number;
-    status: QualificationRow['status'];
-  }>;
+  list(): Iterable<TableEntry>;
 }
 
 /** The MTA's sink into a run store, with the writes a run (or an ingested log) ends with. */
@@ -106,7 +100,7 @@ export function createRunSink(store: RunStoreWriter): RunStoreSink {
         impact: e.q.impact,
         status: e.status,
         text: e.text,
-        matched_by: MATCH_BY_NAMES[e.matchedBy] ?? 'none',
+        matched_by: MATCH_BY_NAMES[e.matchedBy]!,
         delivery_id: e.deliveryId,
         recipient_id: e.recipientId,
       });
