@@ -8,7 +8,7 @@
  *
  * Ids: a *path* is (recipient domain, local IP, MX IP) (path-table.ts); a *link* is (local IP, MX IP),
  * the unit that goes down after connection errors (link-table.ts); a *bucket* is where MX-rule limits
- * hold: (local IP, rule) when the rule is shared, (local IP, MX IP) otherwise (bucket-table.ts); a
+ * hold: (local IP, rule) when the rule is shared, (local IP, MX IP, rule) otherwise (bucket-table.ts); a
  * *pair* is (local IP, domain), the unit of adaptive shaping (pair-table.ts); domains in
  * domain-table.ts, open connections in session-table.ts, IP names in names.ts.
  */
@@ -149,10 +149,12 @@ export class Shaper {
     const d = this.domainId(domain);
     const hosts = [...mxHosts].sort((a, b) => a.preference - b.preference);
     const paths: number[] = [];
+    // a pair's ceiling is the rule of the domain's primary MX host, whichever path it is reached by
+    const pairRule = hosts.length > 0 ? matchMxRule(this.rules, hosts[0]!.host, this.opts.senderId) : -1;
     for (const h of hosts) {
       const rule = matchMxRule(this.rules, h.host, this.opts.senderId);
       for (const mxIp of h.ips) {
-        for (const ip of localIps) paths.push(this.addPath(d, ip, mxIp, rule, h.preference, hosts[0]!.host));
+        for (const ip of localIps) paths.push(this.addPath(d, ip, mxIp, rule, h.preference, pairRule));
       }
     }
     this.domains.paths[d] = Int32Array.from(paths);
@@ -188,14 +190,13 @@ export class Shaper {
     mxIp: string,
     rule: number,
     pref: number,
-    primaryHost: string,
+    pairRule: number,
   ): number {
     const ipId = this.ips.intern(ip);
     const mxId = this.mxIps.intern(mxIp);
     const link = this.links.idOf(ipId, mxId);
     const r = this.rules.rules[rule]!;
     const bucket = this.buckets.idOf(ipId, mxId, r);
-    const pairRule = matchMxRule(this.rules, primaryHost, this.opts.senderId);
     const pair = this.pairs.idOf(ipId, d, pairRule);
     // a refreshed set: the pair's limits come from its new rule from now on
     this.pairs.setRule(pair, pairRule);
