@@ -1,7 +1,7 @@
 /**
  * Every folder README lists what the folder holds (issue #23 item 6): each file and sub-folder a
  * folder with a README.md has in git is named in that README (a sub-folder with its slash: `wire/`). Test files (`*.test.ts`) are named for
-^ * the file they test and need no entry, hidden ones (`.ci/`) neither; the root README is the project's front page, so only its
+ * the file they test and need no entry, hidden ones (`.ci/`) neither; the root README is the project's front page, so only its
  * folders are checked there (not package.json, tsconfig.json and the other tool files).
  */
 import { execFileSync } from 'node:child_process';

@@ -16,6 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HOUR } from '../../core/index.ts';
 import { DEFAULT_MX_RULES_FILE } from '../../node/index.ts';
 import { parseScenario, planOf, type RunPlan, runPlan, wirePorts } from '../../runner/index.ts';
 import type { RunStore } from '../../store/index.ts';
@@ -23,7 +24,6 @@ import { cleanupRuns, run, tempDir } from './helpers.ts';
 
 afterAll(cleanupRuns);
 
-const HOUR = 3_600_000;
 const ICLOUD = `domain IN ('icloud.com', 'me.com', 'mac.com')`;
 const DEFAULT_MX = readFileSync(DEFAULT_MX_RULES_FILE, 'utf8');
 const APPLE = '  - name: apple\n';
