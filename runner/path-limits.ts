@@ -6,18 +6,18 @@
  * `store/consistency.ts` gets them from here for its `slice-limit` check.
  */
 
-import { applyThroughputLevel, type MxRuleSet, matchMxRule } from '../core/shaping/index.ts';
+import { applyThroughputLevel, type LevelTable, type MxRuleSet, matchMxRule } from '../core/shaping/index.ts';
 import { HOUR } from '../core/types.ts';
 import { loadMxRules, loadThroughputLevels } from '../node/index.ts';
 import { createInProcessWorld, mxHostsOf } from '../simulators/index.ts';
 import type { PathLimit } from '../store/consistency.ts';
 import { planProfiles } from './plan-world.ts';
 import type { RunPlan } from './run-plan.ts';
+import { mxSyncOff } from './run-rule-sync.ts';
 
 /** The MX rules a run of `plan` shapes with (throughput level applied). */
-export function planMxRules(plan: RunPlan): MxRuleSet {
-  const rules = loadMxRules(plan.mta.mxRules === 'default' ? undefined : plan.mta.mxRules);
-  return applyThroughputLevel(rules, plan.mta.throughputLevel, loadThroughputLevels());
+export function planMxRules(plan: RunPlan, levels: LevelTable = loadThroughputLevels()): MxRuleSet {
+  return rulesAtLevel(plan, plan.mta.mxRules, levels);
 }
 
 /**
@@ -41,19 +41,31 @@ export function sliceAllowance(
 
 /**
  * The MX rules a run's MX-rule sync may put in force (its in-process instance's, level applied), or
- * null. A refresh changes the limits mid-run: the check allows the larger of the two.
+ * null when there is none or the sync is off (runner/run-rule-sync.ts's `mxSyncOff`). A refresh
+ * changes the limits mid-run: the check allows the larger of the two.
  */
-function syncedMxRules(plan: RunPlan): MxRuleSet | null {
-  const file = plan.ruleSync?.mxUrl ? plan.ruleSync.instance?.mxRules : null;
-  if (!file) return null;
-  const rules = loadMxRules(file === 'default' ? undefined : file);
-  return applyThroughputLevel(rules, plan.mta.throughputLevel, loadThroughputLevels());
+function syncedMxRules(plan: RunPlan, initial: MxRuleSet, levels: LevelTable): MxRuleSet | null {
+  const sync = plan.ruleSync;
+  const file = sync?.mxUrl ? sync.instance?.mxRules : null;
+  if (!sync || !file) return null;
+  if (mxSyncOff(sync.mode, levels[plan.mta.throughputLevel].custom, initial) !== null) return null;
+  return rulesAtLevel(plan, file, levels);
+}
+
+/** The MX rules of `file` ('default': the shipped ones) at the plan's throughput level. */
+function rulesAtLevel(plan: RunPlan, file: string, levels: LevelTable): MxRuleSet {
+  return applyThroughputLevel(
+    loadMxRules(file === 'default' ? undefined : file),
+    plan.mta.throughputLevel,
+    levels,
+  );
 }
 
 /** Limits of every (domain, MX IP) of `domains` under `plan` (domains no profile serves are left out). */
 export function pathLimits(plan: RunPlan, domains: Iterable<string>): PathLimit[] {
-  const set = planMxRules(plan);
-  const synced = syncedMxRules(plan);
+  const levels = loadThroughputLevels();
+  const set = planMxRules(plan, levels);
+  const synced = syncedMxRules(plan, set, levels);
   const senderId = plan.mta.senderId ?? undefined;
   const world = createInProcessWorld({
     population: { truthOf: () => null },

@@ -23,12 +23,33 @@ import {
 } from '../core/shaping/index.ts';
 import { DAY } from '../core/types.ts';
 import type { Simulation } from '../engine/index.ts';
-import { DEFAULT_MX_RULES_FILE, DEFAULT_RULES_DIR, parseDataText, ruleFiles } from '../node/index.ts';
+import {
+  DEFAULT_MX_RULES_FILE,
+  DEFAULT_RULES_DIR,
+  loadMxRules,
+  parseDataText,
+  ruleFiles,
+} from '../node/index.ts';
 import type { ScenarioRuleSync } from '../scenarios/rule-sync-schema.ts';
 import type { ActionRow } from '../store/index.ts';
 
 /** The simulation event kind of a refresh (the MTA uses 1..7, actions 100). */
 export const RULE_SYNC_EVENT_KIND = 101;
+
+/**
+ * Why the MX-rule sync does not refresh (seed 001:80: custom mode turns it off; the custom throughput
+ * level and the MX rules in force may too), or null when it does. The runner's sync and `mxlab check`'s
+ * path limits (path-limits.ts) both ask here.
+ */
+export function mxSyncOff(
+  mode: ScenarioRuleSync['mode'],
+  customLevel: boolean,
+  rulesInForce: MxRuleSet,
+): string | null {
+  if (mode === 'custom') return 'custom mode';
+  if (customLevel) return 'custom throughput level';
+  return rulesInForce.settings.syncRules ? null : 'syncRules: false in the MX rules in force';
+}
 
 /** A fetch answering for the in-process instance at virtual time `now()`; `mxUrl` gets its MX rules. */
 export function instanceFetch(
@@ -42,6 +63,8 @@ export function instanceFetch(
   );
   const body = JSON.stringify({ version: instance.version, rules });
   const mxFile = instance.mxRules === 'default' ? DEFAULT_MX_RULES_FILE : instance.mxRules;
+  // a bad file fails the run's setup here, naming file, line and field (exit 2), not every refresh
+  if (mxFile !== null) loadMxRules(mxFile);
   const mxBody =
     mxFile === null
       ? null
@@ -135,15 +158,7 @@ function mxRefresh(
   });
   return async () => {
     const t = sim.now;
-    // seed 001:80: custom mode turns the sync off; the MX rules in force may say so too
-    const off =
-      config.mode === 'custom'
-        ? 'custom mode'
-        : mx.levels[mx.level].custom
-          ? 'custom throughput level'
-          : mx.shaper.rules.settings.syncRules
-            ? null
-            : 'syncRules: false in the MX rules in force';
+    const off = mxSyncOff(config.mode, mx.levels[mx.level].custom, mx.shaper.rules);
     if (off !== null) {
       record(row(t, 'mxRuleSync', url, 'custom', 0, `${off}: no refresh, the MX rules in force stay`));
       return;

@@ -19,6 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HOUR } from '../../core/index.ts';
 import { DEFAULT_MX_RULES_FILE } from '../../node/index.ts';
 import { parseScenario, planOf, type RunPlan, runPlan, wirePorts } from '../../runner/index.ts';
+import { pathLimits } from '../../runner/path-limits.ts';
 import type { RunStore } from '../../store/index.ts';
 import { cleanupRuns, run, tempDir } from './helpers.ts';
 
@@ -37,6 +38,10 @@ const apple60 = withApple((r) => r.replace('messagesPerHour: 5000', 'messagesPer
 
 const dir = tempDir('mxlab-mx-sync-');
 writeFileSync(join(dir, 'apple-60.yaml'), apple60);
+writeFileSync(
+  join(dir, 'apple-50000.yaml'),
+  withApple((r) => r.replace('messagesPerHour: 5000', 'messagesPerHour: 50000')),
+);
 writeFileSync(join(dir, 'no-sync.yaml'), DEFAULT_MX.replace('syncRules: true', 'syncRules: false'));
 
 /** A scenario written in `dir` (its relative paths resolve there). */
@@ -225,5 +230,20 @@ deliveries:
     } finally {
       await r.store.close();
     }
+  });
+
+  it("mxlab check's slice limits take the instance's MX rules only when the sync may apply them", () => {
+    const raised = BASE.replace('mxRules: apple-60.yaml', 'mxRules: apple-50000.yaml');
+    const limitOf = (text: string) => {
+      const l = pathLimits(plan(text), ['icloud.com'])[0]!;
+      return l.perSlice / l.sliceMs;
+    };
+    // the oracle: the same plan with no rule sync at all
+    const none = limitOf(BASE.replace(/ruleSync:[\s\S]*?(?=deliveries:)/, ''));
+    expect(limitOf(raised)).toBeGreaterThan(none);
+    expect(limitOf(raised.replace("  refreshAt: '03:00'", "  mode: custom\n  refreshAt: '03:00'"))).toBe(
+      none,
+    );
+    expect(limitOf(raised.replace('  localIps: 1\n', '  localIps: 1\n  mxRules: no-sync.yaml\n'))).toBe(none);
   });
 });
