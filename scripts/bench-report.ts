@@ -15,7 +15,7 @@ import {
   MAILBOX_FULL_452,
   replyFields,
 } from '../reports/test-helpers/attempt-rows.ts';
-import { createRunStore, openRunStore } from '../store/index.ts';
+import { createRunStore, openRunStore, type RunStoreWriter } from '../store/index.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const OUT = process.argv[3] ?? join(tmpdir(), 'mxlab-bench-report');
@@ -46,6 +46,81 @@ function pickDomain(): number {
   let i = 0;
   while (CUM[i]! < r) i++;
   return Math.min(i, DOMAINS.length - 1);
+}
+
+/** The delivery log, quarantine and quarantine history rows of an address quarantined by one hard bounce at t. */
+function hardQuarantine(
+  w: RunStoreWriter,
+  t: number,
+  id: number,
+  address: string,
+  domain: string,
+  text: string,
+  rule: string,
+  reason: number,
+): void {
+  w.deliveryLog.push({
+    delivery_id: 1,
+    recipient_id: id,
+    address,
+    domain,
+    status: 'failed',
+    type: 'hard',
+    reason,
+    excluded: false,
+    text,
+    attempts: 1,
+    first_attempt_ms: t,
+    last_attempt_ms: t,
+    delivered_ms: null,
+  });
+  w.quarantine.push({
+    address,
+    status: 'quarantine',
+    error_count: 1,
+    reason,
+    text,
+    first_error_ms: t,
+    last_error_ms: t,
+    updated_ms: t,
+  });
+  w.quarantineHistory.push({
+    t,
+    address,
+    old_status: 'valid',
+    new_status: 'quarantine',
+    reason,
+    text,
+    rule,
+    cause: 'sync',
+  });
+}
+
+/** The delivery log row of a message delivered at `t1` after `attempts` attempts from `t0`. */
+function sentLog(
+  w: RunStoreWriter,
+  id: number,
+  address: string,
+  domain: string,
+  attempts: number,
+  t0: number,
+  t1: number,
+): void {
+  w.deliveryLog.push({
+    delivery_id: 1,
+    recipient_id: id,
+    address,
+    domain,
+    status: 'sent',
+    type: null,
+    reason: null,
+    excluded: false,
+    text: '250 ok',
+    attempts,
+    first_attempt_ms: t0,
+    last_attempt_ms: t1,
+    delivered_ms: t1,
+  });
 }
 
 async function generate(dir: string): Promise<void> {
@@ -163,41 +238,7 @@ async function generate(dir: string): Promise<void> {
           outcome: 'failed',
         });
         count(t0, d, 3);
-        w.deliveryLog.push({
-          delivery_id: 1,
-          recipient_id: id,
-          address,
-          domain,
-          status: 'failed',
-          type: 'hard',
-          reason: 1,
-          excluded: false,
-          text,
-          attempts: 1,
-          first_attempt_ms: t0,
-          last_attempt_ms: t0,
-          delivered_ms: null,
-        });
-        w.quarantine.push({
-          address,
-          status: 'quarantine',
-          error_count: 1,
-          reason: 1,
-          text,
-          first_error_ms: t0,
-          last_error_ms: t0,
-          updated_ms: t0,
-        });
-        w.quarantineHistory.push({
-          t: t0,
-          address,
-          old_status: 'valid',
-          new_status: 'quarantine',
-          reason: 1,
-          text,
-          rule: 'Momen_Code10_InvalidRecipient',
-          cause: 'sync',
-        });
+        hardQuarantine(w, t0, id, address, domain, text, 'Momen_Code10_InvalidRecipient', 1);
       } else if (rnd() < 0.15) {
         const t1 = t0 + H + Math.floor(rnd() * 600_000);
         w.attempts.push({
@@ -232,21 +273,7 @@ async function generate(dir: string): Promise<void> {
           ...replyFields(DELIVERED_250),
         });
         count(t1, d, 1);
-        w.deliveryLog.push({
-          delivery_id: 1,
-          recipient_id: id,
-          address,
-          domain,
-          status: 'sent',
-          type: null,
-          reason: null,
-          excluded: false,
-          text: '250 ok',
-          attempts: 2,
-          first_attempt_ms: t0,
-          last_attempt_ms: t1,
-          delivered_ms: t1,
-        });
+        sentLog(w, id, address, domain, 2, t0, t1);
       } else {
         w.attempts.push({
           t: t0,
@@ -259,25 +286,13 @@ async function generate(dir: string): Promise<void> {
           ...replyFields(DELIVERED_250),
         });
         count(t0, d, 1);
-        w.deliveryLog.push({
-          delivery_id: 1,
-          recipient_id: id,
-          address,
-          domain,
-          status: 'sent',
-          type: null,
-          reason: null,
-          excluded: false,
-          text: '250 ok',
-          attempts: 1,
-          first_attempt_ms: t0,
-          last_attempt_ms: t0,
-          delivered_ms: t0,
-        });
+        sentLog(w, id, address, domain, 1, t0, t0);
       }
     } else if (truth === 'unknown' || (truth === 'disabledPermanent' && rnd() < 0.5)) {
       const text =
         truth === 'unknown' ? `550 5.1.1 <${address}>: no such user` : '550 5.2.1 account disabled';
+      // User unknown (1) or Account disabled (4), the same in every table
+      const reason = truth === 'unknown' ? 1 : 4;
       w.attempts.push({
         t: t0,
         delivery_id: 1,
@@ -291,7 +306,7 @@ async function generate(dir: string): Promise<void> {
         enhanced: truth === 'unknown' ? '5.1.1' : '5.2.1',
         text,
         type: 'hard',
-        reason: truth === 'unknown' ? 1 : 4,
+        reason,
         impact: 'quarantine',
         disposition: 'permanent',
         rule: 'UserUnknown',
@@ -299,41 +314,7 @@ async function generate(dir: string): Promise<void> {
         outcome: 'failed',
       });
       count(t0, d, 3);
-      w.deliveryLog.push({
-        delivery_id: 1,
-        recipient_id: id,
-        address,
-        domain,
-        status: 'failed',
-        type: 'hard',
-        reason: 1,
-        excluded: false,
-        text,
-        attempts: 1,
-        first_attempt_ms: t0,
-        last_attempt_ms: t0,
-        delivered_ms: null,
-      });
-      w.quarantine.push({
-        address,
-        status: 'quarantine',
-        error_count: 1,
-        reason: 1,
-        text,
-        first_error_ms: t0,
-        last_error_ms: t0,
-        updated_ms: t0,
-      });
-      w.quarantineHistory.push({
-        t: t0,
-        address,
-        old_status: 'valid',
-        new_status: 'quarantine',
-        reason: 1,
-        text,
-        rule: 'UserUnknown',
-        cause: 'sync',
-      });
+      hardQuarantine(w, t0, id, address, domain, text, 'UserUnknown', reason);
     } else if (truth === 'mailboxFull' || truth === 'disabledPermanent') {
       for (let k = 0; k < 3; k++) {
         const t = t0 + k * H;
