@@ -7,8 +7,9 @@
  * bucket; the MTA then spreads the sends. Only deliveries run in enhanced mode count; a run without
  * any has no relay series (null), and its report no relay chart.
  */
-import { bucketWidth, DEFAULT_REPORT_SETTINGS, type ReportSettings } from '../settings.ts';
+import { DEFAULT_REPORT_SETTINGS, type ReportSettings } from '../settings.ts';
 import { num, one, type ReportStore, rows } from '../store-port.ts';
+import { chartBucketMs } from './throughput.ts';
 
 export interface RelaySeries {
   /** bucket width, ms (the throughput chart's) */
@@ -35,9 +36,7 @@ export async function relayRate(
     `SELECT count(*)::BIGINT AS n FROM deliveries WHERE mode = 'enhanced'`,
   );
   if (num(enhanced.n) === 0) return null;
-  // the throughput chart's buckets, so both charts share their x axis
-  const span = await one<{ hi: number | null }>(store, 'SELECT max(slice_ms) AS hi FROM throughput');
-  const bucketMs = bucketWidth(num(span.hi) + settings.sliceMs, settings.sliceMs, settings.maxPoints);
+  const bucketMs = await chartBucketMs(store, settings);
   const cells = await rows<{ b: number; relayed: number; first: number }>(
     store,
     `WITH m AS (SELECT d.start_ms, l.first_attempt_ms FROM delivery_log l JOIN deliveries d ON d.id = l.delivery_id

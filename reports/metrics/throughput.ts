@@ -100,6 +100,15 @@ export async function domainThroughput(
 }
 
 /**
+ * The over-time charts' bucket: the 5-minute slice widened until the run's throughput slices fit in
+ * `maxPoints` points. The throughput and relay charts both use it, so they share their x axis.
+ */
+export async function chartBucketMs(store: ReportStore, settings: ReportSettings): Promise<number> {
+  const span = await one<{ hi: number | null }>(store, 'SELECT max(slice_ms) AS hi FROM throughput');
+  return bucketWidth(num(span.hi) + settings.sliceMs, settings.sliceMs, settings.maxPoints);
+}
+
+/**
  * A chart-ready series: attempts per bucket for the top domains (the rest summed as `other`),
  * bucket = the 5-minute slice widened until there are at most `maxPoints` points.
  */
@@ -107,8 +116,7 @@ export async function throughputSeries(
   store: ReportStore,
   settings: ReportSettings = DEFAULT_REPORT_SETTINGS,
 ): Promise<ThroughputSeries> {
-  const span = await one<{ hi: number | null }>(store, 'SELECT max(slice_ms) AS hi FROM throughput');
-  const bucketMs = bucketWidth(num(span.hi) + settings.sliceMs, settings.sliceMs, settings.maxPoints);
+  const bucketMs = await chartBucketMs(store, settings);
   const top = await rows<{ domain: string }>(
     store,
     'SELECT domain FROM throughput GROUP BY domain ORDER BY sum(attempts) DESC, domain LIMIT ?',
