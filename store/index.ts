@@ -35,6 +35,8 @@ export type {
 } from './rows.ts';
 export {
   createRunSink,
+  quarantineHistoryRow,
+  quarantineRow,
   type QualificationSource,
   type QuarantineSource,
   type RunStoreSink,

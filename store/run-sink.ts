@@ -11,21 +11,23 @@
 import { MATCH_BY_NAMES } from '../core/mta/async-match.ts';
 import type { MtaSink } from '../core/mta/sink.ts';
 import type { TableEntry } from '../core/qualification/qualification-table.ts';
+import type { QuarantineEvent } from '../core/quarantine/index.ts';
 import type { QuarantineRow as CoreQuarantineRow } from '../core/quarantine/quarantine-table.ts';
 import type { Suspension } from '../core/shaping/suspensions.ts';
 import { ADDRESS_STATUS_NAMES } from '../core/types.ts';
-import type { AttemptRow, QualificationRow } from './rows.ts';
+import type { AttemptRow, QualificationRow, QuarantineHistoryRow, QuarantineRow } from './rows.ts';
 import type { RunStoreWriter } from './writer.ts';
 
 /** What the final `quarantine` table is written from: core's QuarantineTable gives it. */
 export interface QuarantineSource {
-  rows(): Iterable<
-    Pick<
-      CoreQuarantineRow,
-      'address' | 'status' | 'errorCount' | 'reason' | 'text' | 'firstErrorMs' | 'lastErrorMs' | 'updatedMs'
-    >
-  >;
+  rows(): Iterable<QuarantineRowSource>;
 }
+
+/** What a `quarantine` row is made from: a row of core's QuarantineTable. */
+export type QuarantineRowSource = Pick<
+  CoreQuarantineRow,
+  'address' | 'status' | 'errorCount' | 'reason' | 'text' | 'firstErrorMs' | 'lastErrorMs' | 'updatedMs'
+>;
 
 /** What the `qualification` table is written from: core's QualificationTable gives it. */
 export interface QualificationSource {
@@ -40,6 +42,34 @@ export interface RunStoreSink extends MtaSink {
   writeQuarantine(table: QuarantineSource): void;
   /** the delivery log qualification table */
   writeQualification(table: QualificationSource): void;
+}
+
+/** The `quarantine_history` row of one of core's quarantine transitions. */
+export function quarantineHistoryRow(e: QuarantineEvent): QuarantineHistoryRow {
+  return {
+    t: e.t,
+    address: e.address,
+    old_status: ADDRESS_STATUS_NAMES[e.oldStatus],
+    new_status: ADDRESS_STATUS_NAMES[e.newStatus],
+    reason: e.reason,
+    text: e.text,
+    rule: e.rule,
+    cause: e.cause,
+  };
+}
+
+/** The `quarantine` row of one of core's quarantine table rows. */
+export function quarantineRow(r: QuarantineRowSource): QuarantineRow {
+  return {
+    address: r.address,
+    status: ADDRESS_STATUS_NAMES[r.status],
+    error_count: r.errorCount,
+    reason: r.reason,
+    text: r.text,
+    first_error_ms: r.firstErrorMs,
+    last_error_ms: r.lastErrorMs,
+    updated_ms: r.updatedMs ?? 0,
+  };
 }
 
 /** A sink writing into `store`. */
@@ -106,16 +136,7 @@ export function createRunSink(store: RunStoreWriter): RunStoreSink {
       });
     },
     quarantine(e) {
-      store.quarantineHistory.push({
-        t: e.t,
-        address: e.address,
-        old_status: ADDRESS_STATUS_NAMES[e.oldStatus],
-        new_status: ADDRESS_STATUS_NAMES[e.newStatus],
-        reason: e.reason,
-        text: e.text,
-        rule: e.rule,
-        cause: e.cause,
-      });
+      store.quarantineHistory.push(quarantineHistoryRow(e));
     },
     suspension(s) {
       suspensions.set(s.id, { ...s });
@@ -148,17 +169,7 @@ export function createRunSink(store: RunStoreWriter): RunStoreSink {
       suspensions.clear();
     },
     writeQuarantine(table) {
-      for (const r of table.rows())
-        store.quarantine.push({
-          address: r.address,
-          status: ADDRESS_STATUS_NAMES[r.status],
-          error_count: r.errorCount,
-          reason: r.reason,
-          text: r.text,
-          first_error_ms: r.firstErrorMs,
-          last_error_ms: r.lastErrorMs,
-          updated_ms: r.updatedMs ?? 0,
-        });
+      for (const r of table.rows()) store.quarantine.push(quarantineRow(r));
     },
     writeQualification(table) {
       const rows: QualificationRow[] = [];

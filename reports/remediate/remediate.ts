@@ -8,7 +8,12 @@
  */
 import { type QuarantineEvent, QuarantineTable } from '../../core/quarantine/index.ts';
 import { ADDRESS_STATUS_NAMES, type AddressStatusCode, type AddressStatusName } from '../../core/types.ts';
-import type { QuarantineRow } from '../../store/index.ts';
+import {
+  type QuarantineHistoryRow,
+  type QuarantineRow,
+  quarantineHistoryRow,
+  quarantineRow,
+} from '../../store/index.ts';
 import { DEFAULT_REPORT_SETTINGS, type ReportSettings, sqlList } from '../settings.ts';
 import { COMPLETED_AT } from '../sql.ts';
 import { num, one, type ReportStore, rows, type SqlParam, sqlString } from '../store-port.ts';
@@ -151,6 +156,26 @@ export async function planRemediation(
 
 /** Rows per INSERT / UPDATE statement when writing the restored rows back. */
 const WRITE_BATCH = 500;
+const HISTORY_COLUMNS = [
+  't',
+  'address',
+  'old_status',
+  'new_status',
+  'reason',
+  'text',
+  'rule',
+  'cause',
+] as const satisfies readonly (keyof QuarantineHistoryRow)[];
+const QUARANTINE_COLUMNS = [
+  'address',
+  'status',
+  'error_count',
+  'reason',
+  'text',
+  'first_error_ms',
+  'last_error_ms',
+  'updated_ms',
+] as const satisfies readonly (keyof QuarantineRow)[];
 
 function statusCode(name: string, address: string): AddressStatusCode {
   const code = ADDRESS_STATUS_NAMES.indexOf(name as AddressStatusName);
@@ -202,35 +227,21 @@ export async function applyRemediation(
   for (const id of ids) table.restore(id, at);
   if (events.length === 0) return 0;
 
-  const history = events.map((e): SqlParam[] => [
-    e.t,
-    e.address,
-    ADDRESS_STATUS_NAMES[e.oldStatus]!,
-    ADDRESS_STATUS_NAMES[e.newStatus]!,
-    e.reason,
-    note,
-    null,
-    e.cause,
-  ]);
+  // the store's own rows of core's events and table rows (store/run-sink.ts), in the statements' column order
+  const history = events.map((e): SqlParam[] => {
+    const h = { ...quarantineHistoryRow(e), text: note, rule: null };
+    return HISTORY_COLUMNS.map((c) => h[c]);
+  });
   const changed = events.map((e): SqlParam[] => {
-    const r = table.row(e.id)!;
-    return [
-      r.address,
-      ADDRESS_STATUS_NAMES[r.status]!,
-      r.errorCount,
-      r.reason,
-      r.text,
-      r.firstErrorMs,
-      r.lastErrorMs,
-      r.updatedMs,
-    ];
+    const r = quarantineRow(table.row(e.id)!);
+    return QUARANTINE_COLUMNS.map((c) => r[c]);
   });
   await store.run('BEGIN TRANSACTION');
   try {
     for (let i = 0; i < history.length; i += WRITE_BATCH) {
       const batch = history.slice(i, i + WRITE_BATCH);
       await store.run(
-        `INSERT INTO quarantine_history (t, address, old_status, new_status, reason, text, rule, cause)
+        `INSERT INTO quarantine_history (${HISTORY_COLUMNS.join(', ')})
          VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         batch.flat(),
       );
@@ -243,7 +254,7 @@ export async function applyRemediation(
            first_error_ms = CAST(v.first_error_ms AS BIGINT), last_error_ms = CAST(v.last_error_ms AS BIGINT),
            updated_ms = CAST(v.updated_ms AS BIGINT)
          FROM (VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')})
-           AS v(address, status, error_count, reason, text, first_error_ms, last_error_ms, updated_ms)
+           AS v(${QUARANTINE_COLUMNS.join(', ')})
          WHERE quarantine.address = v.address`,
         batch.flat(),
       );
