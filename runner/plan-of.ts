@@ -33,7 +33,7 @@ export function planOf(s: Scenario): RunPlan {
       profiles: s.isps.profiles,
       files: s.isps.files,
       windows: s.isps.windows,
-      overrides: s.isps.overrides as RunPlan['isps']['overrides'],
+      overrides: s.isps.overrides,
     },
     mta: {
       localIps: s.mta.localIps,

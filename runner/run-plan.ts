@@ -10,6 +10,7 @@ import type { ThroughputLevel } from '../core/shaping/index.ts';
 import type { QualificationMode } from '../core/types.ts';
 import type { ScenarioAction } from '../scenarios/action-schema.ts';
 import type { ScenarioRuleSync } from '../scenarios/rule-sync-schema.ts';
+import type { ScenarioOverride } from '../scenarios/schema.ts';
 import type { IspProfile, PopulationSettingsInput } from '../simulators/index.ts';
 
 /** An operator action of the plan; `stopDelivery` lists the planned sends its name stands for. */
@@ -19,16 +20,8 @@ export type PlannedAction =
 
 export type ProfileWindow = IspProfile['windows'][number] & { profile: string };
 
-/** A per-profile patch: the listed fields replace the profile's own. */
-export interface ProfileOverride {
-  profile: string;
-  rateLimits?: IspProfile['rateLimits'];
-  random?: IspProfile['random'];
-  greylisting?: IspProfile['greylisting'];
-  acceptThenBounce?: IspProfile['acceptThenBounce'];
-  complaintBlock?: IspProfile['complaintBlock'];
-  postmasterNotice?: IspProfile['postmasterNotice'];
-}
+/** A per-profile patch, as the scenario declares it: the listed fields replace the profile's own (null: off). */
+export type ProfileOverride = ScenarioOverride;
 
 export interface PlannedDelivery {
   name: string;
