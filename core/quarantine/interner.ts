@@ -30,6 +30,11 @@ export class StringInterner {
     return s;
   }
 
+  /** The string of every id, in id order (a live view: a table keyed by id reads names from it). */
+  get list(): readonly string[] {
+    return this.strings;
+  }
+
   /** How many distinct strings are interned (ids are 0..size-1). */
   get size(): number {
     return this.strings.length;

@@ -6,12 +6,12 @@
  */
 import { growF64, growI32 } from '../grow.ts';
 import type { MxHost } from '../ports.ts';
-import { Names } from './names.ts';
+import { StringInterner } from '../quarantine/interner.ts';
 import { RollingCounter } from './rolling-counter.ts';
 
 export class DomainTable {
   /** domain names (lower-cased by the callers that create them) */
-  readonly names = new Names();
+  readonly names = new StringInterner();
   /** held until (ms; 0 = not held) */
   until = new Float64Array(16);
   /** consecutive connection errors on any of the domain's paths */
@@ -31,9 +31,9 @@ export class DomainTable {
 
   /** Dense id of `name` (taken as written), created on first use. */
   idOf(name: string): number {
-    const known = this.names.get(name);
-    if (known !== undefined) return known;
-    const d = this.names.intern(name);
+    const known = this.names.find(name);
+    if (known >= 0) return known;
+    const d = this.names.idOf(name);
     this.until = growF64(this.until, d + 1);
     this.siteErr = growI32(this.siteErr, d + 1);
     this.siteRr = growI32(this.siteRr, d + 1);

@@ -10,7 +10,7 @@ export class LinkTable {
   err = new Int32Array(16);
   /** down until (ms; 0 = up) */
   downUntil = new Float64Array(16);
-  /** local IP id (the shaper's `Names` of local IPs) */
+  /** local IP id (the shaper's interner of local IPs) */
   ip = new Int32Array(16);
   /** MX IP id */
   mx = new Int32Array(16);

@@ -10,17 +10,17 @@
  * the unit that goes down after connection errors (link-table.ts); a *bucket* is where MX-rule limits
  * hold: (local IP, rule) when the rule is shared, (local IP, MX IP, rule) otherwise (bucket-table.ts); a
  * *pair* is (local IP, domain), the unit of adaptive shaping (pair-table.ts); domains in
- * domain-table.ts, open connections in session-table.ts, IP names in names.ts.
+ * domain-table.ts, open connections in session-table.ts; IPs and domain names are interned to ids by core's StringInterner.
  */
 
 import type { MxHost } from '../ports.ts';
+import { StringInterner } from '../quarantine/interner.ts';
 import { HOUR, type Qualification } from '../types.ts';
 import type { AdaptiveRules } from './adaptive-rules.ts';
 import { BucketTable } from './bucket-table.ts';
 import { DomainTable } from './domain-table.ts';
 import { LinkTable } from './link-table.ts';
 import { type MxRuleSet, matchMxRule, type TlsMode } from './mx-rules.ts';
-import { Names } from './names.ts';
 import { type PairContext, PairTable } from './pair-table.ts';
 import { PathTable } from './path-table.ts';
 import type { ReplyActions } from './reply-actions.ts';
@@ -88,8 +88,8 @@ export class Shaper {
   private readonly adaptive: AdaptiveRules | null;
   private readonly log: SuspensionLog;
 
-  private readonly ips = new Names();
-  private readonly mxIps = new Names();
+  private readonly ips = new StringInterner();
+  private readonly mxIps = new StringInterner();
   private readonly domains: DomainTable;
   private readonly links = new LinkTable();
   private readonly buckets: BucketTable;
@@ -184,16 +184,9 @@ export class Shaper {
     return n;
   }
 
-  private addPath(
-    d: number,
-    ip: string,
-    mxIp: string,
-    rule: number,
-    pref: number,
-    pairRule: number,
-  ): number {
-    const ipId = this.ips.intern(ip);
-    const mxId = this.mxIps.intern(mxIp);
+  private addPath(d: number, ip: string, mxIp: string, rule: number, pref: number, pairRule: number): number {
+    const ipId = this.ips.idOf(ip);
+    const mxId = this.mxIps.idOf(mxIp);
     const link = this.links.idOf(ipId, mxId);
     const r = this.rules.rules[rule]!;
     const bucket = this.buckets.idOf(ipId, mxId, r);
@@ -232,9 +225,8 @@ export class Shaper {
    * path is down. Registers the site on first use. Returns a shared object overwritten by the next call.
    */
   route(domain: string, mxHosts: readonly MxHost[], localIps: readonly string[], t: number): RouteChoice {
-    let d = this.domains.names.get(domain);
-    if (d === undefined || this.domains.paths[d]!.length === 0)
-      d = this.registerSite(domain, mxHosts, localIps);
+    let d = this.domains.names.find(domain);
+    if (d < 0 || this.domains.paths[d]!.length === 0) d = this.registerSite(domain, mxHosts, localIps);
     return this.routeId(d, t);
   }
 
@@ -437,9 +429,9 @@ export class Shaper {
 
   /** Records a feedback-loop complaint for (local IP, domain) at t (enhanced mode: complaint-rate rules). */
   onComplaint(localIp: string, domain: string, t: number): void {
-    const ipId = this.ips.get(localIp);
-    const d = this.domains.names.get(domain.toLowerCase());
-    if (ipId === undefined || d === undefined || !this.adaptive) return;
+    const ipId = this.ips.find(localIp);
+    const d = this.domains.names.find(domain.toLowerCase());
+    if (ipId < 0 || d < 0 || !this.adaptive) return;
     const q = this.pairs.find(ipId, d);
     if (q === undefined) return;
     this.replyOut.rule = null;
@@ -501,8 +493,8 @@ export class Shaper {
 
   /** Until when the whole domain is blocked (error-rate block or delayed queue); 0 when it is not at t. */
   isBlocked(domain: number | string, t: number): number {
-    const d = typeof domain === 'number' ? domain : this.domains.names.get(domain.toLowerCase());
-    if (d === undefined) return 0;
+    const d = typeof domain === 'number' ? domain : this.domains.names.find(domain.toLowerCase());
+    if (d < 0) return 0;
     const until = this.domains.until;
     return until[d] > t ? until[d] : 0;
   }
@@ -586,8 +578,8 @@ export class Shaper {
 
   /** Path ids of a domain, best preference first. */
   pathsOf(domain: string): readonly number[] {
-    const d = this.domains.names.get(domain.toLowerCase());
-    return d === undefined ? [] : Array.from(this.domains.paths[d]!);
+    const d = this.domains.names.find(domain.toLowerCase());
+    return d < 0 ? [] : Array.from(this.domains.paths[d]!);
   }
 
   /** Shaping decisions in force at t, or all of them when t is omitted. */
