@@ -5,10 +5,11 @@
  * `actions` table.
  */
 import { z } from 'zod';
-import { positiveDuration, timeInputSchema } from './field-schemas.ts';
+import { positiveDurationSchema } from '../core/duration.ts';
+import { timeInputSchema } from './field-schemas.ts';
 
 const time = timeInputSchema;
-const duration = positiveDuration;
+const duration = positiveDurationSchema;
 const domain = z.string().regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, 'a domain like yahoo.com');
 
 /** The kinds of action, with what each does. */

@@ -4,10 +4,11 @@
  * (a rule file and outages) so tests and the catalog need no network; without it the URL is fetched.
  */
 import { z } from 'zod';
-import { positiveDuration, timeInputSchema } from './field-schemas.ts';
+import { positiveDurationSchema } from '../core/duration.ts';
+import { timeInputSchema } from './field-schemas.ts';
 
 const time = timeInputSchema;
-const duration = positiveDuration;
+const duration = positiveDurationSchema;
 
 /** The defaults (SPEC §6.1 is silent on the hour: docs/decisions.md). */
 export const RULE_SYNC_SCENARIO_DEFAULTS = Object.freeze({ refreshAt: '03:00', timeoutMs: 30_000 });

@@ -6,6 +6,7 @@
  * Cross-field checks and path resolution live in `resolve-scenario.ts`.
  */
 import { z } from 'zod';
+import { positiveDurationSchema } from '../core/duration.ts';
 import { DEFAULT_OCCURRENCE_CAP } from '../core/qualification/qualification-table.ts';
 import { quarantineSettingsSchema } from '../core/quarantine/settings.ts';
 import { type RetryPolicySpec, retryPolicySpecSchema } from '../core/retry/spec.ts';
@@ -14,10 +15,10 @@ import type { QualificationMode } from '../core/types.ts';
 import { type IspProfile, ispProfileSchema } from '../simulators/isp/profile-schema.ts';
 import { type PopulationSettings, populationSettingsSchema } from '../simulators/population/settings.ts';
 import { actionInputSchema, type ScenarioAction } from './action-schema.ts';
-import { positiveDuration, timeInputSchema } from './field-schemas.ts';
+import { timeInputSchema } from './field-schemas.ts';
 import { ruleSyncInputSchema, type ScenarioRuleSync } from './rule-sync-schema.ts';
 
-export { durationInputSchema, timeInputSchema } from './field-schemas.ts';
+export { timeInputSchema } from './field-schemas.ts';
 
 /**
  * Largest population a run accepts (`population.size`, `--recipients`): its per-recipient arrays are
@@ -104,11 +105,11 @@ export const deliveryInputSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][\w.-]*$/, 'letters, digits, _ . - (no spaces, no #)')
     .describe('name of the delivery (a series adds #2, #3, ...)'),
   at: timeInputSchema.describe('when it starts: "dayN HH:MM", an ISO date-time (needs start) or ms'),
-  every: positiveDuration
+  every: positiveDurationSchema
     .optional()
     .describe('a series: time between two deliveries (needed when count > 1)'),
   count: z.number().int().min(1).default(1).describe('how many deliveries in the series'),
-  validity: positiveDuration
+  validity: positiveDurationSchema
     .default(SCENARIO_DEFAULTS.validityMs)
     .describe('validity period (SPEC §1): no retry after it, ms or "5d"'),
   retry: retryInputSchema
@@ -152,7 +153,7 @@ export const scenarioInputSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('ISO date-time of day1 00:00; when set, times may be ISO date-times too'),
-  horizon: positiveDuration.describe('the run stops here: "5d", "36h", "90m" or ms'),
+  horizon: positiveDurationSchema.describe('the run stops here: "5d", "36h", "90m" or ms'),
   mode: z
     .enum(['legacy', 'enhanced'])
     .default(SCENARIO_DEFAULTS.mode)
@@ -221,7 +222,7 @@ export const scenarioInputSchema = z.strictObject({
         .min(1)
         .default('default')
         .describe('adaptive shaping rules file (Enhanced MTA, SPEC §7.2), or "default"'),
-      inmailEvery: positiveDuration
+      inmailEvery: positiveDurationSchema
         .default(SCENARIO_DEFAULTS.inmailEveryMs)
         .describe('how often inMail reads the bounce mailbox, ms or "15m"'),
       cleanup: z

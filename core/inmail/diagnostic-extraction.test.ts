@@ -3,9 +3,10 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import { createQualifier } from '../../node/index.ts';
 import { recipientAddress } from './addresses.ts';
+import { chooseStatus, statusComment } from './dsn.ts';
 import { decodeRawHeader } from './fast-mime.ts';
 import { parseDsnGroups } from './header-block.ts';
-import { chooseStatus, createInMail, statusComment } from './inmail.ts';
+import { createInMail } from './inmail.ts';
 
 const inmail = createInMail({ qualifier: createQualifier({ mode: 'legacy' }) });
 

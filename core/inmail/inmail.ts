@@ -30,8 +30,6 @@ import { readSesNotification } from './ses-notification.ts';
 import { splitHumanPart } from './text-bounce.ts';
 import type { InMailQualifier, InMailResult } from './types.ts';
 
-export { chooseStatus, statusComment } from './dsn.ts';
-
 /** Settings of inMail; every field has a default in `INMAIL_DEFAULTS`. */
 export interface InMailOptions {
   qualifier: InMailQualifier;
