@@ -288,12 +288,9 @@ async function main(): Promise<void> {
   console.log(
     `\n${pad('per round', 18)}  ${lpad('median', 7)}  ${lpad('lowest', 7)}  ${lpad('highest', 7)}  ${lpad('min/min', 7)}`,
   );
-  const paired: [string, (m: Measure) => number][] = [
-    ['wall s', (m) => m.wallMs],
-    ['cpu s', (m) => m.cpuMs],
-    ['simulation cpu s', (m) => m.simCpuMs],
-    ['after-sim cpu s', (m) => m.cpuMs - m.setupCpuMs - m.simCpuMs],
-  ];
+  const paired = rows.filter(([label]) =>
+    ['wall s', 'cpu s', 'simulation cpu s', 'after-sim cpu s'].includes(label),
+  );
   for (const [label, f] of paired) {
     const r = sides.current.map((m, i) => f(m) / f(sides.reference[i]!));
     const lo = Math.min(...r);
