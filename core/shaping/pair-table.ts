@@ -70,6 +70,9 @@ export class PairTable {
   /** one rolling counter of METRICS per distinct rate-rule window, and each rate rule's counter */
   private readonly rateCounters: RollingCounter[] = [];
   private readonly rateCounterOf: number[] = [];
+  /** each rate rule's metric and the metric it is a share of, as indices into METRICS */
+  private readonly rateNum: number[] = [];
+  private readonly rateDen: number[] = [];
   size = 0;
 
   constructor(
@@ -88,6 +91,8 @@ export class PairTable {
           this.rateCounters.push(new RollingCounter(METRICS.length, r.windowMs, 12));
         }
         this.rateCounterOf.push(w);
+        this.rateNum.push(METRICS.indexOf(r.metric));
+        this.rateDen.push(METRICS.indexOf(r.of as Metric));
       }
     }
   }
@@ -348,9 +353,9 @@ export class PairTable {
       const k = q * rules.length + i;
       if (t - this.rateFired[k] < r.windowMs) continue;
       const c = this.rateCounters[this.rateCounterOf[i]!]!;
-      const den = c.sum(q, METRICS.indexOf(r.of as Metric), t);
+      const den = c.sum(q, this.rateDen[i]!, t);
       if (den < r.minVolume) continue;
-      const num = c.sum(q, METRICS.indexOf(r.metric), t);
+      const num = c.sum(q, this.rateNum[i]!, t);
       if (num < r.threshold * den) continue;
       this.rateFired[k] = t;
       this.apply(
