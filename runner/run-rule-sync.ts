@@ -100,7 +100,7 @@ export function scheduleRuleSync(
   qualifier: SwitchableQualifier,
   qualifierFor: (rules: RuleSet) => Parameters<SwitchableQualifier['use']>[0],
   record: (row: ActionRow) => void,
-  mx?: MxSyncTarget,
+  mx: MxSyncTarget,
 ): void {
   const fetch = config.instance ? instanceFetch(config.instance, () => sim.now, config.mxUrl) : undefined;
   const sync = createRuleSync({
@@ -114,7 +114,7 @@ export function scheduleRuleSync(
     timeoutMs: config.timeoutMs,
     fetch,
   });
-  const refreshMx = config.mxUrl && mx ? mxRefresh(sim, config, config.mxUrl, mx, fetch, record) : null;
+  const refreshMx = config.mxUrl ? mxRefresh(sim, config, config.mxUrl, mx, fetch, record) : null;
   sim.on(RULE_SYNC_EVENT_KIND, async () => {
     const st = await sync.refresh();
     const t = sim.now;

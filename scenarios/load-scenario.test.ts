@@ -278,6 +278,11 @@ describe('loadScenario: errors name file, line and field', () => {
     expect(errorOf(sync.replace('http://d.example/mx.json', 'mx.json')).err.message).toMatch(
       /:11:10: ruleSync\.mxUrl: a URL like http/,
     );
+    expect(
+      errorOf(
+        `${sync.replace('http://d.example/mx.json', 'http://d.example/rules.json')}    mxRules: default\n`,
+      ).err.message,
+    ).toMatch(/:11:10: ruleSync\.mxUrl: must differ from ruleSync\.url/);
     expect(errorOf(`${BASE}mta:\n  senderId: -1\n`).err.message).toMatch(/:10:13: mta\.senderId: /);
     expect(
       errorOf(`${BASE}isps:\n  overrides:\n    - { profile: apple-icloud, starttls: maybe }\n`).err.field,

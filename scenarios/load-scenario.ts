@@ -205,6 +205,9 @@ function resolveScenario(
         ['ruleSync', 'instance'],
         'mxRules is required when ruleSync.mxUrl is set (an MX rule file or default)',
       );
+    // one instance answers both: the same URL would serve the MX rules to the inbound rules' refresh
+    if (rs.mxUrl !== undefined && rs.mxUrl === rs.url)
+      fail(['ruleSync', 'mxUrl'], 'must differ from ruleSync.url (the inbound rules endpoint)');
     if (!rs.mxUrl && rs.instance?.mxRules !== undefined)
       fail(['ruleSync', 'instance', 'mxRules'], 'served at ruleSync.mxUrl: set mxUrl too');
     ruleSync = {
