@@ -609,32 +609,7 @@ describe('delivery_log addresses from recipients', () => {
   });
 
   it('a pushFromRecipient row whose recipient is missing fails the close with the table named', async () => {
-    const dir = fresh();
-    const w = await createRunStore(dir, {});
-    w.recipients.push({
-      id: 0,
-      address: 'a@b.example',
-      domain: 'b.example',
-      truth: 'valid',
-      complainer: false,
-      initial_status: 'valid',
-      control_group: false,
-    });
-    w.deliveryLog.pushFromRecipient({
-      delivery_id: 1,
-      recipient_id: 5,
-      domain: 'b.example',
-      status: 'sent',
-      type: null,
-      reason: null,
-      excluded: false,
-      text: null,
-      attempts: 1,
-      first_attempt_ms: 0,
-      last_attempt_ms: 0,
-      delivered_ms: 0,
-    });
-    const err = await w.close().catch((e: unknown) => e);
+    const err = await closeWithMissingRecipient(false);
     expect(err).toBeInstanceOf(StoreError);
     expect(String(err)).toMatch(/delivery_log/);
   });
@@ -776,32 +751,7 @@ describe('on a worker thread (worker: true)', () => {
   });
 
   it('a failing close names the table, as on the calling thread', async () => {
-    const dir = fresh();
-    const w = await createRunStore(dir, {}, { worker: true });
-    w.recipients.push({
-      id: 0,
-      address: 'a@b.example',
-      domain: 'b.example',
-      truth: 'valid',
-      complainer: false,
-      initial_status: 'valid',
-      control_group: false,
-    });
-    w.deliveryLog.pushFromRecipient({
-      delivery_id: 1,
-      recipient_id: 5,
-      domain: 'b.example',
-      status: 'sent',
-      type: null,
-      reason: null,
-      excluded: false,
-      text: null,
-      attempts: 1,
-      first_attempt_ms: 0,
-      last_attempt_ms: 0,
-      delivered_ms: 0,
-    });
-    const err = await w.close().catch((e: unknown) => e);
+    const err = await closeWithMissingRecipient(true);
     expect(err).toBeInstanceOf(StoreError);
     expect(String(err)).toMatch(/delivery_log/);
   });
@@ -818,3 +768,32 @@ describe('on a worker thread (worker: true)', () => {
     r.close();
   });
 });
+
+/** Closes a store (on the calling thread or a worker) whose delivery log names a recipient it lacks; returns what close threw. */
+async function closeWithMissingRecipient(worker: boolean): Promise<unknown> {
+  const w = await createRunStore(fresh(), {}, { worker });
+  w.recipients.push({
+    id: 0,
+    address: 'a@b.example',
+    domain: 'b.example',
+    truth: 'valid',
+    complainer: false,
+    initial_status: 'valid',
+    control_group: false,
+  });
+  w.deliveryLog.pushFromRecipient({
+    delivery_id: 1,
+    recipient_id: 5,
+    domain: 'b.example',
+    status: 'sent',
+    type: null,
+    reason: null,
+    excluded: false,
+    text: null,
+    attempts: 1,
+    first_attempt_ms: 0,
+    last_attempt_ms: 0,
+    delivered_ms: 0,
+  });
+  return w.close().catch((e: unknown) => e);
+}
