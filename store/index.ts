@@ -35,10 +35,10 @@ export type {
 } from './rows.ts';
 export {
   createRunSink,
-  quarantineHistoryRow,
-  quarantineRow,
   type QualificationSource,
   type QuarantineSource,
+  quarantineHistoryRow,
+  quarantineRow,
   type RunStoreSink,
 } from './run-sink.ts';
 export { ENUMS, SCHEMA_VERSION, STORE_TABLES, TABLES, type TableName } from './tables.ts';

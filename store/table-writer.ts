@@ -1,8 +1,8 @@
 /**
  * What every table's writer shares (table-writers.ts, generated from tables.ts, holds one subclass per
  * table with its `push(row)` unrolled column by column): the columnar buffer, one interner per `str`
- * column, the per-kind encoders `push` calls, and `insert(row)`, the generic (slower) path for small
- * tables and tests. Both encode a row into the buffer and flush it when full.
+ * column and the per-kind encoders `push` calls to encode a row into the buffer and flush it when
+ * full. `RunStoreWriter.insertRows` goes through the same `push`.
  */
 import { bool, enumCode, i32, i64, strId } from './encode.ts';
 import { StoreError } from './errors.ts';
@@ -17,7 +17,7 @@ export const DERIVED = -2;
 type Num = number | null | undefined;
 
 /** Buffered writer of one table; `flush` is called with the table when the buffer is full. */
-export class TableWriter {
+export abstract class TableWriter {
   readonly buf: TableBuffer;
   readonly specs: readonly ColumnSpec[];
   /** rows pushed since creation */
@@ -39,30 +39,11 @@ export class TableWriter {
     this.interners = this.specs.map((s) => (s.kind === 'str' ? new Interner(internLimit) : undefined));
   }
 
-  /** Appends one row given as an object keyed by column name (missing nullable columns are NULL). */
-  insert(row: Record<string, unknown>): void {
-    const b = this.buf;
-    const codes = this.specs.map((s, c) => this.encode(s, row[s.name], this.where[c]!));
-    const i = b.next();
-    for (let c = 0; c < codes.length; c++) b.cols[c]![i] = codes[c]!;
-    this.done();
-  }
-
-  private encode(s: ColumnSpec, v: unknown, where: string): number | string | null {
-    switch (s.kind) {
-      case 'i32':
-        return i32(v as Num, s.nullable, where);
-      case 'i64':
-        return i64(v as Num, s.nullable, where);
-      case 'bool':
-        return bool(v as boolean, where);
-      case 'str':
-      case 'raw':
-        return this.s(v as Str, this.specs.indexOf(s));
-      default:
-        return enumCode(s.kind as EnumName, v as Str, s.nullable, where);
-    }
-  }
+  /**
+   * Appends one row given as an object keyed by column name (a missing nullable column is NULL): each
+   * table's writer in table-writers.ts, unrolled column by column.
+   */
+  abstract push(row: never): void;
 
   /** Counts the row and flushes when the buffer is full. */
   protected done(): void {

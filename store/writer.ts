@@ -242,7 +242,7 @@ export class RunStoreWriter {
     this.assertOpen();
     const w = this.writers.get(table);
     if (!w) throw new StoreError(`${this.file}: no table '${String(table)}'`);
-    for (const row of rows) w.insert(row as Record<string, unknown>);
+    for (const row of rows) w.push(row as never);
   }
 
   /** Appends every buffered row to the staging tables now (synchronous). */
