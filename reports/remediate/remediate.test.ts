@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HOUR } from '../../core/types.ts';
 import { quarantineRate } from '../metrics/quarantine.ts';
 import { rows } from '../store-port.ts';
-import { tinyStore } from '../test-helpers/tiny-store.ts';
+import { emptyStore, tinyStore } from '../test-helpers/tiny-store.ts';
 import { applyRemediation, planRemediation, RemediationError, remediationSql } from './remediate.ts';
 
 describe('planRemediation', () => {
@@ -85,6 +85,51 @@ describe('applyRemediation', () => {
       expect(
         await applyRemediation(s, { contains: 'user lookup success', fromMs: HOUR, toMs: 3 * HOUR }),
       ).toBe(0);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('applyRemediation over several write batches', () => {
+  it('restores 1,201 addresses (three batches of 500): recounted in SQL, one history row each', async () => {
+    const s = await emptyStore();
+    try {
+      const N = 1201;
+      const text = 'user lookup success but no user record found';
+      await s.run(
+        `INSERT INTO quarantine SELECT 'r' || i || '@icloud.com', 'quarantine', 2, 1, ?, ?, ?, ? FROM range(${N}) t(i)`,
+        [text, HOUR, HOUR, HOUR],
+      );
+      // one address outside the window stays quarantined
+      await s.run(`INSERT INTO quarantine VALUES ('late@icloud.com', 'quarantine', 1, 1, ?, 0, 0, 0)`, [
+        text,
+      ]);
+      await s.run(
+        `INSERT INTO quarantine_history SELECT ?, address, 'valid', 'quarantine', 1, text, NULL, 'sync'
+         FROM quarantine WHERE address <> 'late@icloud.com'`,
+        [HOUR],
+      );
+      await s.run(
+        `INSERT INTO quarantine_history VALUES (?, 'late@icloud.com', 'valid', 'quarantine', 1, ?, NULL, 'sync')`,
+        [9 * HOUR, text],
+      );
+      const n = await applyRemediation(s, { contains: 'USER LOOKUP', fromMs: 0, toMs: 2 * HOUR }, 5 * HOUR);
+      expect(n).toBe(N);
+      const count = async (sql: string) => Number((await rows<{ n: bigint }>(s, sql))[0]!.n);
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM quarantine WHERE status = 'valid' AND error_count = 0 AND updated_ms = ${5 * HOUR}`,
+        ),
+      ).toBe(N);
+      expect(await count(`SELECT count(*) AS n FROM quarantine WHERE status = 'quarantine'`)).toBe(1);
+      expect(
+        await count(
+          `SELECT count(DISTINCT address) AS n FROM quarantine_history
+           WHERE cause = 'remediation' AND new_status = 'valid' AND old_status = 'quarantine' AND t = ${5 * HOUR}`,
+        ),
+      ).toBe(N);
+      expect(await count(`SELECT count(*) AS n FROM quarantine_history WHERE cause = 'remediation'`)).toBe(N);
     } finally {
       s.close();
     }
