@@ -20,7 +20,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import bindings from '@duckdb/node-bindings';
-import { type AttemptRow, createRunStore, schemaSql } from '../store/index.ts';
+import { blankAttemptRow, createRunStore, schemaSql } from '../store/index.ts';
 import { ENUMS, TABLES } from '../store/tables.ts';
 
 const N = Number(process.argv[2] ?? 300_000);
@@ -302,26 +302,9 @@ await measure('E temporary CSV file + INSERT ... SELECT FROM read_csv', async ()
 await measure('F mxlab writer: interned ids + enum bytes, staged, list lookup', async () => {
   const w = await createRunStore(join(dir, 'f'), { bench: 'F' });
   // one row filled again per attempt, as the run's sink does (store/run-sink.ts): no object per row
-  const a: AttemptRow = {
-    t: 0,
-    delivery_id: 1,
-    recipient_id: 0,
-    attempt: 1,
-    domain: '',
-    local_ip: null,
-    mx_ip: null,
-    phase: 'dns',
-    code: null,
-    enhanced: null,
-    text: '',
-    type: null,
-    reason: null,
-    impact: 'ok',
-    disposition: null,
-    rule: null,
-    bounce_class: null,
-    outcome: 'delivered',
-  };
+  const a = blankAttemptRow();
+  a.delivery_id = 1;
+  a.attempt = 1;
   for (let i = 0; i < N; i++) {
     a.t = d.t[i]!;
     a.recipient_id = d.rid[i]!;

@@ -34,6 +34,7 @@ export type {
   ThroughputRow,
 } from './rows.ts';
 export {
+  blankAttemptRow,
   createRunSink,
   type QualificationSource,
   type QuarantineSource,

@@ -44,6 +44,30 @@ export interface RunStoreSink extends MtaSink {
   writeQualification(table: QualificationSource): void;
 }
 
+/** An attempts row to fill again for every attempt (a writer's push copies it): no object per row. */
+export function blankAttemptRow(): AttemptRow {
+  return {
+    t: 0,
+    delivery_id: 0,
+    recipient_id: 0,
+    attempt: 0,
+    domain: '',
+    local_ip: null,
+    mx_ip: null,
+    phase: 'dns',
+    code: null,
+    enhanced: null,
+    text: '',
+    type: null,
+    reason: null,
+    impact: 'ok',
+    disposition: null,
+    rule: null,
+    bounce_class: null,
+    outcome: 'delivered',
+  };
+}
+
 /** The `quarantine_history` row of one of core's quarantine transitions. */
 export function quarantineHistoryRow(e: QuarantineEvent): QuarantineHistoryRow {
   return {
@@ -76,26 +100,7 @@ export function quarantineRow(r: QuarantineRowSource): QuarantineRow {
 export function createRunSink(store: RunStoreWriter): RunStoreSink {
   const suspensions = new Map<number, Suspension>();
   // the attempt row, filled again for every attempt (push copies it into the column buffers)
-  const a: AttemptRow = {
-    t: 0,
-    delivery_id: 0,
-    recipient_id: 0,
-    attempt: 0,
-    domain: '',
-    local_ip: null,
-    mx_ip: null,
-    phase: 'dns',
-    code: null,
-    enhanced: null,
-    text: '',
-    type: null,
-    reason: null,
-    impact: 'ok',
-    disposition: null,
-    rule: null,
-    bounce_class: null,
-    outcome: 'delivered',
-  };
+  const a = blankAttemptRow();
   return {
     attempt(e) {
       const q = e.q;
